@@ -1,0 +1,37 @@
+"""Turning Wagtail's internal url_paths into site paths and back."""
+
+import unicodedata
+
+from wagtail.models import Page, Site
+
+from cms.api.errors import BadRequest
+
+MAX_PATH_LENGTH = 1024
+
+
+def clean_html_path(raw: str | None) -> str:
+    """Validate a visitor-supplied path and give it its canonical form, '/a/b/'."""
+    if raw is None or raw == "":
+        raise BadRequest("html_path is required, for example ?html_path=/about/")
+    if len(raw) > MAX_PATH_LENGTH:
+        raise BadRequest(f"html_path is longer than {MAX_PATH_LENGTH} characters")
+    if not raw.startswith("/"):
+        raise BadRequest("html_path must start with '/'")
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in raw) or "\\" in raw:
+        raise BadRequest("html_path contains characters that cannot appear in a page path")
+    path = raw.split("?", 1)[0].split("#", 1)[0]
+    segments = path.strip("/").split("/") if path.strip("/") else []
+    if any(segment in ("", ".", "..") for segment in segments):
+        raise BadRequest("html_path must not contain empty, '.' or '..' segments")
+    return "/" + "".join(f"{segment}/" for segment in segments)
+
+
+def html_path(page: Page, site_root_path: str) -> str | None:
+    """The path of a page on the site whose root page has url_path `site_root_path`."""
+    if page.url_path.startswith(site_root_path):
+        return "/" + page.url_path[len(site_root_path):]
+    return None
+
+
+def site_root_path(site: Site) -> str:
+    return site.root_page.url_path

@@ -1,0 +1,161 @@
+"""Bulk loading of everything a page document points at: images, pages, documents, embeds.
+
+A document is built in two passes: the first collects every id it references
+(`Refs`), then `Resolver.load` fetches each kind with one query, so the number
+of queries for a page does not grow with its number of blocks, images or links.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.embeds.models import Embed
+from wagtail.images import get_image_model
+from wagtail.images.models import AbstractImage
+from wagtail.models import Page, PageViewRestriction, Site
+
+from cms.api.paths import html_path
+from cms.images import renditions
+
+
+@dataclass
+class Refs:
+    images: set[int] = field(default_factory=set)
+    pages: set[int] = field(default_factory=set)
+    documents: set[int] = field(default_factory=set)
+    embeds: set[str] = field(default_factory=set)
+
+
+def restricted_paths() -> list[str]:
+    """Tree paths of view-restricted pages: they and their descendants are private."""
+    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
+
+
+def is_private(page_path: str, restricted: list[str]) -> bool:
+    return any(page_path.startswith(path) for path in restricted)
+
+
+def file_format(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower()
+    return "jpeg" if ext == "jpg" else ext
+
+
+def image_document(image: AbstractImage, found: list[Any], alt: str | None = None) -> dict:
+    """The API's image object: the original's size and focal point plus existing renditions."""
+    focal = None
+    if image.has_focal_point() and image.width and image.height:
+        focal = {"x": round(image.focal_point_x / image.width, 4),
+                 "y": round(image.focal_point_y / image.height, 4)}
+    srcset = []
+    seen: set[tuple[str, int]] = set()
+    for rendition in sorted(found, key=lambda r: r.width):
+        fmt = file_format(rendition.file.name)
+        if (fmt, rendition.width) in seen:
+            continue
+        seen.add((fmt, rendition.width))
+        srcset.append({"url": rendition.url, "width": rendition.width,
+                       "height": rendition.height, "format": fmt})
+    own_format = file_format(image.file.name)
+    fallback = [entry for entry in srcset if entry["format"] == own_format]
+    return {
+        "id": image.pk,
+        "title": image.title,
+        "alt": alt or image.default_alt_text,
+        "width": image.width,
+        "height": image.height,
+        "focal_point": focal,
+        "src": fallback[-1]["url"] if fallback else image.file.url,
+        "srcset": srcset,
+    }
+
+
+class Resolver:
+    """Looks up referenced objects for one page document on one site."""
+
+    def __init__(self, site: Site, restricted: list[str]) -> None:
+        self.site = site
+        self.root_path = site.root_page.url_path
+        self.restricted = restricted
+        self._images: dict[int, tuple[AbstractImage, list[Any]]] = {}
+        self._pages: dict[int, dict] = {}
+        self._documents: dict[int, dict] = {}
+        self._embeds: dict[str, dict] = {}
+
+    def load(self, refs: Refs) -> None:
+        if refs.images:
+            self._load_images(refs.images - self._images.keys())
+        if refs.pages:
+            self._load_pages(refs.pages - self._pages.keys())
+        if refs.documents:
+            documents = get_document_model().objects.in_bulk(refs.documents)
+            for pk, doc in documents.items():
+                self._documents[pk] = {"id": pk, "title": doc.title, "url": doc.url,
+                                       "filename": doc.filename,
+                                       "file_extension": doc.file_extension}
+        if refs.embeds:
+            for embed in Embed.objects.filter(url__in=refs.embeds):
+                self._embeds.setdefault(embed.url, {
+                    "html": embed.html, "title": embed.title,
+                    "provider_name": embed.provider_name, "width": embed.width,
+                    "height": embed.height, "thumbnail_url": embed.thumbnail_url or None,
+                })
+
+    def _load_images(self, ids: set[int]) -> None:
+        if not ids:
+            return
+        image_model = get_image_model()
+        images = image_model.objects.in_bulk(ids)
+        found: dict[int, list[Any]] = {pk: [] for pk in images}
+        rendition_model = image_model.get_rendition_model()
+        for rendition in rendition_model.objects.filter(
+            image_id__in=images.keys(), filter_spec__in=renditions.FILTER_SPECS
+        ):
+            found[rendition.image_id].append(rendition)
+        missing = [pk for pk, have in found.items()
+                   if len({r.filter_spec for r in have}) < len(renditions.FILTER_SPECS)]
+        if missing:
+            renditions.queue_missing(missing)
+        for pk, image in images.items():
+            self._images[pk] = (image, found[pk])
+
+    def _load_pages(self, ids: set[int]) -> None:
+        if not ids:
+            return
+        now = timezone.now()
+        pages = (
+            Page.objects.filter(pk__in=ids, live=True)
+            .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+            .only("id", "title", "url_path", "path")
+        )
+        root_paths = None
+        for page in pages:
+            if is_private(page.path, self.restricted):
+                continue
+            path = html_path(page, self.root_path)
+            if path is None:
+                # A page of another site: link to it with its full URL.
+                root_paths = root_paths or Site.get_site_root_paths()
+                path = next((root.root_url + page.url_path[len(root.root_path) - 1:]
+                             for root in root_paths if page.url_path.startswith(root.root_path)),
+                            None)
+            if path is not None:
+                self._pages[page.pk] = {"id": page.pk, "title": page.title, "html_path": path}
+
+    def image(self, pk: int | None, alt: str | None = None) -> dict | None:
+        entry = self._images.get(pk) if pk else None
+        return image_document(entry[0], entry[1], alt) if entry else None
+
+    def page(self, pk: int | None) -> dict | None:
+        return self._pages.get(pk) if pk else None
+
+    def document(self, pk: int | None) -> dict | None:
+        return self._documents.get(pk) if pk else None
+
+    def embed(self, url: str | None) -> dict | None:
+        if not url:
+            return None
+        return {"url": url, **self._embeds.get(url, {"html": None, "title": None,
+                                                     "provider_name": None, "width": None,
+                                                     "height": None, "thumbnail_url": None})}

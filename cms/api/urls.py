@@ -1,0 +1,20 @@
+"""/api/v2/: Mortar's endpoints first, then Wagtail's stock ones."""
+
+from django.urls import path
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+from cms.api import views
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("images", ImagesAPIViewSet)
+api_router.register_endpoint("documents", DocumentsAPIViewSet)
+
+urlpatterns = [
+    path("pages/by-path/", views.page_by_path, name="page-by-path"),
+    path("navigation/", views.navigation, name="navigation"),
+    path("sitemap/", views.sitemap, name="sitemap"),
+]

@@ -1,0 +1,129 @@
+"""Mortar's own API endpoints: the page document by path, navigation and the sitemap."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+from wagtail.models import Page
+
+from cms.api import documents, streamfield
+from cms.api.errors import APIError, BadRequest, NotFound, json_response
+from cms.api.lookup import find_live_page, find_redirect, live_pages
+from cms.api.paths import clean_html_path, html_path
+from cms.api.resolver import Refs, Resolver, is_private, restricted_paths
+from cms.api.sites import site_for_request
+from cms.core.models import NavigationSettings
+
+View = Callable[[HttpRequest], HttpResponse]
+
+
+def api_view(known_params: set[str]) -> Callable[[View], View]:
+    """GET/HEAD only; unknown query parameters and APIErrors become 4xx JSON."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest) -> HttpResponse:
+            try:
+                unknown = sorted(set(request.GET) - known_params)
+                if unknown:
+                    raise BadRequest(f"Unknown query parameters: {', '.join(unknown)}",
+                                     allowed=sorted(known_params))
+                return view(request)
+            except APIError as error:
+                return error.response()
+
+        return require_safe(wrapper)
+
+    return decorate
+
+
+def _positive_int(request: HttpRequest, name: str, default: int, maximum: int) -> int:
+    raw = request.GET.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise BadRequest(f"{name} must be a whole number from 1 to {maximum}")
+    return int(raw)
+
+
+@api_view({"html_path", "site", "page"})
+def page_by_path(request: HttpRequest) -> HttpResponse:
+    path = clean_html_path(request.GET.get("html_path"))
+    site = site_for_request(request)
+    listing_page = _positive_int(request, "page", 1, 100_000)
+    restricted = restricted_paths()
+    page = find_live_page(site, path, restricted)
+    if page is None:
+        redirect = find_redirect(site, path)
+        if redirect is not None:
+            location, permanent = redirect
+            return json_response(
+                {"message": f"{path} redirects to {location}",
+                 "redirect": {"location": location, "permanent": permanent}},
+                status=301 if permanent else 302, Location=location,
+            )
+        raise NotFound(f"No page at {path}")
+    return json_response(documents.build(page, site, restricted, listing_page))
+
+
+def _menu_item(page: Page, root_path: str) -> dict[str, Any]:
+    return {"id": page.pk, "title": page.title, "html_path": html_path(page, root_path),
+            "children": []}
+
+
+@api_view({"site"})
+def navigation(request: HttpRequest) -> HttpResponse:
+    """The main menu (pages shown in menus, two levels) and the footer of a site."""
+    site = site_for_request(request)
+    root = site.root_page
+    restricted = restricted_paths()
+    pages = (
+        Page.objects.filter(live_pages(site), show_in_menus=True,
+                            depth__in=(root.depth + 1, root.depth + 2))
+        .only("id", "title", "url_path", "path", "depth").order_by("path")
+    )
+    menu: list[dict[str, Any]] = []
+    by_path: dict[str, dict[str, Any]] = {}
+    for page in pages:
+        if is_private(page.path, restricted):
+            continue
+        item = _menu_item(page, root.url_path)
+        if page.depth == root.depth + 1:
+            menu.append(item)
+            by_path[page.path] = item
+        elif (parent := by_path.get(page.path[: -Page.steplen])) is not None:
+            parent["children"].append(item)
+
+    settings = NavigationSettings.for_site(site)
+    refs = Refs()
+    link_block = NavigationSettings.footer_links.field.stream_block
+
+    raw_links = list(settings.footer_links.raw_data)
+    streamfield.collect(link_block, raw_links, refs)
+    resolver = Resolver(site, restricted)
+    resolver.load(refs)
+    footer_links = [item["value"] for item in streamfield.render(link_block, raw_links, resolver)]
+    return json_response({
+        "site": {"id": site.pk, "hostname": site.hostname, "name": site.site_name,
+                 "root": {"id": root.pk, "title": root.title, "html_path": "/"}},
+        "menu": menu,
+        "footer": {"text": settings.footer_text, "links": footer_links},
+    })
+
+
+@api_view({"site"})
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """Every live, public page of a site, for sitemap.xml and static generation."""
+    site = site_for_request(request)
+    restricted = restricted_paths()
+    pages = (Page.objects.filter(live_pages(site)).order_by("path")
+             .only("id", "url_path", "path", "last_published_at"))
+    root_path = site.root_page.url_path
+    return json_response({"pages": [
+        {"id": page.pk, "html_path": html_path(page, root_path),
+         "last_published_at": page.last_published_at.isoformat()
+         if page.last_published_at else None}
+        for page in pages if not is_private(page.path, restricted)
+    ]})

@@ -1,0 +1,1 @@
+"""The shared StreamField block library: one class per block."""

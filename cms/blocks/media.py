@@ -1,0 +1,33 @@
+"""Media blocks: image and embed."""
+
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock as WagtailEmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt = blocks.CharBlock(
+        required=False, max_length=250,
+        help_text="Describes the image for screen readers; leave empty to use the image's own.",
+    )
+    caption = blocks.CharBlock(required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        label = "Image"
+
+    def api_value(self, value: dict) -> dict:
+        """The alt text lives on the image object; this block's alt overrides the image's."""
+        image = value["image"]
+        if image is not None and value.get("alt"):
+            image = {**image, "alt": value["alt"]}
+        return {"image": image, "caption": value.get("caption") or ""}
+
+
+class EmbedBlock(WagtailEmbedBlock):
+    """A YouTube, Vimeo or other oEmbed URL; the API adds the provider's HTML once fetched."""
+
+    class Meta:
+        icon = "media"
+        label = "Embed"

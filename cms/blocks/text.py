@@ -1,0 +1,39 @@
+"""Text blocks: heading, rich text and quote."""
+
+from wagtail import blocks
+
+RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link",
+                      "image", "embed", "hr", "blockquote", "code", "superscript", "subscript"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=200)
+    level = blocks.ChoiceBlock(
+        choices=[(2, "H2"), (3, "H3"), (4, "H4")], default=2, help_text="Heading level"
+    )
+
+    class Meta:
+        icon = "title"
+        label = "Heading"
+
+    def api_value(self, value: dict) -> dict:
+        return {**value, "level": int(value.get("level") or 2)}
+
+
+class RichTextBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        label = "Rich text"
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        label = "Quote"

@@ -1,0 +1,34 @@
+"""The one list of renditions the renderer uses: widths times formats."""
+
+from django.conf import settings
+from PIL import features
+
+WIDTHS: tuple[int, ...] = tuple(getattr(settings, "MORTAR_RENDITION_WIDTHS", (480, 960, 1600)))
+
+
+def formats() -> tuple[str, ...]:
+    """Modern formats Pillow can write here, then the image's own format."""
+    modern = [fmt for fmt, feature in (("avif", "avif"), ("webp", "webp")) if features.check(feature)]
+    return (*modern, "original")
+
+
+FORMATS: tuple[str, ...] = formats()
+
+
+def filter_spec(width: int, fmt: str) -> str:
+    return f"width-{width}" if fmt == "original" else f"width-{width}|format-{fmt}"
+
+
+def filter_specs() -> list[str]:
+    return [filter_spec(width, fmt) for width in WIDTHS for fmt in FORMATS]
+
+
+FILTER_SPECS: tuple[str, ...] = tuple(filter_specs())
+
+
+def queue_missing(image_ids: list[int]) -> None:
+    """Ask for the renditions these images lack, outside the request that noticed."""
+    from cms.images.tasks import generate_renditions
+
+    for image_id in image_ids:
+        generate_renditions.delay_on_commit(image_id)

@@ -1,0 +1,224 @@
+"""The demo site: a home page, about, contact, an article index with articles, menus.
+
+Every step finds what an earlier run made (by slug, image title or redirect
+path) and updates it, so running it twice leaves one demo site.
+"""
+
+import datetime
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.images import get_image_model
+from wagtail.images.models import AbstractImage
+from wagtail.models import Page, Site
+
+from cms.core.models import NavigationSettings
+from cms.images.tasks import generate_renditions
+from sites.example.demo_images import draw
+from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage, HomePage
+
+DEMO_IMAGE_COUNT = 8
+DEMO_ARTICLE_COUNT = 14
+TOPICS = [
+    "Designing for editors", "Headless without the headache", "Images that load fast",
+    "Scheduling a launch", "Previewing drafts safely", "A block library that scales",
+    "Caching pages at the edge", "Writing for the web", "Accessible by default",
+    "Search that editors trust", "Moving a site to the cloud", "One API, many sites",
+    "Measuring what matters", "Publishing without a rebuild", "Keeping secrets secret",
+    "Small teams, big sites",
+]
+TAGS = ["design", "engineering", "editorial", "performance", "security"]
+
+Log = Callable[[str], None]
+
+
+def rich(html: str) -> dict[str, Any]:
+    return {"type": "rich_text", "value": html}
+
+
+def heading(text: str, level: int = 2) -> dict[str, Any]:
+    return {"type": "heading", "value": {"text": text, "level": str(level)}}
+
+
+def image_block(image: AbstractImage, caption: str = "") -> dict[str, Any]:
+    return {"type": "image", "value": {"image": image.pk, "alt": "", "caption": caption}}
+
+
+def cta(label: str, page: Page | None = None, url: str = "") -> dict[str, Any]:
+    return {"type": "cta", "value": {"label": label,
+                                     "link": {"page": page.pk if page else None, "url": url}}}
+
+
+def stream(*blocks: dict[str, Any]) -> str:
+    return json.dumps(list(blocks))
+
+
+def demo_images(log: Log) -> list[AbstractImage]:
+    image_model = get_image_model()
+    images = []
+    for index in range(DEMO_IMAGE_COUNT):
+        title = f"Demo image {index + 1}"
+        image = image_model.objects.filter(title=title).first()
+        if image is None:
+            image = image_model(title=title, description=f"Abstract pattern number {index + 1}")
+            image.file = ImageFile(ContentFile(draw(index), name=f"demo-{index + 1}.jpg"))
+            image.save()
+            log(f"image: {title}")
+        images.append(image)
+    return images
+
+
+def _child(parent: Page, model: type[Page], slug: str, **fields: Any) -> Page:
+    """The child of `parent` with this slug, created or updated, published."""
+    existing = parent.get_children().filter(slug=slug).first()
+    if existing is not None:
+        page = existing.specific
+        for name, value in fields.items():
+            setattr(page, name, value)
+    else:
+        page = model(slug=slug, **fields)
+        parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@transaction.atomic
+def build(log: Log, extra_pages: int = 0) -> HomePage:
+    images = demo_images(log)
+    home = _home(images)
+    about = _child(home, ContentPage, "about", title="About us", show_in_menus=True,
+                   search_description="Who builds Mortar CMS and why.",
+                   body=stream(heading("What we do"),
+                               rich("<p>We build the website base every Mortar site starts "
+                                    "from: editors write, marketers schedule, visitors read "
+                                    "fast pages.</p>"),
+                               image_block(images[1], "Our studio, in abstract"),
+                               {"type": "quote", "value": {"text": "Content first, always.",
+                                                           "attribution": "The Mortar team"}}))
+    articles = _child(home, ArticleIndexPage, "articles", title="Articles", show_in_menus=True,
+                      intro="<p>Notes on building and running headless sites.</p>",
+                      search_description="Articles about headless publishing.")
+    contact = _child(home, ContentPage, "contact", title="Contact", show_in_menus=True,
+                     search_description="How to reach us.",
+                     body=stream(heading("Get in touch"),
+                                 rich(f'<p>Write to hello@example.com or read <a linktype="page" '
+                                      f'id="{about.pk}">about us</a> first.</p>')))
+    _child(about, ContentPage, "team", title="Our team", show_in_menus=True,
+           body=stream(rich("<p>Editors, designers and engineers.</p>")))
+
+    today = timezone.localdate()
+    for index in range(DEMO_ARTICLE_COUNT):
+        _article(articles, index, images, about, contact, today - datetime.timedelta(days=index))
+    for index in range(extra_pages):
+        _bulk_article(articles, DEMO_ARTICLE_COUNT + index, images, today)
+    if extra_pages:
+        log(f"extra articles: {extra_pages}")
+
+    home.body = stream(
+        heading("Latest from the blog"),
+        rich(f'<p>Read our <a linktype="page" id="{articles.pk}">articles</a> or learn '
+             f'<a linktype="page" id="{about.pk}">about us</a>.</p>'),
+        {"type": "cards", "value": {"heading": "Where to start", "cards": [
+            {"type": "item", "value": {"title": page.title, "text": page.search_description,
+                                       "image": images[i + 2].pk,
+                                       "link": {"page": page.pk, "url": ""}}}
+            for i, page in enumerate([about, articles, contact])]}},
+        cta("Contact us", page=contact),
+    )
+    home.save_revision().publish()
+
+    nav = NavigationSettings.for_site(Site.objects.get(root_page=home))
+    nav.footer_text = "Mortar CMS demo site. Built with Wagtail and Next.js."
+    nav.footer_links = json.dumps([
+        {"type": "link", "value": {"label": "About", "link": {"page": about.pk, "url": ""}}},
+        {"type": "link", "value": {"label": "Contact", "link": {"page": contact.pk, "url": ""}}},
+        {"type": "link", "value": {"label": "Wagtail", "link": {"page": None,
+                                                                "url": "https://wagtail.org/"}}},
+    ])
+    nav.save()
+
+    site = Site.objects.get(root_page=home)
+    Redirect.objects.update_or_create(
+        old_path=Redirect.normalise_path("/old-about/"), site=site,
+        defaults={"redirect_page": about, "is_permanent": True},
+    )
+    transaction.on_commit(lambda: [generate_renditions(image.pk) for image in images])
+    log(f"demo site ready: {Page.objects.descendant_of(home, inclusive=True).count()} pages")
+    return home
+
+
+def _home(images: list[AbstractImage]) -> HomePage:
+    root = Page.get_first_root_node()
+    home = HomePage.objects.filter(depth=2, slug="home").first()
+    fields = {"title": "Home", "seo_title": "Mortar CMS demo",
+              "search_description": "A demo site built on the Mortar CMS website base.",
+              "hero_heading": "Websites your editors will love",
+              "hero_text": "Write in Wagtail, publish in seconds, serve pages from Next.js.",
+              "hero_image": images[0], "social_image": images[0]}
+    if home is None:
+        # Wagtail's starter page holds the slug 'home' at the top of the tree.
+        for starter in root.get_children().filter(slug="home").exclude(
+                content_type__model="homepage"):
+            Site.objects.filter(root_page=starter).delete()
+            starter.delete()
+        home = HomePage(slug="home", **fields)
+        root.add_child(instance=home)
+    else:
+        for name, value in fields.items():
+            setattr(home, name, value)
+    home.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home,
+                  "site_name": "Mortar demo"},
+    )
+    return home
+
+
+def _article(index_page: ArticleIndexPage, index: int, images: list[AbstractImage],
+             about: Page, contact: Page, date: datetime.date) -> ArticlePage:
+    topic = TOPICS[index % len(TOPICS)]
+    slug = topic.lower().replace(",", "").replace(" ", "-")
+    page = _child(
+        index_page, ArticlePage, slug, title=topic, date=date,
+        intro=f"{topic}: what we learned building Mortar CMS.",
+        hero_image=images[index % len(images)],
+        search_description=f"{topic}, from the Mortar CMS team.",
+        body=stream(
+            rich(f"<p>This article is about <b>{topic.lower()}</b>. Read more "
+                 f'<a linktype="page" id="{about.pk}">about us</a>.</p>'),
+            heading("The problem"),
+            rich("<p>Most sites start from a blank page and drift apart. Ours do not.</p>"),
+            image_block(images[(index + 3) % len(images)], f"Figure for {topic.lower()}"),
+            {"type": "two_column", "value": {
+                "left": [rich("<p>Editors write in blocks.</p>")],
+                "right": [{"type": "quote", "value": {"text": "Ship small, ship often.",
+                                                      "attribution": "A Mortar editor"}}],
+            }},
+            cta("Talk to us", page=contact),
+        ),
+    )
+    page.tags.set([TAGS[index % len(TAGS)], TAGS[(index + 2) % len(TAGS)]])
+    page.save_revision().publish()
+    return page
+
+
+def _bulk_article(index_page: ArticleIndexPage, index: int, images: list[AbstractImage],
+                  today: datetime.date) -> None:
+    """A plain live article for large benchmark trees (no revision history)."""
+    slug = f"generated-{index}"
+    if index_page.get_children().filter(slug=slug).exists():
+        return
+    now = timezone.now()
+    index_page.add_child(instance=ArticlePage(
+        slug=slug, title=f"Generated article {index}", date=today - datetime.timedelta(days=index),
+        intro="A generated article.", hero_image=images[index % len(images)], live=True,
+        first_published_at=now, last_published_at=now,
+        body=stream(rich(f"<p>Generated article number {index}.</p>")),
+    ))

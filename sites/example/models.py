@@ -1,0 +1,113 @@
+"""Page types of the example site."""
+
+from typing import Any
+
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+
+from cms.blocks.links import CallToActionBlock
+from cms.blocks.stream import BodyStreamBlock
+from cms.blocks.text import RICH_TEXT_FEATURES
+from cms.core.models import BasePage
+
+ARTICLES_PER_PAGE = 10
+
+
+class HomePage(BasePage):
+    hero_heading = models.CharField(max_length=200, blank=True)
+    hero_text = models.TextField(blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_cta = StreamField([("cta", CallToActionBlock())], blank=True, max_num=1,
+                           verbose_name="Hero call to action")
+    body = StreamField(BodyStreamBlock(), blank=True)
+
+    parent_page_types = ["wagtailcore.Page"]
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel([FieldPanel("hero_heading"), FieldPanel("hero_text"),
+                         FieldPanel("hero_image"), FieldPanel("hero_cta")], heading="Hero"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+    api_fields = [APIField("hero_heading"), APIField("hero_text"), APIField("hero_image"),
+                  APIField("hero_cta"), APIField("body")]
+
+    class Meta:
+        verbose_name = "Home page"
+
+
+class ContentPage(BasePage):
+    body = StreamField(BodyStreamBlock(), blank=True)
+
+    parent_page_types = ["example.HomePage", "example.ContentPage"]
+    content_panels = [*BasePage.content_panels, FieldPanel("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+    api_fields = [APIField("body")]
+
+    class Meta:
+        verbose_name = "Content page"
+
+
+class ArticleIndexPage(BasePage):
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    parent_page_types = ["example.HomePage"]
+    subpage_types = ["example.ArticlePage"]
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
+
+    class Meta:
+        verbose_name = "Article index"
+
+    def articles(self) -> "models.QuerySet[ArticlePage]":
+        return (
+            ArticlePage.objects.child_of(self).live().public()
+            .order_by("-date", "-pk").prefetch_related("tags")
+        )
+
+    def api_extra(self, request_page: int) -> dict[str, Any]:
+        """The paginated listing by-path adds to this page's document."""
+        from cms.api.listing import paginate
+
+        return {"articles": paginate(self.articles(), request_page, ARTICLES_PER_PAGE)}
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "example.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ArticlePage(BasePage):
+    date = models.DateField("Article date")
+    intro = models.TextField(max_length=500, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = StreamField(BodyStreamBlock(), blank=True)
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+
+    parent_page_types = ["example.ArticleIndexPage"]
+    subpage_types: list[str] = []
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("tags")], heading="Article"),
+        FieldPanel("intro"), FieldPanel("hero_image"), FieldPanel("body"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro"),
+                     index.SearchField("body"), index.FilterField("date")]
+    api_fields = [APIField("date"), APIField("intro"), APIField("hero_image"),
+                  APIField("tags"), APIField("body")]
+    # What an article shows in listings (article index, related lists).
+    summary_fields = ["date", "intro", "hero_image", "tags"]
+
+    class Meta:
+        verbose_name = "Article"
