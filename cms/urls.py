@@ -12,6 +12,10 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("cms.health.urls")),
+    path("", include("cms.media.urls")),
+    path("api/v2/", include("cms.preview.urls")),
+    path("api/v2/", include("cms.publishing.urls")),
     path("api/v2/", include("cms.api.urls")),
     path("api/v2/", api_router.urls),
 ]

@@ -16,6 +16,8 @@ def page_type(page: Page) -> str:
 
 def breadcrumbs(page: Page, site: Site) -> list[dict[str, Any]]:
     root = site.root_page
+    if not page.path:  # a page being previewed before its first save
+        return []
     ancestors = (
         Page.objects.ancestor_of(page).filter(depth__gte=root.depth, live=True)
         .only("id", "title", "url_path").order_by("depth")

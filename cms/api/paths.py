@@ -28,7 +28,7 @@ def clean_html_path(raw: str | None) -> str:
 
 def html_path(page: Page, site_root_path: str) -> str | None:
     """The path of a page on the site whose root page has url_path `site_root_path`."""
-    if page.url_path.startswith(site_root_path):
+    if page.url_path and page.url_path.startswith(site_root_path):
         return "/" + page.url_path[len(site_root_path):]
     return None
 

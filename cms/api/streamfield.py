@@ -38,9 +38,8 @@ def _as_int(raw: Any) -> int | None:
 def collect(block: blocks.Block, raw: Any, refs: Refs) -> None:
     if isinstance(block, blocks.StreamBlock):
         for child in raw or []:
-            child_block = block.child_blocks.get(child.get("type")) if isinstance(child, dict) else None
-            if child_block is not None:
-                collect(child_block, child.get("value"), refs)
+            if isinstance(child, dict) and child.get("type") in block.child_blocks:
+                collect(block.child_blocks[child["type"]], child.get("value"), refs)
     elif isinstance(block, blocks.StructBlock):
         raw = raw if isinstance(raw, dict) else {}
         for name, child_block in block.child_blocks.items():

@@ -8,7 +8,7 @@ WIDTHS: tuple[int, ...] = tuple(getattr(settings, "MORTAR_RENDITION_WIDTHS", (48
 
 def formats() -> tuple[str, ...]:
     """Modern formats Pillow can write here, then the image's own format."""
-    modern = [fmt for fmt, feature in (("avif", "avif"), ("webp", "webp")) if features.check(feature)]
+    modern = [fmt for fmt in ("avif", "webp") if features.check(fmt)]
     return (*modern, "original")
 
 

@@ -1,10 +1,9 @@
 import secrets
 from typing import Any
 
+import environ
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-
-import environ
 
 
 class Command(BaseCommand):

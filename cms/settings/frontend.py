@@ -1,0 +1,23 @@
+"""The renderer (Next.js): preview, revalidation, CORS and "view live" links."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from cms.settings.base import PRODUCTION, env
+
+FRONTEND_URL: str = env.str("FRONTEND_URL", default="http://localhost:3000").rstrip("/")
+REVALIDATE_SECRET: str = env.str(
+    "REVALIDATE_SECRET", default="" if PRODUCTION else "dev-revalidate-secret"
+)
+if PRODUCTION and len(REVALIDATE_SECRET) < 16:
+    raise ImproperlyConfigured("REVALIDATE_SECRET must be set to a random string of 16+ characters")
+
+WAGTAIL_HEADLESS_PREVIEW = {
+    "CLIENT_URLS": {"default": f"{FRONTEND_URL}/api/preview"},
+    "ENFORCE_TRAILING_SLASH": False,
+    "SERVE_BASE_URL": FRONTEND_URL,
+}
+
+# CORS: only the renderer's own origins, if the browser ever calls the API directly.
+CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -1,0 +1,121 @@
+"""The whole stack, started for real: the CMS under gunicorn on the test database.
+
+These tests run in their own pytest session (`make test-e2e`, `--create-db`) so
+that the demo content they seed is never flushed by transactional unit tests.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {process.returncode}")
+        try:
+            with urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+def test_database_url() -> str:
+    db = settings.DATABASES["default"]
+    return (f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def seeded_db(django_db_setup, django_db_blocker) -> None:
+    with django_db_blocker.unblock():
+        call_command("seed_demo", verbosity=0)
+
+
+REVALIDATE_SECRET = "e2e-revalidate-secret-0123456789"
+
+
+@pytest.fixture(scope="session")
+def ports() -> dict[str, int]:
+    """Chosen up front: the CMS must know the renderer's URL and the renderer the CMS's."""
+    return {"cms": free_port(), "web": free_port()}
+
+
+@pytest.fixture(scope="session")
+def cms_url(ports) -> str:
+    return f"http://127.0.0.1:{ports['cms']}"
+
+
+@pytest.fixture(scope="session")
+def web_url(ports) -> str:
+    return f"http://127.0.0.1:{ports['web']}"
+
+
+@pytest.fixture(scope="session")
+def cms_env(seeded_db, cms_url, web_url) -> dict[str, str]:
+    """The environment every CMS process of the stack shares: the test database, Redis."""
+    return {**os.environ, "DATABASE_URL": test_database_url(),
+            "DJANGO_SETTINGS_MODULE": "cms.settings", "PYTHONUNBUFFERED": "1",
+            "WAGTAILADMIN_BASE_URL": cms_url, "FRONTEND_URL": web_url,
+            "REVALIDATE_SECRET": REVALIDATE_SECRET}
+
+
+@pytest.fixture(scope="session")
+def celery_worker(cms_env) -> Iterator[subprocess.Popen]:
+    """A real Celery worker on the Redis broker, for the stack's background work."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cms", "worker", "--loglevel", "INFO",
+         "--concurrency", "2", "--without-gossip", "--without-mingle"],
+        cwd=REPO, env=cms_env,
+    )
+    try:
+        yield process
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def cms_server(cms_env, cms_url, ports) -> Iterator[str]:
+    url = cms_url
+    port = ports["cms"]
+    env = cms_env
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-"],
+        cwd=REPO, env=env,
+    )
+    try:
+        wait_for(f"{url}/api/v2/navigation/", process)
+        yield url
+    finally:
+        stop(process)
+
+
+from tests.webserver import web_server  # noqa: E402, F401  (a fixture, owned by web/)
