@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from cms.preview import views
+
+urlpatterns: list[URLPattern] = [
+    path("page_preview/", views.page_preview, name="page-preview"),
+]

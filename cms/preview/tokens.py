@@ -1,0 +1,104 @@
+"""Preview tokens: signed by wagtail-headless-preview, checked here for signature AND age.
+
+The package signs `id=<pk>` or `parent_id=<pk>;page_type=<label>` with a TimestampSigner
+but never passes `max_age` when it unsigns, so a leaked token would work forever. Every
+lookup goes through `page_for_token`, which refuses forged and expired tokens.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.signing import BadSignature, SignatureExpired
+from wagtail.models import Page
+from wagtail_headless_preview.models import HeadlessMixin, HeadlessPreviewMixin, PagePreview
+
+
+class PreviewError(Exception):
+    """A preview that cannot be shown; `status` is what the API answers."""
+
+    status = 400
+
+
+class PreviewTokenInvalid(PreviewError):
+    status = 401
+
+
+class PreviewTokenExpired(PreviewError):
+    status = 401
+
+
+class PreviewNotFound(PreviewError):
+    status = 404
+
+
+def max_age() -> int:
+    return int(getattr(settings, "PREVIEW_TOKEN_MAX_AGE", 60 * 60))
+
+
+def preview_model(content_type: str) -> type[Page]:
+    """`app_label.model` (as the preview client URL carries it) to a previewable page model."""
+    app_label, _, model = content_type.partition(".")
+    if not app_label or not model:
+        raise PreviewError("content_type must look like app_label.model")
+    try:
+        model_class = ContentType.objects.get_by_natural_key(app_label, model.lower()).model_class()
+    except ContentType.DoesNotExist as error:
+        raise PreviewNotFound(f"Unknown content_type '{content_type}'") from error
+    if model_class is None or not issubclass(model_class, HeadlessPreviewMixin):
+        raise PreviewNotFound(f"'{content_type}' is not a previewable page type")
+    return model_class
+
+
+def check_token(model_class: type[Page], token: str) -> str:
+    """The signed identifier, if the token was signed by us less than max_age() seconds ago."""
+    signer = model_class.get_preview_signer()  # type: ignore[attr-defined]
+    try:
+        return signer.unsign(token, max_age=max_age())
+    except SignatureExpired as error:
+        raise PreviewTokenExpired("Preview token expired; press Preview again") from error
+    except BadSignature as error:
+        raise PreviewTokenInvalid("Invalid preview token") from error
+
+
+def page_for_token(content_type: str, token: str) -> Page:
+    """The draft page stored under a valid token, with tree fields a new page lacks filled in."""
+    if not token:
+        raise PreviewTokenInvalid("A preview token is required")
+    return load_preview(preview_model(content_type), token)
+
+
+def load_preview(model_class: type[Page], token: str) -> Page:
+    identifier = check_token(model_class, token)
+    preview = (PagePreview.objects
+               .filter(token=token, content_type=ContentType.objects.get_for_model(model_class))
+               .first())
+    if preview is None:
+        raise PreviewNotFound("No preview stored for this token")
+    page = preview.as_page()
+    if not page.url_path or page.locale_id is None:
+        parent = _parent(page, identifier)
+        if parent is not None:
+            page.url_path = page.url_path or f"{parent.url_path}{page.slug or 'preview'}/"
+            page.locale_id = page.locale_id or parent.locale_id
+    return page
+
+
+def _parent(page: Page, identifier: str) -> Page | None:
+    """The parent of a page previewed before its first save, from the signed identifier."""
+    fields = dict(part.split("=", 1) for part in identifier.split(";") if "=" in part)
+    parent_id = fields.get("parent_id", "")
+    if parent_id.isdigit():
+        return Page.objects.filter(pk=int(parent_id)).first()
+    if page.path:
+        return Page.objects.filter(path=page.path[: -Page.steplen]).first()
+    return None
+
+
+class PreviewMixin(HeadlessMixin):
+    """HeadlessMixin whose token lookup also checks the token's age (use in BasePage)."""
+
+    @classmethod
+    def get_page_from_preview_token(cls, token: str) -> Page | None:
+        try:
+            return load_preview(cls, token)  # type: ignore[arg-type]
+        except PreviewNotFound:
+            return None
