@@ -19,3 +19,28 @@ def home(db) -> HomePage:
     Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
                         site_name="Test site")
     return home
+
+
+@pytest.fixture
+def make_image(db):
+    """Images drawn with Pillow and saved like an upload; renditions made when asked."""
+    from django.core.files.base import ContentFile
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+
+    from cms.images.renditions import FILTER_SPECS
+    from sites.example.demo_images import draw
+
+    counter = iter(range(10_000))
+
+    def make(title: str | None = None, renditions: bool = True, width: int = 800,
+             height: int = 500):
+        n = next(counter)
+        image = get_image_model()(title=title or f"Test image {n}", description=f"Alt {n}")
+        image.file = ImageFile(ContentFile(draw(n, width, height), name=f"test-{n}.jpg"))
+        image.save()
+        if renditions:
+            image.get_renditions(*FILTER_SPECS)
+        return image
+
+    return make

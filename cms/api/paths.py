@@ -17,10 +17,13 @@ def clean_html_path(raw: str | None) -> str:
         raise BadRequest(f"html_path is longer than {MAX_PATH_LENGTH} characters")
     if not raw.startswith("/"):
         raise BadRequest("html_path must start with '/'")
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in raw) or "\\" in raw:
+    if "\\" in raw or "\ufffd" in raw or any(
+        unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in raw
+    ):
         raise BadRequest("html_path contains characters that cannot appear in a page path")
-    path = raw.split("?", 1)[0].split("#", 1)[0]
-    segments = path.strip("/").split("/") if path.strip("/") else []
+    inner = raw.split("?", 1)[0].split("#", 1)[0][1:]
+    inner = inner.removesuffix("/")
+    segments = inner.split("/") if inner else []
     if any(segment in ("", ".", "..") for segment in segments):
         raise BadRequest("html_path must not contain empty, '.' or '..' segments")
     return "/" + "".join(f"{segment}/" for segment in segments)
