@@ -6,6 +6,14 @@ from wagtail.models import Page, Site
 from sites.example.models import HomePage
 
 
+@pytest.fixture(autouse=True)
+def _fresh_api_cache() -> None:
+    """Tests roll their data back behind the signals' back: start from no cached document."""
+    from cms.api import cache
+
+    cache.bump(cache.GLOBAL_DEPS)
+
+
 @pytest.fixture
 def home(db) -> HomePage:
     """A published home page as the default site's root, replacing Wagtail's starter page."""

@@ -1,10 +1,12 @@
 """The page document: one JSON object with everything the renderer needs for a page."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from wagtail.models import Page, Site
 
-from cms.api import fields
+from cms.api import cache, fields
+from cms.api.cache import dep
 from cms.api.listing import PendingListing
 from cms.api.paths import html_path
 from cms.api.resolver import Refs, Resolver
@@ -36,8 +38,20 @@ def page_summary(page: Page, resolver: Resolver) -> dict[str, Any]:
             **fields.render(page, summary_field_names(page), resolver)}
 
 
+@dataclass
+class Built:
+    document: dict[str, Any]
+    deps: set[str]  # the names of everything it shows (see cms.api.cache)
+    complete: bool  # False while renditions it needs are still being made
+
+
 def build(page: Page, site: Site, restricted: list[str], listing_page: int = 1) -> dict[str, Any]:
     """The whole document for a live page; queries stay constant whatever the page holds."""
+    return build_with_deps(page, site, restricted, listing_page).document
+
+
+def build_with_deps(page: Page, site: Site, restricted: list[str],
+                    listing_page: int = 1) -> Built:
     names = fields.api_field_names(type(page))
     extras: dict[str, Any] = page.api_extra(listing_page) if hasattr(page, "api_extra") else {}
 
@@ -71,13 +85,20 @@ def build(page: Page, site: Site, restricted: list[str], listing_page: int = 1) 
         },
         **fields.render(page, names, resolver),
     }
+    deps = {dep("page", page.pk), dep("site", site.pk), *cache.GLOBAL_DEPS}
+    deps.update(dep("page", crumb["id"]) for crumb in document["meta"]["breadcrumbs"])
+    deps.update(dep("page", pk) for pk in refs.pages)
+    deps.update(dep("image", pk) for pk in refs.images)
+    deps.update(dep("document", pk) for pk in refs.documents)
     for key, extra in extras.items():
         if isinstance(extra, PendingListing):
             document[key] = {"items": [page_summary(item, resolver) for item in extra.items],
                              **extra.meta()}
+            deps.add(dep("children", page.pk))
+            deps.update(dep("page", item.pk) for item in extra.items)
         else:
             document[key] = extra
-    return document
+    return Built(document, deps, complete=not resolver.incomplete)
 
 
 def _iso(value: Any) -> str | None:

@@ -17,15 +17,21 @@ def live_pages(site: Site) -> "Q":
 
 
 def find_live_page(site: Site, path: str, restricted: list[str]) -> Page | None:
+    """The generic Page row at a path, if live and public; its fields come from `specific`."""
     url_path = site.root_page.url_path + path.lstrip("/")
-    page = (Page.objects.select_related("locale").filter(live_pages(site), url_path=url_path)
-            .first())
-    if page is None or is_private(page.path, restricted):
+    page = Page.objects.filter(live_pages(site), url_path=url_path).only(
+        "id", "path", "content_type_id").first()
+    if page is None or page.specific_class is None or is_private(page.path, restricted):
         return None
-    specific = page.specific_deferred if page.specific_class else None
-    if specific is None:
+    return page
+
+
+def load_specific(site: Site, page: Page) -> Page | None:
+    """The page with all its fields, read afresh: it may have been unpublished meanwhile."""
+    model = page.specific_class
+    if model is None:
         return None
-    return page.specific
+    return model.objects.select_related("locale").filter(live_pages(site), pk=page.pk).first()
 
 
 def find_redirect(site: Site, path: str) -> tuple[str, bool] | None:

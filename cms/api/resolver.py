@@ -82,6 +82,8 @@ class Resolver:
         self._pages: dict[int, dict] = {}
         self._documents: dict[int, dict] = {}
         self._embeds: dict[str, dict] = {}
+        # Set when an image lacked renditions: the document is served, and soon rebuilt.
+        self.incomplete = False
 
     def load(self, refs: Refs) -> None:
         if refs.images:
@@ -116,6 +118,7 @@ class Resolver:
         missing = [pk for pk, have in found.items()
                    if len({r.filter_spec for r in have}) < len(renditions.FILTER_SPECS)]
         if missing:
+            self.incomplete = True
             renditions.queue_missing(missing)
         for pk, image in images.items():
             self._images[pk] = (image, found[pk])

@@ -4,13 +4,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+import orjson
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
-from cms.api import documents, streamfield
+from cms.api import cache, documents, streamfield
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
-from cms.api.lookup import find_live_page, find_redirect, live_pages
+from cms.api.lookup import find_live_page, find_redirect, live_pages, load_specific
 from cms.api.paths import clean_html_path, html_path
 from cms.api.resolver import Refs, Resolver, is_private, restricted_paths
 from cms.api.sites import site_for_request
@@ -48,13 +49,32 @@ def _positive_int(request: HttpRequest, name: str, default: int, maximum: int) -
     return int(raw)
 
 
+def _document_response(request: HttpRequest, body: bytes, etag: str, hit: bool) -> HttpResponse:
+    """The document, or 304 when the client has it; clients must revalidate (no-cache)."""
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    response["X-Mortar-Cache"] = "hit" if hit else "miss"
+    return response
+
+
 @api_view({"html_path", "site", "page"})
 def page_by_path(request: HttpRequest) -> HttpResponse:
+    key = cache.request_key(request) if cache.enabled() else None
+    if key and (entry := cache.get(key)):
+        return _document_response(request, entry.body, entry.etag, hit=True)
+
     path = clean_html_path(request.GET.get("html_path"))
     site = site_for_request(request)
     listing_page = _positive_int(request, "page", 1, 100_000)
     restricted = restricted_paths()
-    page = find_live_page(site, path, restricted)
+    found = find_live_page(site, path, restricted)
+    before = cache.versions([cache.dep("page", found.pk), cache.dep("site", site.pk),
+                             *cache.GLOBAL_DEPS]) if key and found else {}
+    page = load_specific(site, found) if found else None
     if page is None:
         redirect = find_redirect(site, path)
         if redirect is not None:
@@ -65,7 +85,12 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
                 status=301 if permanent else 302, Location=location,
             )
         raise NotFound(f"No page at {path}")
-    return json_response(documents.build(page, site, restricted, listing_page))
+    built = documents.build_with_deps(page, site, restricted, listing_page)
+    body = orjson.dumps(built.document)
+    etag = cache.etag_for(body)
+    if key:
+        cache.put(key, body, etag, before, built.deps, complete=built.complete)
+    return _document_response(request, body, etag, hit=False)
 
 
 def _menu_item(page: Page, root_path: str) -> dict[str, Any]:

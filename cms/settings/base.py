@@ -159,3 +159,6 @@ LOGGING = {
                 "django.tasks": {"level": "WARNING"}, "wagtail": {"level": "WARNING"}},
 }
 
+
+# Seconds a by-path document stays cached at most (changes drop it sooner); 0 turns it off.
+API_CACHE_SECONDS: int = env.int("API_CACHE_SECONDS", default=60 * 60)

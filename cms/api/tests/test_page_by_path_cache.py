@@ -1,0 +1,156 @@
+"""The by-path cache: hits cost no SQL, and every change a page shows drops it."""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
+
+URL = "/api/v2/pages/by-path/"
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """Publish like an editor: the after-commit work (dropping cached documents) runs."""
+
+    def run(page):
+        with django_capture_on_commit_callbacks(execute=True):
+            page.save_revision().publish()
+        page.refresh_from_db()
+        return page
+
+    return run
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def add(parent, page, publish):
+    page.live = False
+    parent.add_child(instance=page)
+    return publish(page)
+
+
+def fetch(client, path="/about/", **headers):
+    response = client.get(URL, {"html_path": path}, **headers)
+    return response, (json.loads(response.content) if response.status_code == 200 else None)
+
+
+@pytest.fixture
+def about(home, publish):
+    return add(home, ContentPage(title="About", slug="about"), publish)
+
+
+def test_second_request_is_a_hit_without_sql_and_etag_gives_304(client, about):
+    first, doc = fetch(client)
+    with CaptureQueriesContext(connection) as queries:
+        second, again = fetch(client)
+    not_modified, _ = fetch(client, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first["X-Mortar-Cache"] == "miss" and second["X-Mortar-Cache"] == "hit"
+    assert len(queries) == 0
+    assert again == doc and second["ETag"] == first["ETag"]
+    assert not_modified.status_code == 304 and not_modified.content == b""
+
+
+def test_publishing_the_page_drops_its_document(client, about, publish):
+    fetch(client)
+    about.title = "About us, new"
+    publish(about)
+
+    response, doc = fetch(client)
+
+    assert response["X-Mortar-Cache"] == "miss" and doc["title"] == "About us, new"
+
+
+def test_a_draft_save_keeps_the_published_document(client, about):
+    fetch(client)
+    about.title = "Draft title"
+    about.save_revision()
+
+    response, doc = fetch(client)
+
+    assert response["X-Mortar-Cache"] == "hit" and doc["title"] == "About"
+
+
+def test_renaming_a_linked_page_refreshes_the_link(client, home, about, publish):
+    contact = add(home, ContentPage(title="Contact", slug="contact"), publish)
+    about.body = json.dumps([{"type": "cta", "value": {
+        "label": "x", "link": {"page": contact.pk, "url": ""}}}])
+    publish(about)
+    fetch(client)
+    contact.title = "Write to us"
+    publish(contact)
+
+    _, doc = fetch(client)
+
+    assert doc["body"][0]["value"]["link"]["page"]["title"] == "Write to us"
+
+
+def test_unpublishing_and_restricting_give_404_at_once(client, home, about, publish,
+                                                       after_commit):
+    team = add(home, ContentPage(title="Team", slug="team"), publish)
+    fetch(client)
+    fetch(client, "/team/")
+    with after_commit():
+        about.unpublish()
+    with after_commit():
+        PageViewRestriction.objects.create(page=team, restriction_type="login")
+
+    assert fetch(client)[0].status_code == 404
+    assert fetch(client, "/team/")[0].status_code == 404
+
+
+def test_a_new_article_appears_in_the_cached_listing(client, home, publish):
+    index = add(home, ArticleIndexPage(title="News", slug="news"), publish)
+    add(index, ArticlePage(title="First", slug="first", date=datetime.date(2026, 1, 1)), publish)
+    assert [i["title"] for i in fetch(client, "/news/")[1]["articles"]["items"]] == ["First"]
+
+    add(index, ArticlePage(title="Second", slug="second", date=datetime.date(2026, 2, 1)),
+        publish)
+
+    titles = [i["title"] for i in fetch(client, "/news/")[1]["articles"]["items"]]
+    assert titles == ["Second", "First"]
+
+
+def test_moving_a_page_drops_documents_below_it(client, home, about, publish, after_commit):
+    team = add(about, ContentPage(title="Team", slug="team"), publish)
+    other = add(home, ContentPage(title="Other", slug="other"), publish)
+    fetch(client, "/about/team/")
+
+    with after_commit():
+        team.move(other, pos="last-child")
+
+    moved = fetch(client, "/about/team/")[0]
+    assert moved.status_code == 301 and moved["Location"] == "/other/team/"  # Wagtail's redirect
+    assert fetch(client, "/other/team/")[1]["meta"]["breadcrumbs"][-1]["title"] == "Other"
+
+
+def test_changing_an_image_refreshes_pages_that_show_it(client, about, make_image, publish,
+                                                        after_commit):
+    image = make_image()
+    about.body = json.dumps([{"type": "image", "value": {"image": image.pk, "alt": "",
+                                                         "caption": ""}}])
+    publish(about)
+    fetch(client)
+    with after_commit():
+        image.title = "Renamed"
+        image.description = "A new description"
+        image.save()
+
+    _, doc = fetch(client)
+
+    assert doc["body"][0]["value"]["image"]["alt"] == "A new description"
+
+
+def test_the_cache_can_be_turned_off(client, settings, about):
+    settings.API_CACHE_SECONDS = 0
+    fetch(client)
+
+    assert fetch(client)[0]["X-Mortar-Cache"] == "miss"
