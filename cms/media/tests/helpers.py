@@ -1,0 +1,47 @@
+"""Uploads as an editor makes them: multipart POSTs to Wagtail's admin views."""
+
+import io
+import random
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image as PILImage
+from wagtail.models import Collection
+
+
+def jpeg_bytes(width: int = 1800, height: int = 1200, noise: bool = False) -> bytes:
+    """A real photo-sized JPEG; `noise` makes it incompressible (for size limits)."""
+    image = PILImage.new("RGB", (width, height))
+    if noise:
+        rng = random.Random(5)
+        image.frombytes(bytes(rng.getrandbits(8) for _ in range(width * height * 3)))
+    else:
+        image.putdata([(x * 255 // width, y * 255 // height, 128)
+                       for y in range(height) for x in range(width)])
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def upload_image(client: Client, data: bytes, name: str = "pier.jpg", title: str = "Pier",
+                 content_type: str = "image/jpeg", collection: Collection | None = None):
+    collection = collection or Collection.get_first_root_node()
+    return client.post(reverse("wagtailimages:add"), {
+        "title": title, "file": SimpleUploadedFile(name, data, content_type),
+        "collection": collection.pk, "tags": "", "description": "",
+    })
+
+
+def upload_document(client: Client, data: bytes, name: str = "report.pdf",
+                    title: str = "Report", collection: Collection | None = None):
+    collection = collection or Collection.get_first_root_node()
+    return client.post(reverse("wagtaildocs:add"), {
+        "title": title, "file": SimpleUploadedFile(name, data, "application/pdf"),
+        "collection": collection.pk, "tags": "",
+    })
+
+
+def pdf_bytes(size: int = 4000) -> bytes:
+    body = b"%PDF-1.4\n% mortar test document\n"
+    return body + b"0" * max(0, size - len(body) - 6) + b"\n%%EOF"
