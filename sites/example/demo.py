@@ -5,6 +5,7 @@ path) and updates it, so running it twice leaves one demo site.
 """
 
 import datetime
+import itertools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -222,3 +223,35 @@ def _bulk_article(index_page: ArticleIndexPage, index: int, images: list[Abstrac
         first_published_at=now, last_published_at=now,
         body=stream(rich(f"<p>Generated article number {index}.</p>")),
     ))
+
+
+def heavy_body(pages: list[Page], images: list[AbstractImage], blocks: int) -> str:
+    """A body of `blocks` blocks cycling through images, page links, rich text with internal
+    links and images, nested two-column sections and cards: the benchmarks' heavy page."""
+    body: list[dict[str, Any]] = []
+    next_image, next_page = itertools.cycle(images), itertools.cycle(pages)
+    for n in range(blocks):
+        kind = n % 5
+        image = next(next_image) if kind != 1 else None
+        page = next(next_page) if kind != 0 else None
+        if kind == 0:
+            body.append({"type": "image", "value": {"image": image.pk, "alt": "", "caption": ""}})
+        elif kind == 1:
+            body.append({"type": "cta", "value": {"label": "Go",
+                                                  "link": {"page": page.pk, "url": ""}}})
+        elif kind == 2:
+            body.append({"type": "rich_text", "value":
+                         f'<p><a linktype="page" id="{page.pk}">p</a> '
+                         f'<embed embedtype="image" id="{image.pk}" format="left" alt="a"/></p>'})
+        elif kind == 3:
+            body.append({"type": "two_column", "value": {
+                "left": [{"type": "image", "value": {"image": image.pk, "alt": "",
+                                                     "caption": ""}}],
+                "right": [{"type": "cta", "value": {"label": "x",
+                                                    "link": {"page": page.pk, "url": ""}}}],
+            }})
+        else:
+            body.append({"type": "cards", "value": {"heading": "", "cards": [
+                {"type": "item", "value": {"title": "c", "text": "", "image": image.pk,
+                                           "link": {"page": page.pk, "url": ""}}}]}})
+    return stream(*body)
