@@ -1,0 +1,103 @@
+/**
+ * The one page route: any path of the site, rendered from the CMS's by-path document.
+ *
+ * Statically cached on first visit (ISR) under the document's cache tags; the CMS calls
+ * /api/revalidate when a page changes. In draft mode nothing is cached and the editor's
+ * draft (from /api/preview) replaces the live document at its own path.
+ */
+import type { Metadata } from "next";
+import { cookies, draftMode } from "next/headers";
+import { notFound, permanentRedirect, redirect } from "next/navigation";
+import { cache } from "react";
+
+import { PageLayout, isListingType } from "@/components/pages/registry";
+import { Breadcrumbs } from "@/components/site/Breadcrumbs";
+import { PreviewBar } from "@/components/site/PreviewBar";
+import { type PageResult, absoluteUrl, getPageByPath, getPreviewPage, siteUrl } from "@/lib/cms";
+import { htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
+import { PREVIEW_COOKIE, decodePreviewRef } from "@/lib/preview";
+
+export const revalidate = 3600;
+export const dynamicParams = true;
+
+// No page is built ahead: each is rendered on its first visit, then served from cache.
+export async function generateStaticParams(): Promise<{ path: string[] }[]> {
+  return [];
+}
+
+type Props = { params: Promise<{ path?: string[] }> };
+
+/** `path` is the address asked for: "/articles/page/2/" for the second page of a listing. */
+type Loaded = PageResult & { draft: boolean; path: string };
+
+/** Listings page through static paths ("/articles/page/2/"), so every page of one is cached. */
+const PAGED = /^(\/(?:.*\/)?)page\/([1-9][0-9]{0,5})\/$/;
+
+const load = cache(async (htmlPath: string): Promise<Loaded> => {
+  const draft = (await draftMode()).isEnabled;
+  if (draft) {
+    const ref = decodePreviewRef((await cookies()).get(PREVIEW_COOKIE)?.value);
+    if (ref) {
+      const preview = await getPreviewPage(ref.contentType, ref.token);
+      if (preview.kind === "page" && preview.page.meta.html_path === htmlPath) {
+        return { kind: "page", page: preview.page, draft, path: htmlPath };
+      }
+    }
+  }
+  const result = await getPageByPath(htmlPath, { draft });
+  if (result.kind === "page" && isListingType(result.page.meta.type)) {
+    // The listing is its own cache entry, refreshed by any change in the tree.
+    const listing = await getPageByPath(htmlPath, { draft, listingPage: 1 });
+    return { ...(listing.kind === "page" ? listing : result), draft, path: htmlPath };
+  }
+  const paged = result.kind === "not_found" ? PAGED.exec(htmlPath) : null;
+  if (paged?.[1] && paged[2]) {
+    const [base, number] = [paged[1], Number(paged[2])];
+    if (number === 1) return { kind: "redirect", location: base, permanent: true, draft, path: htmlPath };
+    const listing = await getPageByPath(base, { draft, listingPage: number });
+    if (listing.kind === "page" && isListingType(listing.page.meta.type)) {
+      return { ...listing, draft, path: htmlPath };
+    }
+  }
+  return { ...result, draft, path: htmlPath };
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const htmlPath = htmlPathFromSegments((await params).path);
+  const result = await load(htmlPath);
+  if (result.kind !== "page") return { title: "Page not found" };
+  const { seo } = result.page.meta;
+  const image = seo.image ? [{ url: absoluteUrl(seo.image.src), width: seo.image.width,
+    height: seo.image.height, alt: seo.image.alt }] : undefined;
+  const canonical = `${siteUrl()}${result.path}`;
+  return {
+    title: seo.title,
+    description: seo.description || undefined,
+    alternates: { canonical },
+    openGraph: { title: seo.title, description: seo.description || undefined, url: canonical,
+      type: result.page.meta.type === "example.ArticlePage" ? "article" : "website", images: image },
+    robots: result.draft ? { index: false, follow: false } : undefined,
+  };
+}
+
+export default async function Page({ params }: Props) {
+  const htmlPath = htmlPathFromSegments((await params).path);
+  const result = await load(htmlPath);
+  if (result.kind === "redirect") {
+    const { location, permanent } = result;
+    if (!isSafeLocalPath(location) && !/^https?:\/\//.test(location)) notFound();
+    if (permanent) permanentRedirect(location);
+    redirect(location);
+  }
+  if (result.kind === "not_found") notFound();
+
+  const { page } = result;
+  return (
+    <>
+      {result.draft ? <PreviewBar path={htmlPath} /> : null}
+      <Breadcrumbs items={page.meta.breadcrumbs} current={page.title} />
+      <PageLayout page={page} />
+    </>
+  );
+}
+

@@ -1,0 +1,32 @@
+/**
+ * POST /api/revalidate: the CMS tells the renderer which cached documents changed.
+ * Contract: `Authorization: Bearer <REVALIDATE_SECRET>`,
+ * body `{"tags": ["path:/articles/hello/", "navigation", "sitemap"], "paths": []}`.
+ */
+import { revalidatePath, revalidateTag } from "next/cache";
+
+import { bearerToken, parseRevalidateBody, secretMatches } from "@/lib/revalidation";
+
+function json(body: unknown, status: number): Response {
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+export async function POST(request: Request): Promise<Response> {
+  const secret = process.env.REVALIDATE_SECRET ?? "";
+  if (!secretMatches(bearerToken(request.headers.get("authorization")), secret)) {
+    return json({ message: "Invalid or missing revalidation secret" }, 401);
+  }
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return json({ message: "Body must be JSON" }, 400);
+  }
+  const parsed = parseRevalidateBody(body);
+  if (!parsed.ok) return json({ message: parsed.message }, 400);
+  const { tags, paths } = parsed.value;
+  // expire: 0, not "max": an editor who just published must not be shown the old page.
+  for (const tag of tags) revalidateTag(tag, { expire: 0 });
+  for (const path of paths) revalidatePath(path);
+  return json({ revalidated: { tags, paths } }, 200);
+}

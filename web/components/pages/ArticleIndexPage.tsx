@@ -1,0 +1,43 @@
+import Link from "next/link";
+
+import { Picture } from "@/components/Picture";
+import { Pagination } from "@/components/site/Pagination";
+import { sanitizeRichText } from "@/lib/sanitize";
+import type { ArticleIndexPageDocument } from "@/lib/types";
+
+export function formatDate(iso: string): string {
+  const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+export function ArticleIndexPage({ page }: { page: ArticleIndexPageDocument }) {
+  const { articles } = page;
+  return (
+    <div>
+      <h1 className="text-4xl font-bold tracking-tight">{page.title}</h1>
+      {page.intro ? (
+        <div className="prose mt-4" dangerouslySetInnerHTML={{ __html: sanitizeRichText(page.intro) }} />
+      ) : null}
+      <ul className="mt-8 grid gap-8 sm:grid-cols-2">
+        {articles.items.map((article) => (
+          <li key={article.id} className="overflow-hidden rounded-lg border border-stone-200 bg-white">
+            {article.hero_image ? (
+              <Picture image={article.hero_image} crop="16 / 9" sizes="(min-width: 640px) 50vw, 100vw" />
+            ) : null}
+            <div className="p-4">
+              <p className="text-sm text-stone-600"><time dateTime={article.date}>{formatDate(article.date)}</time></p>
+              <h2 className="mt-1 text-xl font-semibold">
+                {article.html_path ? <Link href={article.html_path} className="hover:underline">{article.title}</Link> : article.title}
+              </h2>
+              {article.intro ? <p className="mt-2 text-stone-700">{article.intro}</p> : null}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {page.meta.html_path ? (
+        <Pagination basePath={page.meta.html_path} page={articles.page} totalPages={articles.total_pages} />
+      ) : null}
+    </div>
+  );
+}

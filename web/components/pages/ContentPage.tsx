@@ -1,0 +1,11 @@
+import { StreamField } from "@/components/blocks/StreamField";
+import type { ContentPageDocument } from "@/lib/types";
+
+export function ContentPage({ page }: { page: ContentPageDocument }) {
+  return (
+    <article className="mx-auto max-w-3xl">
+      <h1 className="text-4xl font-bold tracking-tight">{page.title}</h1>
+      <StreamField blocks={page.body} />
+    </article>
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * The CMS API client: one typed function per endpoint, server side only.
+ *
+ * Requests carry no visitor cookies or headers: a cached page must never depend on who
+ * asked for it. Live documents are cached by Next.js under the tags of lib/cache-tags.ts;
+ * drafts never are.
+ */
+import "server-only";
+
+import { NAVIGATION_TAG, SITEMAP_TAG, listingTags, pathTag } from "@/lib/cache-tags";
+import type { Navigation, PageDocument, SitemapEntry } from "@/lib/types";
+
+/** Safety net if a revalidation request were ever lost; publishing revalidates at once. */
+export const REVALIDATE_SECONDS = 3600;
+const TIMEOUT_MS = 10_000;
+
+export function cmsApiUrl(): string {
+  return (process.env.CMS_API_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
+}
+
+/** The CMS picks the Site by this hostname when set, else it answers for its default site. */
+function siteParam(): Record<string, string> {
+  const hostname = process.env.CMS_SITE_HOSTNAME;
+  return hostname ? { site: hostname } : {};
+}
+
+/** The CMS did not answer, or answered something we cannot use: show the error page. */
+export class CmsUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CmsUnavailableError";
+  }
+}
+
+export type PageResult =
+  | { kind: "page"; page: PageDocument }
+  | { kind: "redirect"; location: string; permanent: boolean }
+  | { kind: "not_found" };
+
+export type PreviewResult =
+  | { kind: "page"; page: PageDocument }
+  | { kind: "refused"; status: number; message: string };
+
+type Caching = { draft: boolean; tags: string[] };
+
+async function request(path: string, params: Record<string, string>, caching: Caching,
+                       headers: Record<string, string> = {}): Promise<Response> {
+  const url = `${cmsApiUrl()}${path}?${new URLSearchParams(params).toString()}`;
+  const cacheOptions: RequestInit = caching.draft
+    ? { cache: "no-store" }
+    : { next: { tags: caching.tags, revalidate: REVALIDATE_SECONDS } };
+  try {
+    return await fetch(url, {
+      ...cacheOptions,
+      headers: { Accept: "application/json", ...headers },
+      redirect: "manual",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new CmsUnavailableError(`CMS request to ${path} failed`, { cause: error });
+  }
+}
+
+async function json<T>(response: Response, path: string): Promise<T> {
+  try {
+    return (await response.json()) as T;
+  } catch (error) {
+    throw new CmsUnavailableError(`CMS answered ${path} with invalid JSON`, { cause: error });
+  }
+}
+
+type RedirectBody = { message: string; redirect?: { location: string; permanent: boolean } };
+
+/**
+ * GET /api/v2/pages/by-path/: the page, a Wagtail redirect, or nothing at that path.
+ *
+ * With `listingPage` (even 1) the URL carries `&page=N`, so the listing is its own cache
+ * entry, tagged to follow every change in the tree, while plain pages follow only their own.
+ */
+export async function getPageByPath(
+  htmlPath: string, options: { listingPage?: number; draft?: boolean } = {},
+): Promise<PageResult> {
+  const endpoint = "/api/v2/pages/by-path/";
+  const params: Record<string, string> = { html_path: htmlPath, ...siteParam() };
+  const listing = options.listingPage !== undefined;
+  if (listing) params.page = String(options.listingPage);
+  const response = await request(endpoint, params,
+    { draft: options.draft ?? false, tags: listing ? listingTags(htmlPath) : [pathTag(htmlPath)] });
+  if (response.status === 404) return { kind: "not_found" };
+  if (response.status === 301 || response.status === 302) {
+    const body = await json<RedirectBody>(response, endpoint);
+    const location = body.redirect?.location ?? response.headers.get("Location");
+    if (!location) throw new CmsUnavailableError("CMS redirect without a location");
+    return { kind: "redirect", location, permanent: body.redirect?.permanent ?? response.status === 301 };
+  }
+  // A path the API refuses (400) is not a page of this site.
+  if (response.status === 400) return { kind: "not_found" };
+  if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
+  return { kind: "page", page: await json<PageDocument>(response, endpoint) };
+}
+
+/** GET /api/v2/page_preview/: the draft behind a preview token, checked by the CMS. */
+export async function getPreviewPage(contentType: string, token: string): Promise<PreviewResult> {
+  const endpoint = "/api/v2/page_preview/";
+  // The token goes in a header so that no access log on the way records it.
+  const response = await request(endpoint, { content_type: contentType, ...siteParam() },
+    { draft: true, tags: [] }, { "X-Preview-Token": token });
+  if (response.ok) return { kind: "page", page: await json<PageDocument>(response, endpoint) };
+  if (response.status >= 400 && response.status < 500) {
+    const body = await json<{ message?: string }>(response, endpoint);
+    return { kind: "refused", status: response.status, message: body.message ?? "Preview refused" };
+  }
+  throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
+}
+
+/** GET /api/v2/navigation/: main menu and footer. */
+export async function getNavigation(options: { draft?: boolean } = {}): Promise<Navigation> {
+  const endpoint = "/api/v2/navigation/";
+  const response = await request(endpoint, siteParam(),
+    { draft: options.draft ?? false, tags: [NAVIGATION_TAG] });
+  if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
+  return json<Navigation>(response, endpoint);
+}
+
+/** GET /api/v2/sitemap/: every live, public page. */
+export async function getSitemap(): Promise<SitemapEntry[]> {
+  const endpoint = "/api/v2/sitemap/";
+  const response = await request(endpoint, siteParam(), { draft: false, tags: [SITEMAP_TAG] });
+  if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
+  return (await json<{ pages: SitemapEntry[] }>(response, endpoint)).pages;
+}
+
+/** The public origin of the site, for canonical URLs, the sitemap and Open Graph. */
+export function siteUrl(): string {
+  return (process.env.NEXT_PUBLIC_SITE_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+}
+
+/** A media URL as the browser should load it: relative ones stay on the site's origin. */
+export function absoluteUrl(pathOrUrl: string): string {
+  return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${siteUrl()}${pathOrUrl}`;
+}

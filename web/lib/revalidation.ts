@@ -1,0 +1,52 @@
+/** The body and the secret of POST /api/revalidate (see lib/cache-tags.ts for the tags). */
+import { createHash, timingSafeEqual } from "node:crypto";
+
+import { MAX_TAG_LENGTH } from "@/lib/cache-tags";
+import { isSafeLocalPath } from "@/lib/paths";
+
+const MAX_ITEMS = 1000;
+
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
+export function secretMatches(given: string, expected: string): boolean {
+  if (!expected) return false;
+  const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+export function bearerToken(header: string | null): string {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  return match?.[1]?.trim() ?? "";
+}
+
+export type RevalidateRequest = { tags: string[]; paths: string[] };
+
+export type Parsed = { ok: true; value: RevalidateRequest } | { ok: false; message: string };
+
+function stringList(body: Record<string, unknown>, key: string): string[] | string {
+  const value = body[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string" && item.length > 0)) {
+    return `"${key}" must be a list of non-empty strings`;
+  }
+  if (value.length > MAX_ITEMS) return `"${key}" may hold at most ${MAX_ITEMS} items`;
+  return [...new Set(value as string[])];
+}
+
+export function parseRevalidateBody(body: unknown): Parsed {
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    return { ok: false, message: 'Body must be a JSON object: {"tags": [...], "paths": [...]}' };
+  }
+  const record = body as Record<string, unknown>;
+  const unknown = Object.keys(record).filter((key) => key !== "tags" && key !== "paths");
+  if (unknown.length) return { ok: false, message: `Unknown fields: ${unknown.join(", ")}` };
+  const tags = stringList(record, "tags");
+  if (typeof tags === "string") return { ok: false, message: tags };
+  const paths = stringList(record, "paths");
+  if (typeof paths === "string") return { ok: false, message: paths };
+  if (!tags.length && !paths.length) return { ok: false, message: "Give at least one tag or path" };
+  const longTag = tags.find((tag) => tag.length > MAX_TAG_LENGTH);
+  if (longTag) return { ok: false, message: `Tags are at most ${MAX_TAG_LENGTH} characters` };
+  const badPath = paths.find((path) => !isSafeLocalPath(path));
+  if (badPath !== undefined) return { ok: false, message: `Paths must start with "/": ${JSON.stringify(badPath)}` };
+  return { ok: true, value: { tags, paths } };
+}

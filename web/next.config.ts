@@ -1,0 +1,26 @@
+import type { NextConfig } from "next";
+
+// Server side only: where the renderer reaches the CMS (never sent to the browser).
+const cmsApiUrl = (process.env.CMS_API_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
+
+const nextConfig: NextConfig = {
+  // Parallel builds (test sessions) each get their own output folder and build lock.
+  // (Next.js adds the folder's type paths to the tsconfig it is given: tests pass their own.)
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+  typescript: { tsconfigPath: process.env.NEXT_TSCONFIG_PATH || "tsconfig.json" },
+  // CMS paths end in "/" (html_path "/about/"); the URLs of the site are the same paths.
+  trailingSlash: true,
+  // proxy.ts adds the slash to page paths only: POST /api/revalidate must not be redirected.
+  skipTrailingSlashRedirect: true,
+  poweredByHeader: false,
+  // Media URLs in the API are relative ("/media/..."); in development the renderer proxies
+  // them so the site works on one origin. In production nginx routes them to the CMS first.
+  async rewrites() {
+    return [
+      { source: "/media/:path*", destination: `${cmsApiUrl}/media/:path*` },
+      { source: "/documents/:path*", destination: `${cmsApiUrl}/documents/:path*` },
+    ];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,18 @@
+/**
+ * Page paths end in "/" like the CMS's html_path: "/about" answers 308 to "/about/".
+ * (next.config's own trailing-slash redirect is off so that POST /api/revalidate is
+ * never redirected.)
+ */
+import { type NextRequest, NextResponse } from "next/server";
+
+export function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  const last = pathname.slice(pathname.lastIndexOf("/") + 1);
+  if (pathname.endsWith("/") || last.includes(".")) return NextResponse.next();
+  // Built by hand: NextURL re-applies the trailing-slash setting when it formats.
+  return NextResponse.redirect(new URL(`${pathname}/${request.nextUrl.search}`, request.url), 308);
+}
+
+export const config = {
+  matcher: ["/((?!api/|api$|_next/|media/|documents/).*)"],
+};
