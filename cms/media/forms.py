@@ -17,8 +17,10 @@ from django.db.models.fields.files import FieldFile
 from django.forms import ModelForm
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image as PILImage
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 from wagtail.search import index as search_index
 
@@ -26,7 +28,7 @@ from cms.media.storage import STORAGE_ERRORS, describe
 
 logger = logging.getLogger(__name__)
 
-STORAGE_UNAVAILABLE = _(
+STORAGE_UNAVAILABLE = gettext_lazy(
     "The file could not be stored: the media storage is not answering or refused it. "
     "Nothing was saved. Please try again in a few minutes; if it keeps failing, tell "
     "your administrator."
@@ -98,35 +100,41 @@ class StoreOnValidateMixin(ModelForm):
             storage.delete(name)
 
 
-class ImageForm(StoreOnValidateMixin, BaseImageForm):
-    wagtail_form = BaseImageForm
+class CheckedImageField(WagtailImageField):
+    """Wagtail's image field, with a damaged image as a form error instead of a 500.
 
-    def set_file_metadata(self) -> None:
-        self.instance._set_image_file_metadata()
+    Wagtail decodes the upload to check its pixel count, and a truncated or corrupt
+    file raises from Pillow there; Wagtail 8 does not catch it.
+    """
 
-    def after_file_replaced(self) -> None:
-        self.instance.renditions.all().delete()
-
-    def clean_file(self) -> object:
-        """Decode the image once: a damaged file fails here, not later in the worker."""
-        file = self.cleaned_data.get("file")
-        if not isinstance(file, UploadedFile):
-            return file
+    def to_python(self, data: object) -> object:
         try:
-            file.seek(0)
-            with PILImage.open(file) as image:
-                # JPEG can decode at 1/8 scale: as good for finding damage, much cheaper.
-                image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
-                image.load()
+            return super().to_python(data)
         except (OSError, SyntaxError, ValueError, EOFError, PILImage.DecompressionBombError) as exc:
             raise ValidationError(
                 _("This file is damaged or is not a complete image (%(reason)s). "
                   "Please export it again and upload the new file."),
                 code="corrupt_image", params={"reason": str(exc) or type(exc).__name__},
             ) from exc
-        finally:
-            file.seek(0)
-        return file
+
+
+class ImageForm(StoreOnValidateMixin, BaseImageForm):
+    wagtail_form = BaseImageForm
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        generated = self.fields.get("file")
+        if generated is not None:
+            # Built per form, as Wagtail does, so it reads the size limits in force now.
+            self.fields["file"] = CheckedImageField(
+                label=generated.label, widget=generated.widget, required=generated.required,
+                max_length=generated.max_length)
+
+    def set_file_metadata(self) -> None:
+        self.instance._set_image_file_metadata()
+
+    def after_file_replaced(self) -> None:
+        self.instance.renditions.all().delete()
 
 
 class DocumentForm(StoreOnValidateMixin, BaseDocumentForm):

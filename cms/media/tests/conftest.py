@@ -135,3 +135,11 @@ def s3_env(monkeypatch) -> Iterator[Any]:
 @pytest.fixture
 def s3_media(s3_env, moto_endpoint) -> S3Media:
     return s3_env(moto_endpoint)
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    """A test client logged in as a superuser, posting admin forms like an editor."""
+    user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(user)
+    return client

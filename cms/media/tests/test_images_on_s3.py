@@ -13,13 +13,6 @@ from cms.media.tests.helpers import jpeg_bytes, upload_image
 RENDITION_CACHE = "public, max-age=31536000, immutable"
 
 
-@pytest.fixture
-def editor(client, django_user_model):
-    user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
-    client.force_login(user)
-    return client
-
-
 def fetch(url: str) -> tuple[bytes, Message]:
     """Anonymously, over HTTP, as a browser or a CDN would."""
     with urlopen(url, timeout=10) as response:
