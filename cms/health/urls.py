@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from cms.health.views import healthz
+
+# No trailing slash: what load balancers and compose probes ask for (and what
+# SECURE_REDIRECT_EXEMPT lets through over plain HTTP).
+urlpatterns: list[URLPattern] = [path("healthz", healthz, name="healthz")]

@@ -1,0 +1,139 @@
+"""`/healthz`: each part reported, 503 when one is down, nothing secret in the answer."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.request import urlopen
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from cms.media.tests.conftest import ACCESS_KEY, SECRET_KEY
+
+REPO = Path(__file__).resolve().parents[3]
+PARTS = {"database", "cache", "broker", "storage"}
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def healthz(client) -> tuple[int, dict]:
+    response = client.get("/healthz")
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+    return response.status_code, response.json()
+
+
+def failing(body: dict) -> set[str]:
+    return {name for name, check in body["checks"].items() if not check["ok"]}
+
+
+def test_all_parts_reachable_is_200(db, s3_media, client):
+    status, body = healthz(client)
+    assert status == 200
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == PARTS
+    assert failing(body) == set()
+    assert all(check["ms"] >= 0 for check in body["checks"].values())
+
+
+def test_storage_down_is_503_naming_storage(db, s3_env, stoppable_moto, client):
+    server, endpoint = stoppable_moto
+    s3_env(endpoint)
+    assert healthz(client)[0] == 200
+    server.stop()
+    started = time.monotonic()
+    status, body = healthz(client)
+    assert time.monotonic() - started < 5
+    assert status == 503
+    assert body["status"] == "fail"
+    assert failing(body) == {"storage"}
+    assert body["checks"]["storage"]["error"] == "EndpointConnectionError"
+
+
+def test_missing_bucket_is_503(db, s3_env, moto_endpoint, client):
+    s3_env(moto_endpoint, create_bucket=False)
+    status, body = healthz(client)
+    assert status == 503
+    assert failing(body) == {"storage"}
+
+
+def test_broker_down_is_503_naming_broker(db, client):
+    with override_settings(CELERY_BROKER_URL=f"redis://127.0.0.1:{closed_port()}/0"):
+        status, body = healthz(client)
+    assert status == 503
+    assert failing(body) == {"broker"}
+
+
+def test_cache_down_is_503_naming_cache(db, client):
+    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
+    with override_settings(CACHES=caches):
+        status, body = healthz(client)
+    assert status == 503
+    assert failing(body) == {"cache"}
+
+
+def test_local_media_folder_counts_as_storage(db, client, tmp_path):
+    with override_settings(MEDIA_ROOT=str(tmp_path / "media")):
+        status, body = healthz(client)
+    assert status == 200, body
+    assert body["checks"]["storage"]["ok"]
+
+
+def test_answer_holds_no_secrets_or_addresses(db, s3_media, client):
+    with override_settings(CELERY_BROKER_URL=f"redis://:hunter2@127.0.0.1:{closed_port()}/0"):
+        status, body = healthz(client)
+    text = json.dumps(body)
+    db = settings.DATABASES["default"]
+    for secret in (ACCESS_KEY, SECRET_KEY, settings.SECRET_KEY, "hunter2", s3_media.bucket,
+                   s3_media.endpoint, "127.0.0.1", db["NAME"], db.get("PASSWORD") or "\0"):
+        assert secret not in text
+    assert status == 503
+
+
+@pytest.fixture
+def gunicorn_with_s3(s3_media, db):
+    """The CMS as deployed: gunicorn reading S3 settings from its environment."""
+    port = closed_port()
+    db = settings.DATABASES["default"]
+    database_url = (f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@"
+                    f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")
+    env = {**os.environ, **s3_media.env, "DJANGO_SETTINGS_MODULE": "cms.settings",
+           "DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "1"], cwd=REPO, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/healthz"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urlopen(url, timeout=5).close()
+            break
+        except HTTPError:
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def test_gunicorn_with_s3_from_env_reports_healthy(gunicorn_with_s3):
+    try:
+        with urlopen(gunicorn_with_s3, timeout=10) as response:
+            status, body = response.status, json.load(response)
+    except HTTPError as error:
+        status, body = error.code, json.load(error)
+    assert status == 200, body
+    assert failing(body) == set()

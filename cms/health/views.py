@@ -1,0 +1,71 @@
+"""`/healthz` for load balancers and compose: is each part this CMS needs reachable?"""
+
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from kombu import Connection
+
+from cms.media.storage import check_reachable
+
+# Each probe gives up within this many seconds, so the endpoint answers in time.
+PROBE_TIMEOUT = 2.0
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache() -> None:
+    key, token = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+    cache.set(key, token, 10)
+    try:
+        if cache.get(key) != token:
+            raise RuntimeError("cache did not return what was written")
+    finally:
+        cache.delete(key)
+
+
+def check_broker() -> None:
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=PROBE_TIMEOUT,
+                    transport_options=getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+                    ) as conn:
+        conn.ensure_connection(max_retries=1, timeout=PROBE_TIMEOUT)
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+    "storage": check_reachable,
+}
+
+
+def run_check(check: Callable[[], None]) -> dict[str, object]:
+    started = time.monotonic()
+    try:
+        check()
+    except Exception as exc:  # any failure is the answer, not a 500
+        # The exception's type only: messages can carry hostnames, URLs or user names.
+        result: dict[str, object] = {"ok": False, "error": type(exc).__name__}
+    else:
+        result = {"ok": True}
+    result["ms"] = round((time.monotonic() - started) * 1000, 1)
+    return result
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {name: run_check(check) for name, check in CHECKS.items()}
+    healthy = all(result["ok"] for result in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks},
+                        status=200 if healthy else 503)
