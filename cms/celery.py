@@ -1,4 +1,8 @@
-"""The Celery app: `celery -A cms worker` and `celery -A cms beat`."""
+"""The Celery app: `celery -A cms worker` and `celery -A cms beat` (DatabaseScheduler).
+
+Configuration lives in Django settings under the CELERY_ prefix (cms/settings/tasks.py);
+tasks are found in each app's tasks.py.
+"""
 
 import os
 

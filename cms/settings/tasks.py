@@ -1,15 +1,64 @@
-"""Celery: Redis in production; with nothing set, kombu's filesystem transport."""
+"""Celery: Redis in production; with nothing set, kombu's filesystem transport in `.local/`.
 
-from cms.settings.base import LOCAL_DIR, REDIS_URL, env
+The filesystem transport needs no server: the worker and beat exchange messages as
+files in CELERY_BROKER_DIR, so `celery -A cms worker` and `celery -A cms beat` work
+on a laptop with only SQLite. It is for development only (one machine, slow polling).
+"""
+
+from pathlib import Path
+
+from cms.settings.base import LOCAL_DIR, REDIS_URL, TIME_ZONE, env
 
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-CELERY_BROKER_DIR = LOCAL_DIR / "celery-broker"
+CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(LOCAL_DIR / "celery-broker")))
+# Results are only kept where the broker is Redis; no task of ours needs them.
+CELERY_RESULT_BACKEND: str | None = (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else None
+)
+CELERY_TASK_IGNORE_RESULT = True
 
 CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"data_folder_in": str(CELERY_BROKER_DIR), "data_folder_out": str(CELERY_BROKER_DIR),
-     "control_folder": str(CELERY_BROKER_DIR / "control")}
-    if CELERY_BROKER_URL.startswith("filesystem") else {}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+
+# Every task is idempotent, so it is acknowledged only once done and handed back to
+# the queue when its worker process dies (SIGKILL, OOM) instead of being lost.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT: int = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT: int = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_SEND_TASK_EVENTS = False
+
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# An unacknowledged message (a running task, or an ETA task held by a worker) is
+# delivered again after this many seconds. Scheduled changes are therefore armed as
+# ETA tasks only when due before the next sweep (MORTAR_SCHEDULE_ARM_AHEAD), far
+# below this timeout.
+_VISIBILITY_TIMEOUT: int = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
+if CELERY_BROKER_URL.startswith("filesystem"):
+    for folder in ("", "control", "processed"):
+        (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR),
+        "data_folder_out": str(CELERY_BROKER_DIR),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY_TIMEOUT}
+
+# Scheduled publishing: the beat sweep's period, and how far ahead it arms ETA tasks.
+MORTAR_SCHEDULE_SWEEP_SECONDS: int = env.int("MORTAR_SCHEDULE_SWEEP_SECONDS", default=60)
+MORTAR_SCHEDULE_ARM_AHEAD: int = env.int(
+    "MORTAR_SCHEDULE_ARM_AHEAD", default=MORTAR_SCHEDULE_SWEEP_SECONDS + 30
 )
+
+# Revalidation delivery: exponential backoff between attempts, capped at this many seconds.
+REVALIDATE_RETRY_BACKOFF_MAX: int = env.int("REVALIDATE_RETRY_BACKOFF_MAX", default=300)
+REVALIDATE_TIMEOUT: float = env.float("REVALIDATE_TIMEOUT", default=10.0)

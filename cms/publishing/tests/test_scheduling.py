@@ -1,0 +1,214 @@
+"""Scheduled publishing and expiry through real Celery workers on Redis."""
+
+import os
+import signal
+import time
+from datetime import datetime, timedelta
+
+import psycopg2
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import PageLogEntry, Revision
+
+from cms.publishing.tasks import publish_scheduled_revision
+from cms.publishing.tests.workers import wait_until
+from sites.example.models import ContentPage
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def draft_page(home, slug: str) -> ContentPage:
+    page = ContentPage(title=slug.title(), slug=slug, live=False)
+    home.add_child(instance=page)
+    return ContentPage.objects.get(pk=page.pk)
+
+
+def schedule(page: ContentPage, seconds: float) -> tuple[Revision, datetime]:
+    """Publish with a go-live time, as an editor's "Publish" with a schedule does."""
+    go_live_at = timezone.now() + timedelta(seconds=seconds)
+    page.go_live_at = go_live_at
+    revision = page.save_revision()
+    revision.publish()
+    return revision, go_live_at
+
+
+def fresh(page: ContentPage) -> ContentPage:
+    return ContentPage.objects.get(pk=page.pk)
+
+
+def log_count(page: ContentPage, action: str) -> int:
+    return PageLogEntry.objects.filter(page_id=page.pk, action=action).count()
+
+
+def wait_live(page: ContentPage, timeout: float) -> datetime:
+    wait_until(lambda: fresh(page).live, timeout, message="page live")
+    return timezone.now()
+
+
+def test_scheduled_page_is_live_within_a_second_of_go_live(home, start_worker):
+    start_worker()
+    page = draft_page(home, "launch")
+    revision, go_live_at = schedule(page, 3)
+    assert not fresh(page).live
+    assert Revision.objects.get(pk=revision.pk).approved_go_live_at == go_live_at
+
+    seen_live_at = wait_live(page, timeout=6)
+
+    page = fresh(page)
+    assert seen_live_at - go_live_at < timedelta(seconds=1)
+    assert timedelta(0) <= page.last_published_at - go_live_at < timedelta(seconds=1)
+    assert page.live_revision_id == revision.pk
+    assert log_count(page, "wagtail.publish.scheduled") == 1
+    assert Revision.objects.get(pk=revision.pk).approved_go_live_at is None
+
+
+def test_expiry_unpublishes_on_time(home, start_worker):
+    start_worker()
+    page = draft_page(home, "offer")
+    expire_at = timezone.now() + timedelta(seconds=3)
+    page.expire_at = expire_at
+    page.save_revision().publish()
+    assert fresh(page).live
+
+    wait_until(lambda: not fresh(page).live, timeout=6, message="page expired")
+
+    assert timezone.now() - expire_at < timedelta(seconds=1)
+    page = fresh(page)
+    assert page.expired
+    assert log_count(page, "wagtail.unpublish.scheduled") == 1
+
+
+def test_moved_schedule_publishes_the_new_revision_at_the_new_time(home, start_worker):
+    worker = start_worker()
+    page = draft_page(home, "moved")
+    _first, first_at = schedule(page, 2)
+    page = fresh(page)
+    second, second_at = schedule(page, 5)
+
+    time.sleep(max(0.0, (first_at - timezone.now()).total_seconds()) + 1.0)
+    assert not fresh(page).live, "the stale task of the first schedule published"
+    assert "'stale'" in worker.log() or "'nothing to do'" in worker.log()
+
+    seen_live_at = wait_live(page, timeout=6)
+    assert seen_live_at - second_at < timedelta(seconds=1)
+    assert fresh(page).live_revision_id == second.pk
+    assert log_count(page, "wagtail.publish.scheduled") == 1
+
+
+def test_cancelled_schedule_is_not_published(home, start_worker, admin_client_db):
+    worker = start_worker()
+    page = draft_page(home, "cancelled")
+    revision, _go_live_at = schedule(page, 2)
+    wait_until(lambda: "publish_scheduled_revision" in worker.log(), 3,
+               message="ETA task received")
+
+    response = admin_client_db.post(
+        reverse("wagtailadmin_pages:revisions_unschedule", args=[page.pk, revision.pk]))
+    assert response.status_code == 302
+
+    wait_until(lambda: "'nothing to do'" in worker.log(), 5,
+               message="the stale task ran and did nothing")
+    assert not fresh(page).live
+    assert log_count(page, "wagtail.publish.scheduled") == 0
+
+
+def test_two_workers_and_duplicated_tasks_publish_once(home, start_worker):
+    workers = [start_worker(concurrency=2), start_worker(concurrency=2)]
+    page = draft_page(home, "raced")
+    revisions_before = Revision.objects.filter(object_id=str(page.pk)).count()
+    revision, go_live_at = schedule(page, 2)
+    for _ in range(7):  # plus the one armed by the schedule itself
+        publish_scheduled_revision.apply_async((revision.pk, go_live_at.isoformat()),
+                                               eta=go_live_at)
+
+    wait_live(page, timeout=5)
+    logs = lambda: "".join(worker.log() for worker in workers)  # noqa: E731
+    wait_until(lambda: logs().count("publish_scheduled_revision") >= 16, 5,
+               message="all eight tasks done")
+
+    page = fresh(page)
+    assert page.live_revision_id == revision.pk
+    assert log_count(page, "wagtail.publish.scheduled") == 1
+    assert Revision.objects.filter(object_id=str(page.pk)).count() == revisions_before + 1
+    assert logs().count("'published'") == 1
+    assert logs().count("'nothing to do'") == 7
+
+
+def test_worker_killed_mid_task_publishes_once_after_restart(home, start_worker):
+    worker = start_worker(concurrency=1)
+    page = draft_page(home, "killed")
+    revision, _go_live_at = schedule(page, 1.5)
+
+    # Hold the revision's row lock, so the task blocks inside its transaction.
+    db = settings.DATABASES["default"]
+    blocker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"],
+                               host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
+    try:
+        with blocker.cursor() as cursor:
+            cursor.execute("SELECT id FROM wagtailcore_revision WHERE id = %s FOR UPDATE",
+                           [revision.pk])
+
+            def task_waits_on_lock() -> bool:
+                # Statistics are a snapshot per transaction; this one stays open.
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                               "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+                               [db["NAME"]])
+                return cursor.fetchone()[0] == 1
+
+            wait_until(task_waits_on_lock, 6, message="task blocked mid-transaction")
+            (child,) = worker.children()
+            os.kill(child, signal.SIGKILL)
+            wait_until(lambda: "WorkerLostError" in worker.log(), 5, message="worker lost")
+            assert not fresh(page).live
+        blocker.rollback()
+    finally:
+        blocker.close()
+
+    wait_live(page, timeout=8)
+    page = fresh(page)
+    assert page.live_revision_id == revision.pk
+    assert log_count(page, "wagtail.publish.scheduled") == 1
+    assert worker.log().count("'published'") == 1
+
+
+def test_whole_worker_killed_mid_task_publishes_once_after_restart(home, start_worker):
+    """The machine dies, not just a pool process: the broker hands the task to a new worker."""
+    worker = start_worker(concurrency=1, CELERY_BROKER_VISIBILITY_TIMEOUT="3")
+    page = draft_page(home, "crashed")
+    revision, _go_live_at = schedule(page, 1.5)
+
+    db = settings.DATABASES["default"]
+    blocker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"],
+                               host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
+    try:
+        with blocker.cursor() as cursor:
+            cursor.execute("SELECT id FROM wagtailcore_revision WHERE id = %s FOR UPDATE",
+                           [revision.pk])
+
+            def task_waits_on_lock() -> bool:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                               "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+                               [db["NAME"]])
+                return cursor.fetchone()[0] == 1
+
+            wait_until(task_waits_on_lock, 6, message="task blocked mid-transaction")
+            children = worker.children()
+            for pid in [worker.process.pid, *children]:
+                os.kill(pid, signal.SIGKILL)
+            worker.process.wait()
+        blocker.rollback()
+    finally:
+        blocker.close()
+    time.sleep(1)
+    assert not fresh(page).live
+
+    restarted = start_worker(concurrency=1, CELERY_BROKER_VISIBILITY_TIMEOUT="3")
+    wait_live(page, timeout=15)
+    page = fresh(page)
+    assert page.live_revision_id == revision.pk
+    assert log_count(page, "wagtail.publish.scheduled") == 1
+    assert "'published'" in restarted.log()

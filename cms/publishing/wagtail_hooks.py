@@ -1,0 +1,46 @@
+"""Admin: the scheduled publishing report and the revalidation outbox."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.publishing.models import RevalidationRequest
+from cms.publishing.views import ScheduledChangesReport
+
+report_urls = [
+    path("", ScheduledChangesReport.as_view(), name="scheduled"),
+    path("results/", ScheduledChangesReport.as_view(results_only=True),
+         name="scheduled_results"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls() -> list:
+    return [path("reports/scheduled-publishing/",
+                 include((report_urls, "mortar_publishing"), namespace="mortar_publishing"))]
+
+
+@hooks.register("register_reports_menu_item")
+def register_report_menu_item() -> MenuItem:
+    return MenuItem(_("Scheduled publishing"), reverse("mortar_publishing:scheduled"),
+                    name="scheduled-publishing", icon_name="calendar-alt", order=650)
+
+
+class RevalidationRequestViewSet(SnippetViewSet):
+    """Every change sent (or still to be sent) to the renderer, failures first in mind."""
+
+    model = RevalidationRequest
+    icon = "resubmit"
+    menu_label = _("Revalidation")
+    add_to_settings_menu = True
+    list_display = ["__str__", "status", "attempts", "created_at", "delivered_at", "last_error"]
+    list_filter = {"delivered_at": ["isnull"]}
+    list_per_page = 50
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+register_snippet(RevalidationRequestViewSet)
