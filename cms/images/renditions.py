@@ -1,6 +1,7 @@
 """The one list of renditions the renderer uses: widths times formats."""
 
 from django.conf import settings
+from django.core.cache import cache
 from PIL import features
 
 WIDTHS: tuple[int, ...] = tuple(getattr(settings, "MORTAR_RENDITION_WIDTHS", (480, 960, 1600)))
@@ -26,9 +27,21 @@ def filter_specs() -> list[str]:
 FILTER_SPECS: tuple[str, ...] = tuple(filter_specs())
 
 
+QUEUED_TTL = 10 * 60
+
+
+def queued_key(image_id: int) -> str:
+    return f"mortar:renditions-queued:{image_id}"
+
+
 def queue_missing(image_ids: list[int]) -> None:
-    """Ask for the renditions these images lack, outside the request that noticed."""
+    """Ask for the renditions these images lack, outside the request that noticed.
+
+    A burst of page views of a new image queues one task per image: the first request
+    marks the image in the shared cache, and the task clears the mark when done.
+    """
     from cms.images.tasks import generate_renditions
 
     for image_id in image_ids:
-        generate_renditions.delay_on_commit(image_id)
+        if cache.add(queued_key(image_id), 1, timeout=QUEUED_TTL):
+            generate_renditions.delay_on_commit(image_id)
