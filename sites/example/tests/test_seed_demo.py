@@ -34,9 +34,17 @@ def test_seed_demo_twice_leaves_one_demo_site(db, client):
     assert [item["title"] for item in menu] == ["About us", "Articles", "Contact"]
 
 
-def test_seed_demo_pages_option_makes_a_large_tree(db):
+def test_seed_demo_pages_option_makes_a_large_tree(db, client):
     call_command("seed_demo", "--pages", "30", verbosity=0)
-    assert ArticlePage.objects.live().count() >= 44
+    count = ArticlePage.objects.live().count()
+    call_command("seed_demo", "--pages", "30", verbosity=0)
+
+    assert count >= 44 and ArticlePage.objects.live().count() == count
+    response = client.get("/api/v2/pages/by-path/", {"html_path": "/articles/generated-29/"})
+    assert response.status_code == 200
+    assert json.loads(response.content)["meta"]["breadcrumbs"][-1]["title"] == "Articles"
+    listing = client.get("/api/v2/pages/by-path/", {"html_path": "/articles/", "page": "2"})
+    assert json.loads(listing.content)["articles"]["total"] == count
 
 
 def test_seed_demo_rejects_a_negative_page_count(db):

@@ -1,0 +1,231 @@
+"""`make bench`: the CMS and the renderer measured side by side, in one run, on this machine.
+
+Prints a Markdown table and writes bench/results.json. Production settings,
+PostgreSQL and Redis (database `mortar_bench`, Redis db 15 unless BENCH_* say
+otherwise), gunicorn with 2 workers, `next build && next start`, wrk with 10
+connections for 15 s after a warm-up.
+"""
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+REPO = Path(__file__).resolve().parent.parent
+SECRET = "bench-revalidate-secret-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORTS = {"warm": free_port(), "cold": free_port(), "web": free_port()}
+ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECURE_SSL_REDIRECT": "false",
+    "DATABASE_URL": os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/mortar_bench"),
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+    "CELERY_BROKER_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+    "MEDIA_ROOT": str(REPO / ".local" / "bench-media"),
+    "FRONTEND_URL": f"http://127.0.0.1:{PORTS['web']}",
+    "REVALIDATE_SECRET": SECRET,
+    "LOG_LEVEL": "WARNING",
+    "NEXT_TELEMETRY_DISABLED": "1",
+}
+os.environ.update(ENV)
+
+import django  # noqa: E402
+
+django.setup()
+
+from bench import dataset  # noqa: E402
+from bench.load import Load, wrk  # noqa: E402
+
+PUBLISHES = 20
+
+
+def start(name: str, cmd: list[str], cwd: Path = REPO, **env: str) -> subprocess.Popen:
+    log = open(REPO / ".local" / f"bench-{name}.log", "w")
+    return subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"bench: the server for {url} exited; see .local/bench-*.log")
+        try:
+            with urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"bench: {url} did not answer within {timeout:.0f}s")
+
+
+def gunicorn(name: str, port: int, **env: str) -> subprocess.Popen:
+    return start(name, [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--workers",
+                        "2", "--bind", f"127.0.0.1:{port}"], **env)
+
+
+def descendants(pid: int) -> list[int]:
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child in Path("/proc").glob("[0-9]*"):
+            try:
+                ppid = int((child / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == parent:
+                found.append(int(child.name))
+                frontier.append(int(child.name))
+    return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def static_file_url(web: str) -> str:
+    chunks = sorted((REPO / "web" / ".next" / "static" / "chunks").glob("*.js"),
+                    key=lambda p: p.stat().st_size)
+    return f"{web}/_next/static/chunks/{chunks[len(chunks) // 2].name}"
+
+
+def publish_to_visible(web_page_url: str) -> list[float]:
+    """Publish a title change, then poll the renderer until it shows it."""
+    page = dataset.light_article()
+    timings = []
+    for n in range(PUBLISHES):
+        title = f"Light article, edition {n} {time.time():.0f}"
+        page.title = title
+        started = time.monotonic()
+        page.save_revision().publish()
+        while time.monotonic() - started < 30:
+            with urlopen(web_page_url, timeout=10) as response:
+                if title.encode() in response.read():
+                    break
+            time.sleep(0.05)
+        timings.append(time.monotonic() - started)
+        page.refresh_from_db()
+    return timings
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def table(rows: list[tuple[str, Load]]) -> str:
+    lines = ["| measure | requests/s | p50 ms | p99 ms | errors |", "|---|---|---|---|---|"]
+    lines += [f"| {name} | {load.rps:,.0f} | {load.p50_ms:.2f} | {load.p99_ms:.2f} | "
+              f"{load.errors} |" for name, load in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    began = time.monotonic()
+    print("bench: building the dataset (first run: 5,000 articles, a few minutes)", flush=True)
+    data = dataset.build()
+    (REPO / "bench" / ".ceiling.json").write_bytes(dataset.heavy_json(data.heavy_path))
+
+    cms = f"http://127.0.0.1:{PORTS['warm']}"
+    cold_cms = f"http://127.0.0.1:{PORTS['cold']}"
+    web = f"http://127.0.0.1:{PORTS['web']}"
+    processes = {
+        "warm": gunicorn("cms-warm", PORTS["warm"]),
+        "cold": gunicorn("cms-cold", PORTS["cold"], API_CACHE_SECONDS="0"),
+        "worker": start("worker", [sys.executable, "-m", "celery", "-A", "cms", "worker",
+                                   "--concurrency", "2", "--loglevel", "WARNING"]),
+    }
+    try:
+        wait_for(f"{cms}/api/v2/navigation/", processes["warm"])
+        wait_for(f"{cold_cms}/api/v2/navigation/", processes["cold"])
+        web_env = {"CMS_API_URL": cms, "REVALIDATE_SECRET": SECRET, "NEXT_PUBLIC_SITE_URL": web}
+        build = subprocess.run(["npm", "run", "build"], cwd=REPO / "web",
+                               env={**os.environ, **web_env}, capture_output=True, text=True)
+        if build.returncode != 0:
+            raise SystemExit("bench: next build failed:\n" + build.stdout[-3000:] + build.stderr)
+        processes["web"] = start("web", ["node", "node_modules/next/dist/bin/next", "start",
+                                         "-p", str(PORTS["web"]), "-H", "127.0.0.1"],
+                                 cwd=REPO / "web", **web_env)
+        wait_for(f"{web}/", processes["web"])
+
+        by_path = f"/api/v2/pages/by-path/?html_path={data.heavy_path}"
+        print("bench: measuring (6 x 18 s)", flush=True)
+        loads = {
+            "stock": wrk(f"{cms}/api/v2/pages/{data.heavy_id}/?fields=*"),
+            "cold": wrk(f"{cold_cms}{by_path}"),
+            "warm": wrk(f"{cms}{by_path}"),
+            "ceiling": wrk(f"{cms}/bench/ceiling/"),
+            "site": wrk(f"{web}{data.heavy_path}"),
+            "static": wrk(static_file_url(web)),
+        }
+        print(f"bench: publish-to-visible ({PUBLISHES} publishes)", flush=True)
+        urlopen(f"{web}{data.light_path}").read()
+        visible = publish_to_visible(f"{web}{data.light_path}")
+        cms_rss = max(peak_rss_mb(pid) for pid in descendants(processes["warm"].pid))
+        web_rss = sum(peak_rss_mb(pid) for pid in
+                      [processes["web"].pid, *descendants(processes["web"].pid)])
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            process.wait(timeout=20)
+
+    results = {
+        "stock_rps": loads["stock"].rps, "cold_rps": loads["cold"].rps,
+        "warm_rps": loads["warm"].rps, "ceiling_rps": loads["ceiling"].rps,
+        "site_rps": loads["site"].rps, "static_rps": loads["static"].rps,
+        "stock_p99_ms": loads["stock"].p99_ms, "cold_p99_ms": loads["cold"].p99_ms,
+        "warm_p50_ms": loads["warm"].p50_ms, "warm_p99_ms": loads["warm"].p99_ms,
+        "ceiling_p99_ms": loads["ceiling"].p99_ms, "site_p99_ms": loads["site"].p99_ms,
+        "heavy_queries": data.heavy_queries, "light_queries": data.light_queries,
+        "publish_visible_p50_s": statistics.median(visible),
+        "publish_visible_p95_s": percentile(visible, 0.95),
+        "cms_worker_rss_mb": round(cms_rss, 1), "web_rss_mb": round(web_rss, 1),
+        "errors": sum(load.errors for load in loads.values()),
+        "pages": data.pages,
+    }
+    ratios = {
+        "warm_over_stock": results["warm_rps"] / results["stock_rps"],
+        "warm_over_ceiling": results["warm_rps"] / results["ceiling_rps"],
+        "cold_over_stock": results["cold_rps"] / results["stock_rps"],
+        "site_over_static": results["site_rps"] / results["static_rps"],
+    }
+    results.update({key: round(value, 2) for key, value in ratios.items()})
+    results["seconds"] = round(time.monotonic() - began)
+    (REPO / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+    print()
+    print(table([(f"stock `/api/v2/pages/{data.heavy_id}/?fields=*`", loads["stock"]),
+                 ("ours, cold (cache off)", loads["cold"]), ("ours, warm", loads["warm"]),
+                 ("ceiling (constant JSON, same size)", loads["ceiling"]),
+                 ("site: heavy article via Next.js", loads["site"]),
+                 ("static file via Next.js", loads["static"])]))
+    print()
+    print("| figure | value |\n|---|---|")
+    for key in ("warm_over_stock", "warm_over_ceiling", "cold_over_stock", "site_over_static",
+                "heavy_queries", "light_queries", "publish_visible_p50_s",
+                "publish_visible_p95_s", "cms_worker_rss_mb", "web_rss_mb", "pages", "seconds"):
+        value = results[key]
+        print(f"| {key} | {value:.2f} |" if isinstance(value, float) else f"| {key} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
