@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# The renderer image: Next.js standalone output (web/next.config.ts: output "standalone"),
+# served by `node server.js` as the unprivileged `node` user. Build from the repository root:
+#   docker build -f infra/docker/web.Dockerfile -t mortar-web .
+ARG NODE_VERSION=22
+
+# --- deps: node_modules from the lock file only ----------------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS deps
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+# --- build: next build; the CMS is not needed (pages render on request) ----------------
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /web
+ENV NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production
+# Inlined into the browser bundle at build time, so it is a build argument.
+ARG NEXT_PUBLIC_SITE_URL=https://lcl.example.com
+ENV NEXT_PUBLIC_SITE_URL=$NEXT_PUBLIC_SITE_URL
+COPY --from=deps /web/node_modules ./node_modules
+COPY web/ ./
+RUN npm run build && mkdir -p public
+
+# --- runtime: the standalone server, its static assets and public/ ---------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0
+WORKDIR /app
+COPY --from=build --chown=node:node /web/.next/standalone ./
+COPY --from=build --chown=node:node /web/.next/static ./.next/static
+COPY --from=build --chown=node:node /web/public ./public
+USER node
+EXPOSE 3000
+CMD ["node", "server.js"]
