@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, test_database_url
+from tests.conftest import REPO
+from tests.conftest import test_database_url as database_url  # not a test: keep pytest off it
 
 PUBLIC = "lcl.example.com"
 
@@ -78,7 +79,7 @@ print(json.dumps({
 
 @pytest.mark.django_db
 def test_production_requests_are_hardened(seeded_db, tmp_path):
-    env = production_env(DATABASE_URL=test_database_url(), STATIC_ROOT=str(tmp_path / "static"))
+    env = production_env(DATABASE_URL=database_url(), STATIC_ROOT=str(tmp_path / "static"))
     # As the api container does before gunicorn: the manifest storage needs it.
     collected = run(["manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     assert collected.returncode == 0, collected.stderr
