@@ -24,9 +24,14 @@ def jpeg_bytes(width: int = 1800, height: int = 1200, noise: bool = False) -> by
     return out.getvalue()
 
 
+def root_collection() -> Collection:
+    """Made by Wagtail's migrations, but gone after a transactional test flushed the tables."""
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+
 def upload_image(client: Client, data: bytes, name: str = "pier.jpg", title: str = "Pier",
                  content_type: str = "image/jpeg", collection: Collection | None = None):
-    collection = collection or Collection.get_first_root_node()
+    collection = collection or root_collection()
     return client.post(reverse("wagtailimages:add"), {
         "title": title, "file": SimpleUploadedFile(name, data, content_type),
         "collection": collection.pk, "tags": "", "description": "",
@@ -35,7 +40,7 @@ def upload_image(client: Client, data: bytes, name: str = "pier.jpg", title: str
 
 def upload_document(client: Client, data: bytes, name: str = "report.pdf",
                     title: str = "Report", collection: Collection | None = None):
-    collection = collection or Collection.get_first_root_node()
+    collection = collection or root_collection()
     return client.post(reverse("wagtaildocs:add"), {
         "title": title, "file": SimpleUploadedFile(name, data, "application/pdf"),
         "collection": collection.pk, "tags": "",
@@ -45,3 +50,11 @@ def upload_document(client: Client, data: bytes, name: str = "report.pdf",
 def pdf_bytes(size: int = 4000) -> bytes:
     body = b"%PDF-1.4\n% mortar test document\n"
     return body + b"0" * max(0, size - len(body) - 6) + b"\n%%EOF"
+
+
+def upload_images_multiple(client: Client, data: bytes, name: str = "pier.jpg"):
+    """Wagtail's "Add images" page: one XHR per file, answered with JSON."""
+    return client.post(reverse("wagtailimages:add_multiple"), {
+        "files[]": SimpleUploadedFile(name, data, "image/jpeg"),
+        "collection": root_collection().pk,
+    }, headers={"x-requested-with": "XMLHttpRequest"})

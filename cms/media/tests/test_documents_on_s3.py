@@ -9,7 +9,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
 from cms.media.forms import STORAGE_UNAVAILABLE
-from cms.media.tests.helpers import pdf_bytes, upload_document
+from cms.media.tests.helpers import pdf_bytes, root_collection, upload_document
 
 
 def anonymous_status(url: str) -> int:
@@ -27,7 +27,7 @@ def served(response) -> bytes:
 
 @pytest.fixture
 def private_collection(db) -> Collection:
-    collection = Collection.get_first_root_node().add_child(name="Board papers")
+    collection = root_collection().add_child(name="Board papers")
     CollectionViewRestriction.objects.create(
         collection=collection, restriction_type=CollectionViewRestriction.LOGIN)
     return collection

@@ -8,7 +8,7 @@ from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS
 from cms.images.tasks import generate_renditions
-from cms.media.tests.helpers import jpeg_bytes, upload_image
+from cms.media.tests.helpers import jpeg_bytes, upload_image, upload_images_multiple
 
 RENDITION_CACHE = "public, max-age=31536000, immutable"
 
@@ -78,3 +78,13 @@ def test_same_file_name_twice_makes_two_objects(s3_media, editor):
     assert images["One"] != images["Two"]
     assert s3_media.get(images["One"]) == first
     assert s3_media.get(images["Two"]) == second
+
+
+def test_multiple_upload_page_stores_original_in_bucket(s3_media, editor):
+    data = jpeg_bytes(800, 600)
+    response = upload_images_multiple(editor, data)
+    assert response.status_code == 200
+    assert response.json()["success"] is True
+    image = get_image_model().objects.get()
+    assert s3_media.keys() == {image.file.name}
+    assert s3_media.get(image.file.name) == data

@@ -9,7 +9,7 @@ from wagtail.images import get_image_model
 
 from cms.media.forms import STORAGE_UNAVAILABLE
 from cms.media.tests.conftest import S3Media
-from cms.media.tests.helpers import jpeg_bytes, upload_image
+from cms.media.tests.helpers import jpeg_bytes, upload_image, upload_images_multiple
 
 
 def file_errors(response) -> list[tuple[str, str]]:
@@ -96,3 +96,15 @@ def test_failed_row_insert_deletes_the_stored_object(s3_media, editor, failing_i
     with pytest.raises(DatabaseError, match="insert refused"):
         upload_image(editor, jpeg_bytes(640, 480))
     assert s3_media.keys() == set()
+
+
+def test_multiple_upload_page_with_s3_stopped_answers_the_error(s3_env, stoppable_moto, editor):
+    server, endpoint = stoppable_moto
+    s3_env(endpoint)
+    server.stop()
+    response = upload_images_multiple(editor, jpeg_bytes(640, 480))
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["success"] is False
+    assert str(STORAGE_UNAVAILABLE) in answer["error_message"]
+    assert titles() == []
