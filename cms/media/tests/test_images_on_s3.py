@@ -4,6 +4,8 @@ from email.message import Message
 from urllib.request import urlopen
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS
@@ -88,3 +90,31 @@ def test_multiple_upload_page_stores_original_in_bucket(s3_media, editor):
     image = get_image_model().objects.get()
     assert s3_media.keys() == {image.file.name}
     assert s3_media.get(image.file.name) == data
+
+
+def test_replacing_and_deleting_an_image_leaves_no_objects_behind(
+        s3_media, editor, django_capture_on_commit_callbacks):
+    assert upload_image(editor, jpeg_bytes(640, 480)).status_code == 302
+    image = get_image_model().objects.get()
+    generate_renditions(image.pk)
+    old = s3_media.keys()
+    assert len(old) == 1 + len(FILTER_SPECS)
+
+    new_data = jpeg_bytes(800, 600)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(reverse("wagtailimages:edit", args=[image.pk]), {
+            "title": "Pier", "file": SimpleUploadedFile("pier-2.jpg", new_data, "image/jpeg"),
+            "collection": image.collection_id, "tags": "", "description": "",
+        })
+    assert response.status_code == 302, response.context["form"].errors
+    image.refresh_from_db()
+    assert image.file.name.startswith("original_images/pier-2")
+    assert (image.width, image.height) == (800, 600)
+    # The old original and its renditions are gone once the change committed.
+    assert s3_media.keys() == {image.file.name}
+    assert s3_media.get(image.file.name) == new_data
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(reverse("wagtailimages:delete", args=[image.pk]))
+    assert response.status_code == 302
+    assert s3_media.keys() == set()
