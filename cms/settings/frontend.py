@@ -24,5 +24,3 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Preview tokens older than this (seconds) are refused by /api/v2/page_preview/.
 PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=60 * 60)
-# Wagtail's preview panel frames the CMS's own preview view, which frames the renderer.
-X_FRAME_OPTIONS = "SAMEORIGIN"

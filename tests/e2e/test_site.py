@@ -1,0 +1,274 @@
+"""The site as visitors and editors use it: `next start` on the CMS under gunicorn.
+
+Demo content comes from seed_demo. Pages whose text a test changes are not used by
+the other tests, so the order of tests does not matter.
+"""
+
+import http.client
+import json
+import os
+import subprocess
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.conftest import REPO, REVALIDATE_SECRET, free_port, wait_for
+from tests.e2e.conftest import DESKTOP, MOBILE, database
+
+ARTICLE = "/articles/designing-for-editors/"
+
+# The mark makes pytest-django set up the test database that the stack's fixtures seed.
+# Tests change content only through the stack (the admin under gunicorn), never through
+# the rollback-wrapped connection of this process.
+pytestmark = pytest.mark.django_db
+
+
+def fetch(url: str, method: str = "GET", body: bytes | None = None,
+          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    """One request, redirects not followed, no cookies: what a first-time visitor gets."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return (response.status, {k.lower(): v for k, v in response.getheaders()},
+                response.read().decode("utf-8", "replace"))
+    finally:
+        conn.close()
+
+
+def test_home_page(page: Page, web_server: str, screenshots: str):
+    response = page.goto(f"{web_server}/")
+    assert response is not None and response.status == 200
+    expect(page.locator("h1")).to_have_text("Websites your editors will love")
+    expect(page).to_have_title("Mortar CMS demo")
+    hero = page.locator("main img").first
+    expect(hero).to_have_attribute("alt", "Abstract pattern number 1")
+    # Media URLs are relative; the renderer's rewrite must bring them from the CMS.
+    assert hero.evaluate("img => img.complete && img.naturalWidth") > 0
+    expect(page.locator("main").get_by_role("link", name="Contact us")).to_have_attribute(
+        "href", "/contact/")
+    for name, viewport in (("desktop", DESKTOP), ("mobile", MOBILE)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=f"{screenshots}/home-{name}.png", full_page=True)
+
+
+def test_article_page(page: Page, web_server: str, screenshots: str):
+    response = page.goto(f"{web_server}{ARTICLE}")
+    assert response is not None and response.status == 200
+    expect(page.locator("h1")).to_have_text("Designing for editors")
+    crumbs = page.get_by_role("navigation", name="Breadcrumb")
+    expect(crumbs.get_by_role("link")).to_have_text(["Home", "Articles"])
+    body = page.locator("article")
+    expect(body.locator("b")).to_have_text("designing for editors")  # rich text
+    expect(body.locator("h2")).to_have_text("The problem")  # heading block
+    expect(body.locator("blockquote")).to_have_text("Ship small, ship often.")  # two columns
+    expect(body.get_by_role("link", name="Talk to us")).to_have_attribute("href", "/contact/")
+    figure = body.locator("figure img").first  # image block: sized before it loads
+    figure.scroll_into_view_if_needed()
+    expect(figure).to_have_attribute("width", "1600")
+    expect(figure).to_have_attribute("height", "1000")
+    assert figure.evaluate("img => img.complete && img.naturalWidth") > 0
+    # SEO fields: description, canonical URL, Open Graph.
+    expect(page.locator("meta[name=description]")).to_have_attribute(
+        "content", "Designing for editors, from the Mortar CMS team.")
+    expect(page.locator("link[rel=canonical]")).to_have_attribute("href", f"{web_server}{ARTICLE}")
+    expect(page.locator("meta[property='og:type']")).to_have_attribute("content", "article")
+    for name, viewport in (("desktop", DESKTOP), ("mobile", MOBILE)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=f"{screenshots}/article-{name}.png", full_page=True)
+
+
+def test_navigation_and_listing(page: Page, web_server: str):
+    page.goto(f"{web_server}/")
+    menu = page.get_by_role("navigation", name="Main", exact=True)
+    expect(menu.get_by_role("link")).to_have_text(["About us", "Articles", "Contact"])
+    menu.get_by_role("link", name="Articles").click()
+    expect(page).to_have_url(f"{web_server}/articles/")
+    expect(page.locator("h1")).to_have_text("Articles")
+    expect(page.locator("main li h2")).to_have_count(10)
+    page.get_by_role("link", name="Older →").click()
+    expect(page).to_have_url(f"{web_server}/articles/page/2/")
+    expect(page.locator("main li h2")).to_have_count(4)
+    expect(page.get_by_text("Page 2 of 2")).to_be_visible()
+    # The footer comes from the CMS's navigation settings too.
+    expect(page.locator("footer").get_by_role("link", name="Wagtail")).to_have_attribute(
+        "href", "https://wagtail.org/")
+
+
+def test_unknown_path_is_the_sites_404(page: Page, web_server: str):
+    response = page.goto(f"{web_server}/no-such-page/")
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    expect(page.get_by_role("navigation", name="Main", exact=True)).to_be_visible()
+    assert fetch(f"{web_server}/articles/page/99/")[0] == 404
+
+
+def test_wagtail_redirect(page: Page, web_server: str):
+    status, headers, _ = fetch(f"{web_server}/old-about/")
+    # Next.js answers permanent redirects with 308, the method-preserving 301.
+    assert status == 308
+    assert headers["location"].endswith("/about/")
+    page.goto(f"{web_server}/old-about/")
+    expect(page).to_have_url(f"{web_server}/about/")
+    expect(page.locator("h1")).to_have_text("About us")
+
+
+def test_sitemap_and_robots(web_server: str):
+    status, headers, body = fetch(f"{web_server}/sitemap.xml")
+    assert status == 200 and "xml" in headers["content-type"]
+    assert f"<loc>{web_server}{ARTICLE}</loc>" in body
+    assert f"<loc>{web_server}/old-about/</loc>" not in body
+    status, _, body = fetch(f"{web_server}/robots.txt")
+    assert status == 200 and f"Sitemap: {web_server}/sitemap.xml" in body
+
+
+def test_revalidate_refuses_a_wrong_secret(web_server: str):
+    url = f"{web_server}/api/revalidate"
+    body = json.dumps({"tags": ["navigation"], "paths": []}).encode()
+    for headers in ({"Authorization": "Bearer wrong-secret"}, {},
+                    {"Authorization": f"Bearer {REVALIDATE_SECRET}x"}):
+        status, _, answer = fetch(url, "POST", body,
+                                  {"Content-Type": "application/json", **headers})
+        assert status == 401
+        assert json.loads(answer) == {"message": "Invalid or missing revalidation secret"}
+    auth = {"Authorization": f"Bearer {REVALIDATE_SECRET}", "Content-Type": "application/json"}
+    status, _, answer = fetch(url, "POST", b'{"tags": "navigation"}', auth)
+    assert status == 400 and "tags" in json.loads(answer)["message"]
+    status, _, answer = fetch(url, "POST", body, auth)
+    assert status == 200
+    assert json.loads(answer) == {"revalidated": {"tags": ["navigation"], "paths": []}}
+
+
+def test_forged_preview_token_is_refused(web_server: str):
+    status, headers, body = fetch(
+        f"{web_server}/api/preview?content_type=example.contentpage&token=id%3D4%3A1abc%3Aforged")
+    assert status == 401
+    assert json.loads(body) == {"message": "Invalid preview token"}
+    assert "set-cookie" not in headers  # no draft mode for a forged token
+
+
+def test_error_page_when_the_cms_is_unreachable(page: Page, web_server: str):
+    """A second `next start` of the same build, pointed at a port nothing listens on."""
+    port = free_port()
+    env = {**os.environ, "CMS_API_URL": f"http://127.0.0.1:{free_port()}",
+           "NEXT_PUBLIC_SITE_URL": f"http://127.0.0.1:{port}", "NEXT_TELEMETRY_DISABLED": "1",
+           "NODE_ENV": "production",
+           "NEXT_DIST_DIR": f".next-e2e-{os.getpid()}",
+           "NEXT_TSCONFIG_PATH": f"tsconfig.next-e2e-{os.getpid()}.json"}
+    web = Path(REPO / "web")
+    process = subprocess.Popen([str(web / "node_modules" / ".bin" / "next"), "start", "-p",
+                                str(port), "-H", "127.0.0.1"], cwd=web, env=env,
+                               start_new_session=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/robots.txt", process, timeout=60)
+        response = page.goto(f"http://127.0.0.1:{port}/never-cached-{uuid.uuid4().hex}/")
+        assert response is not None and response.status == 500
+        expect(page.get_by_role("heading", name="Something went wrong")).to_be_visible()
+        text = page.locator("body").inner_text()
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=15)
+    assert "ECONNREFUSED" not in text and "at async" not in text and "fetch failed" not in text
+
+
+@pytest.fixture
+def scheduled_article(django_db_blocker) -> dict[str, object]:
+    """The article the preview and publish test edits; no other test looks at it."""
+    from sites.example.models import ArticlePage
+
+    with database(django_db_blocker):
+        article = ArticlePage.objects.get(slug="scheduling-a-launch")
+        return {"id": article.pk, "title": article.title, "path": "/articles/scheduling-a-launch/"}
+
+
+def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str,
+                              celery_worker, editor, scheduled_article, screenshots: str):
+    public_url = f"{web_server}{scheduled_article['path']}"
+    old_title = scheduled_article["title"]
+    new_title = f"Launch day, rewritten {uuid.uuid4().hex[:6]}"
+    assert f">{old_title}</h1>" in fetch(public_url)[2]
+
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    admin = context.new_page()
+    admin.goto(f"{cms_server}/admin/login/")
+    admin.fill("#id_username", editor[0])
+    admin.fill("#id_password", editor[1])
+    admin.locator("form button[type=submit]").click()
+    admin.wait_for_url(f"{cms_server}/admin/")
+
+    # Edit without publishing, then open Wagtail's side-by-side preview panel.
+    admin.goto(f"{cms_server}/admin/pages/{scheduled_article['id']}/edit/")
+    admin.fill("#id_title", new_title)
+    admin.locator("[data-side-panel-toggle='preview']").click()
+    draft = admin.frame_locator("#w-preview-iframe").frame_locator("iframe")
+    expect(draft.locator("h1")).to_have_text(new_title, timeout=15_000)
+    expect(draft.get_by_test_id("preview-bar")).to_be_visible()
+    expect(draft.get_by_test_id("exit-preview")).to_have_text("Exit preview")
+
+    # The panel follows the editor's typing, without pressing anything.
+    title = admin.locator("#id_title")
+    title.press("End")
+    title.press_sequentially(" again")
+    expect(draft.locator("h1")).to_have_text(f"{new_title} again", timeout=15_000)
+    admin.screenshot(path=f"{screenshots}/preview-panel.png")
+
+    # Visitors still get the published page, from a response a cache may keep.
+    status, headers, body = fetch(public_url)
+    assert status == 200 and f">{old_title}</h1>" in body and new_title not in body
+    assert "private" not in headers.get("cache-control", "")
+
+    # Publish: the live page changes within 5 s, through the CMS's revalidation request.
+    admin.get_by_role("button", name="More actions").click()
+    published_at = time.monotonic()
+    admin.locator("button[name='action-publish']").click()
+    admin.wait_for_url(lambda url: "/edit/" not in url, timeout=15_000)
+    seen = None
+    while time.monotonic() - published_at < 5:
+        if f">{new_title} again</h1>" in fetch(public_url)[2]:
+            seen = time.monotonic() - published_at
+            break
+        time.sleep(0.1)
+    context.close()
+    assert seen is not None, "the published title did not reach the live site within 5 s"
+    (Path(screenshots) / "timings.json").write_text(json.dumps({"publish_to_live_s": seen}))
+
+
+@pytest.fixture
+def article_index_id(django_db_blocker) -> int:
+    from sites.example.models import ArticleIndexPage
+
+    with database(django_db_blocker):
+        return ArticleIndexPage.objects.get(slug="articles").pk
+
+
+def test_preview_of_a_new_page_never_published(browser: Browser, web_server: str,
+                                               cms_server: str, editor, article_index_id):
+    title = f"Brand new article {uuid.uuid4().hex[:6]}"
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    admin = context.new_page()
+    admin.goto(f"{cms_server}/admin/login/")
+    admin.fill("#id_username", editor[0])
+    admin.fill("#id_password", editor[1])
+    admin.locator("form button[type=submit]").click()
+    admin.wait_for_url(f"{cms_server}/admin/")
+
+    admin.goto(f"{cms_server}/admin/pages/add/example/articlepage/{article_index_id}/")
+    admin.fill("#id_title", title)
+    admin.fill("#id_date", "2026-11-20")
+    admin.locator("#id_title").blur()  # Wagtail fills the slug in from the title
+    admin.locator("[data-side-panel-toggle='preview']").click()
+    draft = admin.frame_locator("#w-preview-iframe").frame_locator("iframe")
+    expect(draft.locator("h1")).to_have_text(title, timeout=15_000)
+    expect(draft.get_by_test_id("preview-bar")).to_be_visible()
+    slug = admin.locator("#id_slug").input_value()
+    context.close()
+
+    # Nobody else sees it: the address is the site's 404 for visitors.
+    assert slug and fetch(f"{web_server}/articles/{slug}/")[0] == 404
