@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,14 @@ from django.conf import settings
 from django.test import override_settings
 
 from cms.media.tests.conftest import ACCESS_KEY, SECRET_KEY
+from cms.media.tests.helpers import current_database_url, free_port
 
 REPO = Path(__file__).resolve().parents[3]
 PARTS = {"database", "cache", "broker", "storage"}
 
 
 def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_port()  # nothing listens there once the probe socket is closed
 
 
 def healthz(client) -> tuple[int, dict]:
@@ -104,12 +102,9 @@ def test_answer_holds_no_secrets_or_addresses(db, s3_media, client):
 @pytest.fixture
 def gunicorn_with_s3(s3_media, db):
     """The CMS as deployed: gunicorn reading S3 settings from its environment."""
-    port = closed_port()
-    db = settings.DATABASES["default"]
-    database_url = (f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@"
-                    f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")
+    port = free_port()
     env = {**os.environ, **s3_media.env, "DJANGO_SETTINGS_MODULE": "cms.settings",
-           "DATABASE_URL": database_url}
+           "DATABASE_URL": current_database_url()}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", "1"], cwd=REPO, env=env,

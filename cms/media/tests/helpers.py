@@ -2,7 +2,9 @@
 
 import io
 import random
+import socket
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -58,3 +60,16 @@ def upload_images_multiple(client: Client, data: bytes, name: str = "pier.jpg"):
         "files[]": SimpleUploadedFile(name, data, "image/jpeg"),
         "collection": root_collection().pk,
     }, headers={"x-requested-with": "XMLHttpRequest"})
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def current_database_url() -> str:
+    """The test database, for server processes started by a test."""
+    db = settings.DATABASES["default"]
+    return (f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@"
+            f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")

@@ -1,0 +1,72 @@
+"""Static files in production: hashed names, served by the CMS itself through WhiteNoise."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+import pytest
+
+from cms.media.tests.helpers import current_database_url, free_port
+
+REPO = Path(__file__).resolve().parents[3]
+HTTPS = {"X-Forwarded-Proto": "https"}  # as nginx says it; production redirects plain HTTP
+
+
+def get(url: str, **headers: str):
+    return urlopen(Request(url, headers={**HTTPS, **headers}), timeout=10)
+
+
+@pytest.fixture(scope="module")
+def production_cms(tmp_path_factory, django_db_setup) -> tuple[str, Path]:
+    static_root = tmp_path_factory.mktemp("static")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings", "DJANGO_ENV": "production",
+           "SECRET_KEY": "static-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+           "ALLOWED_HOSTS": "127.0.0.1", "REVALIDATE_SECRET": "static-test-revalidate-0123456789",
+           "STATIC_ROOT": str(static_root), "DATABASE_URL": current_database_url()}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+                   cwd=REPO, env=env, check=True, timeout=300)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "1"], cwd=REPO, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            get(f"{url}/static/staticfiles.json").close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise
+            time.sleep(0.2)
+    yield url, static_root
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def test_hashed_static_files_are_served_compressed_and_cached_forever(production_cms):
+    url, static_root = production_cms
+    manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    hashed = manifest["wagtailadmin/css/core.css"]
+    assert re.fullmatch(r"wagtailadmin/css/core\.[0-9a-f]{12}\.css", hashed)
+
+    with get(f"{url}/static/{hashed}", **{"Accept-Encoding": "gzip"}) as response:
+        assert response.status == 200
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in response.headers["Cache-Control"]
+        assert "max-age=315360000" in response.headers["Cache-Control"]
+
+
+def test_admin_pages_link_the_hashed_names(production_cms):
+    url, static_root = production_cms
+    manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    with get(f"{url}/admin/login/") as response:
+        html = response.read().decode()
+    assert f"/static/{manifest['wagtailadmin/css/core.css']}" in html
