@@ -38,6 +38,13 @@ AWS_S3_CLIENT_CONFIG = Config(
 )
 
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=LOCAL_DIR / "media")
+# Static files are served by the CMS itself (WhiteNoise, hashed and compressed names,
+# `collectstatic` at build time), so /static/ needs no other server behind nginx.
+# To put them on S3/a CDN instead, set STORAGES["staticfiles"] to
+# {"BACKEND": "storages.backends.s3.S3ManifestStaticStorage",
+#  "OPTIONS": {"location": "static", "object_parameters":
+#              {"CacheControl": "public, max-age=31536000, immutable"}}}
+# and make the bucket policy public for "static/*" too.
 MEDIA_URL = "/media/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=LOCAL_DIR / "static")
 STATIC_URL = "/static/"
