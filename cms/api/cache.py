@@ -1,90 +1,111 @@
-"""The by-path document cache: whole responses in the Django cache (Redis), dropped precisely.
+"""The by-path document cache in Redis: a hit is one GET, and a change drops exactly its pages.
 
-Each cached document records the version of everything it shows: the page, the
-pages it links to or lists, its ancestors, images, documents, the site. A change
-bumps the version of what changed (see `cms/api/signals.py`), and a document whose
-recorded versions differ from the current ones is rebuilt on its next request.
-Versions of the page itself are read before building, the rest after, so a
-publish that lands during a build is never hidden behind a fresh-looking entry.
+Every cached document is listed in a Redis set per thing it shows (`page:12`,
+`image:5`, `children:7`, `site:2`, and the global `tree`, `sites`,
+`restrictions`). A change (see `cms/api/signals.py`) deletes the documents in the
+sets of what it touched. The key is made from the request's own parameters, so a
+hit runs no SQL and not even a site lookup.
 
-A hit costs two cache round trips and no SQL: the key is made from the request's
-own parameters, so not even the site is looked up.
+Races: `bump` increments an epoch before deleting; `put` reads the epoch before
+the document is built and again after it is stored and listed, and drops it if a
+change landed in between. So a document built from data older than a change
+never outlives that change.
+
+Only with Redis (REDIS_URL): a cache in each process's memory could not be told
+of changes made by another process (the Celery worker publishing on schedule).
 """
 
 import hashlib
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache as once
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
-# Dependencies every document has: the set of sites, the tree's shape and the view
-# restrictions change rarely and touch many pages at once.
 GLOBAL_DEPS = ("sites", "tree", "restrictions")
-VERSION_PREFIX = "mortar:v:"
-DOC_PREFIX = "mortar:doc:"
+PREFIX = "mortar:api:"
+EPOCH = PREFIX + "epoch"
+# A document that still waits for renditions is kept only briefly, then rebuilt with them.
+INCOMPLETE_SECONDS = 5
 
 
 def dep(kind: str, pk: object) -> str:
-    """The name of one dependency: `page:12`, `image:5`, `document:3`, `children:7`..."""
+    """The name of one thing a document shows: `page:12`, `image:5`, `children:7`..."""
     return f"{kind}:{pk}"
 
 
 def enabled() -> bool:
-    return settings.API_CACHE_SECONDS > 0
+    return bool(settings.REDIS_URL) and settings.API_CACHE_SECONDS > 0
 
 
-def bump(names: Iterable[str]) -> None:
-    """Mark these dependencies changed: every document that shows them is rebuilt."""
-    token = uuid.uuid4().hex[:12]
-    values = {VERSION_PREFIX + name: token for name in set(names)}
-    if values:
-        cache.set_many(values, timeout=None)
+@once
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
 
 
-def versions(names: Iterable[str]) -> dict[str, str]:
-    keys = [VERSION_PREFIX + name for name in names]
-    found = cache.get_many(keys)
-    return {key[len(VERSION_PREFIX):]: found.get(key, "0") for key in keys}
+def _deps_key(name: str) -> str:
+    return f"{PREFIX}deps:{name}"
 
 
 def request_key(request: HttpRequest) -> str:
     """One entry per site selector, path and listing page; the same for equal requests."""
     site = request.GET.get("site") or f"host={request.get_host()}"
     raw = "\n".join([site, request.GET.get("html_path", ""), request.GET.get("page", "1")])
-    return DOC_PREFIX + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-
-
-@dataclass(frozen=True)
-class CachedDocument:
-    body: bytes
-    etag: str
-    deps: dict[str, str]
+    return PREFIX + "doc:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
 def etag_for(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
+@dataclass(frozen=True)
+class CachedDocument:
+    body: bytes
+    etag: str
+
+
 def get(key: str) -> CachedDocument | None:
-    entry = cache.get(key)
-    if not isinstance(entry, CachedDocument):
+    stored = _redis().get(key)
+    if not stored:
         return None
-    if versions(entry.deps) != entry.deps:
-        return None
-    return entry
+    etag, _, body = stored.partition(b"\n")
+    return CachedDocument(body=body, etag=etag.decode())
 
 
-# A document that still waits for renditions is kept only briefly, then rebuilt with them.
-INCOMPLETE_SECONDS = 5
+def epoch() -> int:
+    return int(_redis().get(EPOCH) or 0)
 
 
-def put(key: str, body: bytes, etag: str, before: dict[str, str], deps: Iterable[str],
+def put(key: str, document: CachedDocument, epoch_before: int, deps: Iterable[str],
         complete: bool = True) -> None:
-    """Store a document built after reading `before`; the other deps are read now."""
-    rest = versions(set(deps) - before.keys())
-    entry = CachedDocument(body=body, etag=etag, deps={**rest, **before})
-    timeout = settings.API_CACHE_SECONDS if complete else INCOMPLETE_SECONDS
-    cache.set(key, entry, timeout=min(timeout, settings.API_CACHE_SECONDS))
+    """Store a document built after `epoch_before` was read, unless a change came since."""
+    ttl = settings.API_CACHE_SECONDS if complete else min(INCOMPLETE_SECONDS,
+                                                          settings.API_CACHE_SECONDS)
+    client = _redis()
+    pipe = client.pipeline(transaction=False)
+    pipe.set(key, document.etag.encode() + b"\n" + document.body, ex=ttl)
+    for name in set(deps):
+        pipe.sadd(_deps_key(name), key)
+        # A listing set outlives its documents by a little, then goes by itself.
+        pipe.expire(_deps_key(name), settings.API_CACHE_SECONDS + 60)
+    pipe.get(EPOCH)
+    *_, now = pipe.execute()
+    if int(now or 0) != epoch_before:
+        client.delete(key)
+
+
+def bump(names: Iterable[str]) -> None:
+    """These things changed: drop every cached document that shows any of them."""
+    if not enabled():
+        return
+    client = _redis()
+    client.incr(EPOCH)
+    for name in set(names):
+        members = client.smembers(_deps_key(name))
+        pipe = client.pipeline(transaction=False)
+        if members:
+            pipe.delete(*members)
+        pipe.delete(_deps_key(name))
+        pipe.execute()

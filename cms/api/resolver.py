@@ -6,7 +6,7 @@ of queries for a page does not grow with its number of blocks, images or links.
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
@@ -42,7 +42,18 @@ def file_format(name: str) -> str:
     return "jpeg" if ext == "jpg" else ext
 
 
-def image_document(image: AbstractImage, found: list[Any], alt: str | None = None) -> dict:
+class RenditionRow(NamedTuple):
+    """An existing rendition, read without building model instances (a page shows hundreds)."""
+
+    filter_spec: str
+    url: str
+    width: int
+    height: int
+    format: str
+
+
+def image_document(image: AbstractImage, found: list[RenditionRow],
+                   alt: str | None = None) -> dict:
     """The API's image object: the original's size and focal point plus existing renditions."""
     focal = None
     if image.has_focal_point() and image.width and image.height:
@@ -51,12 +62,11 @@ def image_document(image: AbstractImage, found: list[Any], alt: str | None = Non
     srcset = []
     seen: set[tuple[str, int]] = set()
     for rendition in sorted(found, key=lambda r: r.width):
-        fmt = file_format(rendition.file.name)
-        if (fmt, rendition.width) in seen:
+        if (rendition.format, rendition.width) in seen:
             continue
-        seen.add((fmt, rendition.width))
+        seen.add((rendition.format, rendition.width))
         srcset.append({"url": rendition.url, "width": rendition.width,
-                       "height": rendition.height, "format": fmt})
+                       "height": rendition.height, "format": rendition.format})
     own_format = file_format(image.file.name)
     fallback = [entry for entry in srcset if entry["format"] == own_format]
     return {
@@ -78,7 +88,7 @@ class Resolver:
         self.site = site
         self.root_path = site.root_page.url_path
         self.restricted = restricted
-        self._images: dict[int, tuple[AbstractImage, list[Any]]] = {}
+        self._images: dict[int, tuple[AbstractImage, list[RenditionRow]]] = {}
         self._pages: dict[int, dict] = {}
         self._documents: dict[int, dict] = {}
         self._embeds: dict[str, dict] = {}
@@ -109,12 +119,14 @@ class Resolver:
             return
         image_model = get_image_model()
         images = image_model.objects.in_bulk(ids)
-        found: dict[int, list[Any]] = {pk: [] for pk in images}
+        found: dict[int, list[RenditionRow]] = {pk: [] for pk in images}
         rendition_model = image_model.get_rendition_model()
-        for rendition in rendition_model.objects.filter(
+        storage = rendition_model._meta.get_field("file").storage
+        for image_id, spec, name, width, height in rendition_model.objects.filter(
             image_id__in=images.keys(), filter_spec__in=renditions.FILTER_SPECS
-        ):
-            found[rendition.image_id].append(rendition)
+        ).values_list("image_id", "filter_spec", "file", "width", "height"):
+            found[image_id].append(
+                RenditionRow(spec, storage.url(name), width, height, file_format(name)))
         missing = [pk for pk, have in found.items()
                    if len({r.filter_spec for r in have}) < len(renditions.FILTER_SPECS)]
         if missing:

@@ -68,12 +68,12 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         return _document_response(request, entry.body, entry.etag, hit=True)
 
     path = clean_html_path(request.GET.get("html_path"))
-    site = site_for_request(request)
     listing_page = _positive_int(request, "page", 1, 100_000)
+    # Read before any data: a change landing after this drops what is built from it.
+    epoch_before = cache.epoch() if key else 0
+    site = site_for_request(request)
     restricted = restricted_paths()
     found = find_live_page(site, path, restricted)
-    before = cache.versions([cache.dep("page", found.pk), cache.dep("site", site.pk),
-                             *cache.GLOBAL_DEPS]) if key and found else {}
     page = load_specific(site, found) if found else None
     if page is None:
         redirect = find_redirect(site, path)
@@ -89,7 +89,8 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
     body = orjson.dumps(built.document)
     etag = cache.etag_for(body)
     if key:
-        cache.put(key, body, etag, before, built.deps, complete=built.complete)
+        cache.put(key, cache.CachedDocument(body, etag), epoch_before, built.deps,
+                  complete=built.complete)
     return _document_response(request, body, etag, hit=False)
 
 

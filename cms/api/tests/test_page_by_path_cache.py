@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
+from cms.api import cache
 from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
 
 URL = "/api/v2/pages/by-path/"
@@ -147,6 +148,25 @@ def test_changing_an_image_refreshes_pages_that_show_it(client, about, make_imag
     _, doc = fetch(client)
 
     assert doc["body"][0]["value"]["image"]["alt"] == "A new description"
+
+
+def test_a_change_during_a_build_is_not_hidden_by_the_cache(client, about, publish,
+                                                            monkeypatch):
+    """A publish that lands while a document is being built: that document is not kept."""
+    from cms.api import documents
+
+    real_build = documents.build_with_deps
+
+    def build_then_publish_elsewhere(*args, **kwargs):
+        built = real_build(*args, **kwargs)
+        cache.bump([cache.dep("page", about.pk)])  # what the publish's after-commit does
+        return built
+
+    monkeypatch.setattr(documents, "build_with_deps", build_then_publish_elsewhere)
+    fetch(client)
+    monkeypatch.setattr(documents, "build_with_deps", real_build)
+
+    assert fetch(client)[0]["X-Mortar-Cache"] == "miss"
 
 
 def test_the_cache_can_be_turned_off(client, settings, about):
