@@ -204,6 +204,8 @@ def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str
     admin.wait_for_url(f"{cms_server}/admin/")
 
     # Edit without publishing, then open Wagtail's side-by-side preview panel.
+    draft_responses = []
+    admin.on("response", lambda r: draft_responses.append(r) if r.url == public_url else None)
     admin.goto(f"{cms_server}/admin/pages/{scheduled_article['id']}/edit/")
     admin.fill("#id_title", new_title)
     admin.locator("[data-side-panel-toggle='preview']").click()
@@ -211,6 +213,10 @@ def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str
     expect(draft.locator("h1")).to_have_text(new_title, timeout=15_000)
     expect(draft.get_by_test_id("preview-bar")).to_be_visible()
     expect(draft.get_by_test_id("exit-preview")).to_have_text("Exit preview")
+    assert draft_responses, "the preview panel never loaded the page from the renderer"
+    for response in draft_responses:  # no cache on the way may keep a draft
+        assert "no-store" in response.headers["cache-control"]
+        assert "private" in response.headers["cache-control"]
 
     # The panel follows the editor's typing, without pressing anything.
     title = admin.locator("#id_title")
