@@ -11,8 +11,14 @@ function json(body: unknown, status: number): Response {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 }
 
+/** Under `next dev` the CMS's own development default; elsewhere unset refuses everything. */
+function configuredSecret(): string {
+  const fallback = process.env.NODE_ENV === "development" ? "dev-revalidate-secret" : "";
+  return process.env.REVALIDATE_SECRET || fallback;
+}
+
 export async function POST(request: Request): Promise<Response> {
-  const secret = process.env.REVALIDATE_SECRET ?? "";
+  const secret = configuredSecret();
   if (!secretMatches(bearerToken(request.headers.get("authorization")), secret)) {
     return json({ message: "Invalid or missing revalidation secret" }, 401);
   }
