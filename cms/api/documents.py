@@ -7,7 +7,7 @@ from wagtail.models import Page, Site
 
 from cms.api import cache, fields
 from cms.api.cache import dep
-from cms.api.listing import PendingListing
+from cms.api.listing import PendingListing, paginate
 from cms.api.paths import html_path
 from cms.api.resolver import Refs, Resolver
 
@@ -53,16 +53,18 @@ def build(page: Page, site: Site, restricted: list[str], listing_page: int = 1) 
 def build_with_deps(page: Page, site: Site, restricted: list[str],
                     listing_page: int = 1) -> Built:
     names = fields.api_field_names(type(page))
-    extras: dict[str, Any] = page.api_extra(listing_page) if hasattr(page, "api_extra") else {}
+    extras: dict[str, PendingListing] = {
+        name: paginate(getattr(page, name)(), listing_page, page.listing_per_page)
+        for name in getattr(page, "api_listings", {})
+    }
 
     refs = Refs()
     fields.collect(page, names, refs)
     if getattr(page, "social_image_id", None):
         refs.images.add(page.social_image_id)
     for extra in extras.values():
-        if isinstance(extra, PendingListing):
-            for item in extra.items:
-                fields.collect(item, summary_field_names(item), refs)
+        for item in extra.items:
+            fields.collect(item, summary_field_names(item), refs)
 
     resolver = Resolver(site, restricted)
     resolver.load(refs)
@@ -91,13 +93,10 @@ def build_with_deps(page: Page, site: Site, restricted: list[str],
     deps.update(dep("image", pk) for pk in refs.images)
     deps.update(dep("document", pk) for pk in refs.documents)
     for key, extra in extras.items():
-        if isinstance(extra, PendingListing):
-            document[key] = {"items": [page_summary(item, resolver) for item in extra.items],
-                             **extra.meta()}
-            deps.add(dep("children", page.pk))
-            deps.update(dep("page", item.pk) for item in extra.items)
-        else:
-            document[key] = extra
+        document[key] = {"items": [page_summary(item, resolver) for item in extra.items],
+                         **extra.meta()}
+        deps.add(dep("children", page.pk))
+        deps.update(dep("page", item.pk) for item in extra.items)
     return Built(document, deps, complete=not resolver.incomplete)
 
 

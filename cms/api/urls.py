@@ -17,4 +17,5 @@ urlpatterns = [
     path("pages/by-path/", views.page_by_path, name="page-by-path"),
     path("navigation/", views.navigation, name="navigation"),
     path("sitemap/", views.sitemap, name="sitemap"),
+    path("schema/", views.openapi_schema, name="openapi-schema"),
 ]

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
-from cms.api import cache, documents, streamfield
+from cms.api import cache, documents, schema, streamfield
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.lookup import find_live_page, find_redirect, live_pages, load_specific
 from cms.api.paths import clean_html_path, html_path
@@ -153,3 +153,9 @@ def sitemap(request: HttpRequest) -> HttpResponse:
          if page.last_published_at else None}
         for page in pages if not is_private(page.path, restricted)
     ]})
+
+
+@api_view(set())
+def openapi_schema(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 document, generated from the page models and blocks."""
+    return json_response(schema.openapi())

@@ -24,6 +24,10 @@ class ImageBlock(blocks.StructBlock):
             image = {**image, "alt": value["alt"]}
         return {"image": image, "caption": value.get("caption") or ""}
 
+    def api_schema(self, schema: dict) -> dict:
+        properties = {"image": schema["properties"]["image"], "caption": {"type": "string"}}
+        return {**schema, "properties": properties, "required": list(properties)}
+
 
 class EmbedBlock(WagtailEmbedBlock):
     """A YouTube, Vimeo or other oEmbed URL; the API adds the provider's HTML once fetched."""

@@ -19,6 +19,10 @@ class HeadingBlock(blocks.StructBlock):
     def api_value(self, value: dict) -> dict:
         return {**value, "level": int(value.get("level") or 2)}
 
+    def api_schema(self, schema: dict) -> dict:
+        return {**schema, "properties": {**schema["properties"],
+                                         "level": {"type": "integer", "enum": [2, 3, 4]}}}
+
 
 class RichTextBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs: object) -> None:

@@ -1,7 +1,5 @@
 """Page types of the example site."""
 
-from typing import Any
-
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -63,6 +61,10 @@ class ArticleIndexPage(BasePage):
     subpage_types = ["example.ArticlePage"]
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
     api_fields = [APIField("intro")]
+    # Paginated listings in the page document: name -> the model of its items; the
+    # method of the same name gives their queryset.
+    api_listings = {"articles": "example.ArticlePage"}
+    listing_per_page = ARTICLES_PER_PAGE
 
     class Meta:
         verbose_name = "Article index"
@@ -73,11 +75,6 @@ class ArticleIndexPage(BasePage):
             .order_by("-date", "-pk").prefetch_related("tags")
         )
 
-    def api_extra(self, request_page: int) -> dict[str, Any]:
-        """The paginated listing by-path adds to this page's document."""
-        from cms.api.listing import paginate
-
-        return {"articles": paginate(self.articles(), request_page, ARTICLES_PER_PAGE)}
 
 
 class ArticlePageTag(TaggedItemBase):

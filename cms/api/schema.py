@@ -1,0 +1,271 @@
+"""The OpenAPI 3.1 document of our API, generated from the page models and block definitions.
+
+Nothing here lists a page type's fields or a block's children by hand: they are
+read from `api_fields`, `summary_fields`, `api_extra_schema` and the StreamField
+block tree, mirroring what `fields.py` and `streamfield.py` output. A block that
+reshapes its JSON with `api_value` describes the result with `api_schema`.
+"""
+
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.models import AbstractImage
+from wagtail.models import Page
+
+from cms.api.fields import _field, api_field_names
+from cms.core.models import NavigationSettings
+
+Schema = dict[str, Any]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: Schema) -> Schema:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def obj(properties: dict[str, Schema], **extra: Any) -> Schema:
+    return {"type": "object", "properties": properties, "required": list(properties),
+            "additionalProperties": False, **extra}
+
+
+STRING: Schema = {"type": "string"}
+NULLABLE_STRING: Schema = {"type": ["string", "null"]}
+INTEGER: Schema = {"type": "integer"}
+PAGE_LINK = obj({"id": INTEGER, "title": STRING, "html_path": STRING},
+                description="A link to a live page: `html_path` is a site path, or a full "
+                            "URL for a page of another site.")
+SHARED: dict[str, Schema] = {
+    "Error": {"type": "object", "properties": {"message": STRING}, "required": ["message"]},
+    "Redirect": obj({"message": STRING, "redirect": obj({"location": STRING,
+                                                         "permanent": {"type": "boolean"}})}),
+    "Rendition": obj({"url": STRING, "width": INTEGER, "height": INTEGER, "format": STRING}),
+    "Image": obj({
+        "id": INTEGER, "title": STRING, "alt": STRING, "width": INTEGER, "height": INTEGER,
+        "focal_point": nullable(obj({"x": {"type": "number"}, "y": {"type": "number"}})),
+        "src": STRING, "srcset": {"type": "array", "items": ref("Rendition")},
+    }),
+    "PageLink": PAGE_LINK,
+    "DocumentLink": obj({"id": INTEGER, "title": STRING, "url": STRING, "filename": STRING,
+                         "file_extension": STRING}),
+    "Embed": obj({"url": STRING, "html": NULLABLE_STRING, "title": NULLABLE_STRING,
+                  "provider_name": NULLABLE_STRING, "width": {"type": ["integer", "null"]},
+                  "height": {"type": ["integer", "null"]},
+                  "thumbnail_url": NULLABLE_STRING}),
+    "PageMeta": obj({
+        "type": STRING, "html_path": NULLABLE_STRING, "locale": STRING,
+        "first_published_at": NULLABLE_STRING, "last_published_at": NULLABLE_STRING,
+        "seo": obj({"title": STRING, "description": STRING, "image": nullable(ref("Image"))}),
+        "breadcrumbs": {"type": "array", "items": ref("PageLink")},
+    }),
+    "MenuItem": obj({"id": INTEGER, "title": STRING, "html_path": NULLABLE_STRING,
+                     "children": {"type": "array", "items": ref("MenuItem")}}),
+}
+
+
+def block_name(block: blocks.Block) -> str:
+    return type(block).__name__
+
+
+def block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
+    """The JSON Schema of what `streamfield.render` outputs for this block.
+
+    Our own blocks become named components (`CallToActionBlockValue`), so the
+    generated TypeScript types carry the same names as the Python classes.
+    """
+    schema = _block_schema(block, components)
+    shape = getattr(block, "api_schema", None)
+    if shape:
+        schema = shape(schema)
+    if type(block).__module__.startswith("wagtail."):
+        return schema
+    name = f"{block_name(block)}Value"
+    components.setdefault(name, schema)
+    return ref(name)
+
+
+def _block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
+    if isinstance(block, blocks.StreamBlock):
+        variants = [obj({"type": {"const": name}, "id": NULLABLE_STRING,
+                         "value": block_schema(child, components)})
+                    for name, child in block.child_blocks.items()]
+        return {"type": "array", "items": {"oneOf": variants}}
+    if isinstance(block, blocks.StructBlock):
+        properties = {name: block_schema(child, components)
+                      for name, child in block.child_blocks.items()}
+        return obj(properties)
+    if isinstance(block, blocks.ListBlock):
+        return {"type": "array", "items": block_schema(block.child_block, components)}
+    if isinstance(block, ImageChooserBlock):
+        return nullable(ref("Image"))
+    if isinstance(block, blocks.PageChooserBlock):
+        return nullable(ref("PageLink"))
+    if isinstance(block, DocumentChooserBlock):
+        return nullable(ref("DocumentLink"))
+    if isinstance(block, EmbedBlock):
+        return nullable(ref("Embed"))
+    if isinstance(block, blocks.RichTextBlock):
+        return {"type": "string", "contentMediaType": "text/html"}
+    if isinstance(block, blocks.URLBlock):
+        return NULLABLE_STRING
+    if isinstance(block, blocks.IntegerBlock):
+        return {"type": ["integer", "null"]}
+    if isinstance(block, blocks.FloatBlock | blocks.DecimalBlock):
+        return {"type": ["number", "null"]}
+    if isinstance(block, blocks.BooleanBlock):
+        return {"type": "boolean"}
+    if isinstance(block, blocks.ChoiceBlock):
+        return {"type": ["string", "integer", "null"]}
+    if isinstance(block, blocks.DateBlock | blocks.DateTimeBlock | blocks.TimeBlock):
+        return NULLABLE_STRING
+    return STRING
+
+
+def field_schema(model: type[Page], name: str, components: dict[str, Schema]) -> Schema:
+    """The JSON Schema of what `fields.render` outputs for this model field."""
+    field = _field(model, name)
+    if isinstance(field, StreamField):
+        return block_schema(field.stream_block, components)
+    if isinstance(field, RichTextField):
+        return {"type": "string", "contentMediaType": "text/html"}
+    if isinstance(field, models.ForeignKey):
+        if issubclass(field.related_model, AbstractImage):
+            return nullable(ref("Image"))
+        if issubclass(field.related_model, Page):
+            return nullable(ref("PageLink"))
+        return {"type": ["integer", "null"]}
+    if isinstance(field, ClusterTaggableManager) or name == "tags":
+        return {"type": "array", "items": STRING}
+    if isinstance(field, models.DateTimeField | models.DateField):
+        return {"type": ["string", "null"] if field.null else "string",
+                "format": "date-time" if isinstance(field, models.DateTimeField) else "date"}
+    if isinstance(field, models.BooleanField):
+        return {"type": "boolean"}
+    if isinstance(field, models.IntegerField):
+        return {"type": ["integer", "null"] if field.null else "integer"}
+    if isinstance(field, models.FloatField | models.DecimalField):
+        return {"type": "number"}
+    return NULLABLE_STRING if getattr(field, "null", False) else STRING
+
+
+def page_types() -> list[type[Page]]:
+    return sorted((m for m in apps.get_models() if issubclass(m, Page) and m is not Page
+                   and getattr(m, "api_fields", None) is not None),
+                  key=lambda m: m._meta.label)
+
+
+def type_name(model: type[Page]) -> str:
+    return f"{model._meta.app_label}.{model.__name__}"
+
+
+def summary_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
+    name = f"{model.__name__}Summary"
+    if name not in components:
+        components[name] = obj({
+            "id": INTEGER, "title": STRING, "type": {"const": type_name(model)},
+            "html_path": NULLABLE_STRING,
+            **{f: field_schema(model, f, components) for f in getattr(model, "summary_fields", [])},
+        })
+    return ref(name)
+
+
+def listing_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
+    return obj({"items": {"type": "array", "items": summary_schema(model, components)},
+                "page": INTEGER, "per_page": INTEGER, "total": INTEGER, "total_pages": INTEGER})
+
+
+def page_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
+    properties: dict[str, Schema] = {
+        "id": INTEGER, "title": STRING,
+        "meta": {"allOf": [ref("PageMeta")],
+                 "properties": {"type": {"const": type_name(model)}}},
+    }
+    properties.update({name: field_schema(model, name, components)
+                       for name in api_field_names(model)})
+    for name, listed in getattr(model, "api_listings", {}).items():
+        properties[name] = listing_schema(apps.get_model(listed), components)
+    schema = obj(properties, title=model.__name__)
+    return schema
+
+
+def components() -> dict[str, Schema]:
+    found: dict[str, Schema] = dict(SHARED)
+    pages = {}
+    for model in page_types():
+        pages[model.__name__] = page_schema(model, found)
+    found.update(pages)
+    found["PageDocument"] = {"oneOf": [ref(name) for name in pages]}
+    return found
+
+
+def openapi() -> Schema:
+    json_ok = {"application/json": {}}
+    schemas = components()
+    footer_link = block_schema(
+        NavigationSettings.footer_links.field.stream_block.child_blocks["link"], schemas)
+
+    def response(schema: Schema, description: str) -> Schema:
+        return {"description": description,
+                "content": {"application/json": {"schema": schema}}}
+
+    error = {"400": response(ref("Error"), "Bad input"),
+             "404": response(ref("Error"), "Not found")}
+    site_param = {"name": "site", "in": "query", "required": False,
+                  "schema": {"type": "string", "maxLength": 260},
+                  "description": "hostname[:port] of the Wagtail Site; else the Host header"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Mortar CMS API", "version": "2",
+                 "description": "Generated from the page models and cms/blocks."},
+        "paths": {
+            "/api/v2/pages/by-path/": {"get": {
+                "operationId": "pageByPath",
+                "parameters": [
+                    {"name": "html_path", "in": "query", "required": True,
+                     "schema": {"type": "string", "maxLength": 1100}},
+                    site_param,
+                    {"name": "page", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1}},
+                ],
+                "responses": {
+                    "200": response(ref("PageDocument"), "The live page"),
+                    "301": response(ref("Redirect"), "A permanent Wagtail redirect"),
+                    "302": response(ref("Redirect"), "A temporary Wagtail redirect"),
+                    "304": {"description": "Not modified (If-None-Match)"},
+                    **error,
+                },
+            }},
+            "/api/v2/navigation/": {"get": {
+                "operationId": "navigation", "parameters": [site_param],
+                "responses": {"200": response(obj({
+                    "site": obj({"id": INTEGER, "hostname": STRING, "name": STRING,
+                                 "root": ref("PageLink")}),
+                    "menu": {"type": "array", "items": ref("MenuItem")},
+                    "footer": obj({"text": STRING,
+                                   "links": {"type": "array", "items": footer_link}}),
+                }), "Menu and footer"), **error},
+            }},
+            "/api/v2/sitemap/": {"get": {
+                "operationId": "sitemap", "parameters": [site_param],
+                "responses": {"200": response(obj({"pages": {"type": "array", "items": obj({
+                    "id": INTEGER, "html_path": NULLABLE_STRING,
+                    "last_published_at": NULLABLE_STRING})}}), "Every live public page"),
+                    **error},
+            }},
+            "/api/v2/pages/": {"get": {
+                "operationId": "stockPages", "summary": "Wagtail's stock pages listing",
+                "responses": {"200": {"description": "See Wagtail's API v2 docs",
+                                      "content": json_ok}, **error},
+            }},
+        },
+        "components": {"schemas": schemas},
+    }
