@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 
 from cms.api.errors import NotFound
 
+MAX_LISTING_PAGE = 100_000
+
 
 class PendingListing:
     """A page of a listing whose items are rendered once the whole document is resolved."""

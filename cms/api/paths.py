@@ -7,6 +7,12 @@ from wagtail.models import Page, Site
 from cms.api.errors import BadRequest
 
 MAX_PATH_LENGTH = 1024
+_CHAR = r"[^/?#\\\x00-\x1f\x7f-\x9f\ufffd]"
+_NOT_DOT = r"[^/?#\\.\x00-\x1f\x7f-\x9f\ufffd]"
+_SEGMENT = rf"(?:{_NOT_DOT}{_CHAR}*|\.{_NOT_DOT}{_CHAR}*|\.\.{_CHAR}+)"
+# What clean_html_path accepts, for the OpenAPI document: '/', then segments that are
+# not empty, '.' or '..', each followed by '/' (optional after the last).
+HTML_PATH_PATTERN = rf"^/(?:{_SEGMENT}/)*(?:{_SEGMENT})?$"
 
 
 def clean_html_path(raw: str | None) -> str:
@@ -17,13 +23,11 @@ def clean_html_path(raw: str | None) -> str:
         raise BadRequest(f"html_path is longer than {MAX_PATH_LENGTH} characters")
     if not raw.startswith("/"):
         raise BadRequest("html_path must start with '/'")
-    if "\\" in raw or "\ufffd" in raw or any(
-        unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in raw
-    ):
+    if any(ch in "\\?#\ufffd" or unicodedata.category(ch) in ("Cc", "Cs") for ch in raw):
         raise BadRequest("html_path contains characters that cannot appear in a page path")
-    inner = raw.split("?", 1)[0].split("#", 1)[0][1:]
-    inner = inner.removesuffix("/")
-    segments = inner.split("/") if inner else []
+    if raw == "/":
+        return raw
+    segments = raw[1:].removesuffix("/").split("/")
     if any(segment in ("", ".", "..") for segment in segments):
         raise BadRequest("html_path must not contain empty, '.' or '..' segments")
     return "/" + "".join(f"{segment}/" for segment in segments)

@@ -20,6 +20,9 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
 from cms.api.fields import _field, api_field_names
+from cms.api.listing import MAX_LISTING_PAGE
+from cms.api.paths import HTML_PATH_PATTERN, MAX_PATH_LENGTH
+from cms.api.sites import HOSTNAME
 from cms.core.models import NavigationSettings
 
 Schema = dict[str, Any]
@@ -220,7 +223,7 @@ def openapi() -> Schema:
     error = {"400": response(ref("Error"), "Bad input"),
              "404": response(ref("Error"), "Not found")}
     site_param = {"name": "site", "in": "query", "required": False,
-                  "schema": {"type": "string", "maxLength": 260},
+                  "schema": {"type": "string", "pattern": HOSTNAME.pattern},
                   "description": "hostname[:port] of the Wagtail Site; else the Host header"}
     return {
         "openapi": "3.1.0",
@@ -231,10 +234,12 @@ def openapi() -> Schema:
                 "operationId": "pageByPath",
                 "parameters": [
                     {"name": "html_path", "in": "query", "required": True,
-                     "schema": {"type": "string", "maxLength": 1100}},
+                     "schema": {"type": "string", "minLength": 1,
+                                "maxLength": MAX_PATH_LENGTH, "pattern": HTML_PATH_PATTERN}},
                     site_param,
                     {"name": "page", "in": "query", "required": False,
-                     "schema": {"type": "integer", "minimum": 1}},
+                     "schema": {"type": "integer", "minimum": 1,
+                                "maximum": MAX_LISTING_PAGE}},
                 ],
                 "responses": {
                     "200": response(ref("PageDocument"), "The live page"),

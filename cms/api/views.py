@@ -6,11 +6,13 @@ from typing import Any
 
 import orjson
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
 from cms.api import cache, documents, schema, streamfield
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
+from cms.api.listing import MAX_LISTING_PAGE
 from cms.api.lookup import find_live_page, find_redirect, live_pages, load_specific
 from cms.api.paths import clean_html_path, html_path
 from cms.api.resolver import Refs, Resolver, is_private, restricted_paths
@@ -35,7 +37,8 @@ def api_view(known_params: set[str]) -> Callable[[View], View]:
             except APIError as error:
                 return error.response()
 
-        return require_safe(wrapper)
+        # Read-only and cookie-free: CSRF has nothing to protect, and other methods get 405.
+        return csrf_exempt(require_safe(wrapper))
 
     return decorate
 
@@ -68,7 +71,7 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         return _document_response(request, entry.body, entry.etag, hit=True)
 
     path = clean_html_path(request.GET.get("html_path"))
-    listing_page = _positive_int(request, "page", 1, 100_000)
+    listing_page = _positive_int(request, "page", 1, MAX_LISTING_PAGE)
     # Read before any data: a change landing after this drops what is built from it.
     epoch_before = cache.epoch() if key else 0
     site = site_for_request(request)

@@ -1,0 +1,34 @@
+"""The html_path rules, and the pattern the OpenAPI document states for them, agree."""
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cms.api.errors import BadRequest
+from cms.api.paths import HTML_PATH_PATTERN, clean_html_path
+
+PATHS = st.one_of(
+    st.text(max_size=40).map(lambda s: "/" + s),
+    st.lists(st.sampled_from(["a", ".", "..", "", "ü", "x.y", "...", "\x7f", "?", "\\"]),
+             max_size=5).map(lambda parts: "/" + "/".join(parts)),
+)
+
+
+def accepted(raw: str) -> bool:
+    try:
+        clean_html_path(raw)
+    except BadRequest:
+        return False
+    return True
+
+
+@given(PATHS)
+def test_pattern_matches_exactly_the_accepted_paths(raw):
+    assert bool(re.match(HTML_PATH_PATTERN, raw)) == accepted(raw)
+
+
+def test_canonical_form_has_one_trailing_slash():
+    assert clean_html_path("/") == "/"
+    assert clean_html_path("/a/b") == "/a/b/"
+    assert clean_html_path("/a/b/") == "/a/b/"
