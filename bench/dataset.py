@@ -4,18 +4,14 @@ from dataclasses import dataclass
 
 import psycopg2
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
 
 from cms.images.renditions import FILTER_SPECS
-from sites.example.demo import heavy_body
-from sites.example.demo_images import draw
+from sites.example.demo import demo_images, heavy_body
 from sites.example.models import ArticleIndexPage, ArticlePage
 
 EXTRA_PAGES = 5000
@@ -46,17 +42,9 @@ def ensure_database() -> None:
 
 
 def bench_images() -> list[AbstractImage]:
-    image_model = get_image_model()
-    images = []
-    for n in range(IMAGES):
-        title = f"Bench image {n + 1}"
-        image = image_model.objects.filter(title=title).first()
-        if image is None:
-            image = image_model(title=title, description=f"Benchmark image {n + 1}")
-            image.file = ImageFile(ContentFile(draw(n), name=f"bench-{n + 1}.jpg"))
-            image.save()
+    images = demo_images(lambda line: None, IMAGES, name="bench")
+    for image in images:
         image.get_renditions(*FILTER_SPECS)
-        images.append(image)
     return images
 
 

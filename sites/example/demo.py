@@ -61,15 +61,17 @@ def stream(*blocks: dict[str, Any]) -> str:
     return json.dumps(list(blocks))
 
 
-def demo_images(log: Log) -> list[AbstractImage]:
+def demo_images(log: Log, count: int = DEMO_IMAGE_COUNT,
+                name: str = "demo") -> list[AbstractImage]:
+    """`count` drawn images titled '<Name> image N', found again by title on later runs."""
     image_model = get_image_model()
     images = []
-    for index in range(DEMO_IMAGE_COUNT):
-        title = f"Demo image {index + 1}"
+    for index in range(count):
+        title = f"{name.capitalize()} image {index + 1}"
         image = image_model.objects.filter(title=title).first()
         if image is None:
             image = image_model(title=title, description=f"Abstract pattern number {index + 1}")
-            image.file = ImageFile(ContentFile(draw(index), name=f"demo-{index + 1}.jpg"))
+            image.file = ImageFile(ContentFile(draw(index), name=f"{name}-{index + 1}.jpg"))
             image.save()
             log(f"image: {title}")
         images.append(image)

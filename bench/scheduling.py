@@ -1,0 +1,174 @@
+"""Scheduled-publish lateness and rendition time, measured with a real Celery worker.
+
+    python bench/scheduling.py        (or: python -m bench.scheduling)
+
+Uses DATABASE_URL / REDIS_URL / CELERY_BROKER_URL when set, else the bench's own
+PostgreSQL database `mortar_bench` and Redis db 15 (BENCH_DATABASE_URL and
+BENCH_REDIS_URL override). Migrates, starts one worker, schedules 20 pages a few
+seconds ahead and reports how late each went live (Wagtail's `last_published_at`
+minus its go-live time) as p50/p95/max, then renders the full rendition set of a
+few photo-sized images and reports the time per image. Everything it creates is
+deleted again. `run()` returns the figures for `make bench`.
+"""
+
+import io
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEDULES = 20
+IMAGES = 4
+
+_redis = os.environ.get("REDIS_URL") or os.environ.get("BENCH_REDIS_URL",
+                                                        "redis://127.0.0.1:6379/15")
+os.environ.setdefault("DATABASE_URL", os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/mortar_bench"))
+os.environ["REDIS_URL"] = _redis
+os.environ.setdefault("CELERY_BROKER_URL", _redis)
+os.environ.setdefault("MEDIA_ROOT", str(REPO / ".local" / "bench-media"))
+os.environ.setdefault("FRONTEND_URL", "http://127.0.0.1:9")  # revalidation is not measured
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings"
+sys.path.insert(0, str(REPO))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.files.images import ImageFile  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from PIL import Image as PILImage  # noqa: E402
+from wagtail.images import get_image_model  # noqa: E402
+from wagtail.models import Locale, Page, Site  # noqa: E402
+
+from cms.images.renditions import FILTER_SPECS  # noqa: E402
+from cms.images.tasks import make_renditions  # noqa: E402
+from sites.example.models import ContentPage  # noqa: E402
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def site_root() -> Page:
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site:
+        return site.root_page
+    Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = Page(title="Home", slug="home")
+    root.add_child(instance=home)
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    return home
+
+
+def start_worker(log_path: Path) -> subprocess.Popen:
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cms", "worker", "--concurrency", "2",
+         "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while " ready." not in log_path.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the worker did not start; see {log_path}")
+        time.sleep(0.2)
+    return process
+
+
+def measure_lateness(parent: Page) -> list[float]:
+    """Schedule SCHEDULES pages 5-10 s ahead; seconds between go-live and actual publish."""
+    pages = []
+    start = timezone.now() + timedelta(seconds=5)
+    for index in range(SCHEDULES):
+        page = ContentPage(title=f"Scheduled {index}", slug=f"scheduled-{index}", live=False)
+        parent.add_child(instance=page)
+        page.go_live_at = start + timedelta(seconds=index * 0.25)
+        page.save_revision().publish()
+        pages.append(page)
+    deadline = time.monotonic() + 30
+    ids = [page.pk for page in pages]
+    while ContentPage.objects.filter(pk__in=ids, live=True).count() < len(ids):
+        if time.monotonic() > deadline:
+            raise SystemExit("scheduled pages did not all go live within 30 s")
+        time.sleep(0.1)
+    published = dict(ContentPage.objects.filter(pk__in=ids)
+                     .values_list("pk", "last_published_at"))
+    return [(published[page.pk] - page.go_live_at).total_seconds() for page in pages]
+
+
+def measure_renditions() -> list[float]:
+    """Seconds to make the whole rendition set of one 2400x1600 photo, per image."""
+    image_model = get_image_model()
+    timings = []
+    for index in range(IMAGES):
+        picture = PILImage.effect_noise((2400, 1600), 40 + index).convert("RGB")
+        buffer = io.BytesIO()
+        picture.save(buffer, "JPEG", quality=85)
+        image = image_model(title=f"bench rendition {index}")
+        image.file = ImageFile(buffer, name=f"bench-{index}.jpg")
+        image.save()
+        began = time.perf_counter()
+        made = make_renditions(image.pk)
+        timings.append(time.perf_counter() - began)
+        assert made == len(FILTER_SPECS)
+        image.delete()
+    return timings
+
+
+def run() -> dict:
+    call_command("migrate", verbosity=0, interactive=False)
+    log_path = REPO / ".local" / f"bench-scheduling-worker-{os.getpid()}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    worker = start_worker(log_path)
+    parent = None
+    try:
+        parent = ContentPage(title="Bench scheduling", slug=f"bench-scheduling-{os.getpid()}")
+        site_root().add_child(instance=parent)
+        lateness = measure_lateness(parent)
+        renditions = measure_renditions()
+    finally:
+        if parent is not None and parent.pk:
+            Page.objects.get(pk=parent.pk).delete()
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    return {
+        "scheduled_publish_lateness_ms": {
+            "p50": round(statistics.median(lateness) * 1000),
+            "p95": round(percentile(lateness, 95) * 1000),
+            "max": round(max(lateness) * 1000), "n": len(lateness)},
+        "rendition_set_seconds_per_image": {
+            "mean": round(statistics.mean(renditions), 2),
+            "max": round(max(renditions), 2), "renditions": len(FILTER_SPECS),
+            "n": len(renditions)},
+    }
+
+
+def main() -> None:
+    figures = run()
+    late = figures["scheduled_publish_lateness_ms"]
+    rend = figures["rendition_set_seconds_per_image"]
+    print("| measure | value |\n|---|---|")
+    print(f"| scheduled publish lateness p50 ({late['n']} schedules) | {late['p50']} ms |")
+    print(f"| scheduled publish lateness p95 | {late['p95']} ms |")
+    print(f"| scheduled publish lateness max | {late['max']} ms |")
+    print(f"| rendition set ({rend['renditions']} renditions of a 2400x1600 JPEG), "
+          f"mean per image | {rend['mean']} s |")
+    print(f"| rendition set, slowest image | {rend['max']} s |")
+
+
+if __name__ == "__main__":
+    main()
