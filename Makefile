@@ -23,7 +23,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install-web:
-	@if [ -f web/package-lock.json ]; then \
+	@if ! command -v npm >/dev/null; then echo "npm not found: install Node 20+ to run the site (web/)"; \
+	elif [ -f web/package-lock.json ]; then \
 		if [ ! -f web/node_modules/.installed ] || [ web/package-lock.json -nt web/node_modules/.installed ]; then \
 			(cd web && npm ci --no-audit --no-fund) && touch web/node_modules/.installed; \
 		fi; \
