@@ -7,6 +7,7 @@ the other tests, so the order of tests does not matter.
 import http.client
 import json
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -53,6 +54,8 @@ def test_home_page(page: Page, web_server: str, screenshots: str):
     assert hero.evaluate("img => img.complete && img.naturalWidth") > 0
     expect(page.locator("main").get_by_role("link", name="Contact us")).to_have_attribute(
         "href", "/contact/")
+    expect(page.locator("meta[property='og:image']")).to_have_attribute(
+        "content", re.compile(rf"^{re.escape(web_server)}/media/.*demo-1"))  # absolute
     for name, viewport in (("desktop", DESKTOP), ("mobile", MOBILE)):
         page.set_viewport_size(viewport)
         page.screenshot(path=f"{screenshots}/home-{name}.png", full_page=True)
@@ -61,6 +64,10 @@ def test_home_page(page: Page, web_server: str, screenshots: str):
 def test_article_page(page: Page, web_server: str, screenshots: str):
     response = page.goto(f"{web_server}{ARTICLE}")
     assert response is not None and response.status == 200
+    # Rendered once, then served from the renderer's cache (ISR) to everyone.
+    status, headers, _ = fetch(f"{web_server}{ARTICLE}")
+    assert status == 200 and headers.get("x-nextjs-cache") == "HIT"
+    assert "s-maxage=" in headers["cache-control"]
     expect(page.locator("h1")).to_have_text("Designing for editors")
     crumbs = page.get_by_role("navigation", name="Breadcrumb")
     expect(crumbs.get_by_role("link")).to_have_text(["Home", "Articles"])

@@ -11,7 +11,6 @@ import { notFound, permanentRedirect, redirect } from "next/navigation";
 import { cache } from "react";
 
 import { PageLayout, isListingType } from "@/components/pages/registry";
-import { Breadcrumbs } from "@/components/site/Breadcrumbs";
 import { PreviewBar } from "@/components/site/PreviewBar";
 import { type PageResult, absoluteUrl, getPageByPath, getPreviewPage, siteUrl } from "@/lib/cms";
 import { htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
@@ -95,7 +94,6 @@ export default async function Page({ params }: Props) {
   return (
     <>
       {result.draft ? <PreviewBar path={htmlPath} /> : null}
-      <Breadcrumbs items={page.meta.breadcrumbs} current={page.title} />
       <PageLayout page={page} />
     </>
   );

@@ -1,6 +1,7 @@
 import Link from "next/link";
 
 import { Picture } from "@/components/Picture";
+import { Breadcrumbs } from "@/components/site/Breadcrumbs";
 import { Pagination } from "@/components/site/Pagination";
 import { sanitizeRichText } from "@/lib/sanitize";
 import type { ArticleIndexPageDocument } from "@/lib/types";
@@ -15,6 +16,7 @@ export function ArticleIndexPage({ page }: { page: ArticleIndexPageDocument }) {
   const { articles } = page;
   return (
     <div>
+      <Breadcrumbs items={page.meta.breadcrumbs} current={page.title} />
       <h1 className="text-4xl font-bold tracking-tight">{page.title}</h1>
       {page.intro ? (
         <div className="prose mt-4" dangerouslySetInnerHTML={{ __html: sanitizeRichText(page.intro) }} />

@@ -1,3 +1,4 @@
+import { Breadcrumbs } from "@/components/site/Breadcrumbs";
 import { StreamField } from "@/components/blocks/StreamField";
 import { formatDate } from "@/components/pages/ArticleIndexPage";
 import { Picture } from "@/components/Picture";
@@ -6,6 +7,7 @@ import type { ArticlePageDocument } from "@/lib/types";
 export function ArticlePage({ page }: { page: ArticlePageDocument }) {
   return (
     <article className="mx-auto max-w-3xl">
+      <Breadcrumbs items={page.meta.breadcrumbs} current={page.title} />
       <p className="text-sm text-stone-600"><time dateTime={page.date}>{formatDate(page.date)}</time></p>
       <h1 className="mt-1 text-4xl font-bold tracking-tight">{page.title}</h1>
       {page.intro ? <p className="mt-4 text-xl text-stone-700">{page.intro}</p> : null}

@@ -4,6 +4,7 @@ import { ArticlePage } from "@/components/pages/ArticlePage";
 import { ContentPage } from "@/components/pages/ContentPage";
 import { HomePage } from "@/components/pages/HomePage";
 import { StreamField } from "@/components/blocks/StreamField";
+import { Breadcrumbs } from "@/components/site/Breadcrumbs";
 import type { BodyBlock, KnownPageDocument, PageDocument } from "@/lib/types";
 
 type Layouts = {
@@ -26,6 +27,7 @@ function GenericPage({ page }: { page: PageDocument }) {
   const body = (page as { body?: unknown }).body;
   return (
     <article className="mx-auto max-w-3xl">
+      <Breadcrumbs items={page.meta.breadcrumbs} current={page.title} />
       <h1 className="text-4xl font-bold tracking-tight">{page.title}</h1>
       <StreamField blocks={Array.isArray(body) ? (body as BodyBlock[]) : undefined} />
     </article>
