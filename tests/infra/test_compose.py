@@ -104,8 +104,9 @@ def test_the_api_migrates_and_collects_static_files_before_gunicorn(services):
     line = command_line(services["api"])
     migrate = line.index("manage.py migrate --noinput")
     collect = line.index("manage.py collectstatic --noinput")
+    policy = line.index("manage.py bucket_policy --apply")  # documents stay private
     gunicorn = line.index("exec gunicorn cms.wsgi:application")
-    assert migrate < collect < gunicorn
+    assert migrate < collect < policy < gunicorn
     assert "&&" in line[migrate:gunicorn]  # a failed migration stops the start
     assert re.search(r"--workers 3\b", line)
     assert "--bind 0.0.0.0:8000" in line
