@@ -128,8 +128,13 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: floa
 
 
 @contextmanager
-def nginx(cms: str, web: str, media: str = "http://mortar_cms") -> Iterator[Proxy]:
-    """nginx with the project's template, its pid, logs and temp files in a fresh folder."""
+def nginx(cms: str, web: str, media: str = "http://mortar_cms",
+          public_https_port: int | None = None) -> Iterator[Proxy]:
+    """nginx with the project's template, its pid, logs and temp files in a fresh folder.
+
+    `public_https_port`: the port redirects name, when a port mapping (docker's 443:443)
+    puts nginx's HTTPS behind another one; by default the one it listens on.
+    """
     # Not pytest's tmp_path: nginx workers drop to `nobody` when started as root, and
     # must be able to reach their temp folders (request bodies of uploads land there).
     directory = Path(tempfile.mkdtemp(prefix="mortar-nginx-"))
@@ -141,7 +146,7 @@ def nginx(cms: str, web: str, media: str = "http://mortar_cms") -> Iterator[Prox
             "MORTAR_SERVER_NAME": "lcl.example.com localhost 127.0.0.1",
             "MORTAR_HTTP_LISTEN": f"127.0.0.1:{http_port}",
             "MORTAR_HTTPS_LISTEN": f"127.0.0.1:{https_port}",
-            "MORTAR_HTTPS_PORT": str(https_port),
+            "MORTAR_HTTPS_PORT": str(public_https_port or https_port),
             "MORTAR_TLS_CERT": str(cert),
             "MORTAR_TLS_KEY": str(key),
             "MORTAR_CMS_UPSTREAM": cms,
@@ -264,6 +269,15 @@ def test_plain_http_redirects_to_https(echo_proxy):
     conn = http.client.HTTPConnection("127.0.0.1", echo_proxy.http_port, timeout=10)
     answer = exchange(conn, "POST", "/admin/login/", b"x=1", {"Host": "lcl.example.com"})
     assert answer.status == 301  # nothing is ever proxied over plain HTTP
+
+
+def test_the_redirect_leaves_out_the_default_https_port():
+    with echo_server("cms") as cms, echo_server("web") as web, \
+            nginx(cms, web, public_https_port=443) as proxy:
+        conn = http.client.HTTPConnection("127.0.0.1", proxy.http_port, timeout=10)
+        answer = exchange(conn, "GET", "/about/", None, {"Host": "lcl.example.com"})
+    assert answer.status == 301
+    assert answer.headers["Location"] == "https://lcl.example.com/about/"
 
 
 def test_the_certificate_is_checked_against_the_one_made_by_the_script(echo_proxy):
