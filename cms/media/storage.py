@@ -11,10 +11,10 @@ from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
-    ConnectionError,
     NoCredentialsError,
     PartialCredentialsError,
 )
+from botocore.exceptions import ConnectionError as EndpointUnreachable
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
@@ -24,7 +24,8 @@ from storages.backends.s3 import S3Storage
 STORAGE_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, Boto3Error, OSError)
 
 # A health probe must answer before the load balancer gives up on it.
-HEALTH_CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=2, retries={"max_attempts": 1})
+HEALTH_CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=2,
+                              retries={"total_max_attempts": 1, "mode": "standard"})
 
 _CREDENTIAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken",
                      "ExpiredToken", "InvalidClientTokenId"}
@@ -64,7 +65,7 @@ def describe(exc: BaseException, storage: Storage | None = None) -> str:
     code = error_code(exc)
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
         return "no AWS credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a role)"
-    if isinstance(exc, ConnectionError):
+    if isinstance(exc, EndpointUnreachable):
         return f"cannot reach the storage endpoint {where} ({type(exc).__name__})"
     if code in ("NoSuchBucket", "404"):
         return f"bucket '{bucket}' does not exist at {where}"

@@ -33,7 +33,7 @@ MORTAR_S3_CACHE_CONTROL: dict[str, str] = {
 AWS_S3_CLIENT_CONFIG = Config(
     connect_timeout=5,
     read_timeout=30,
-    retries={"max_attempts": 3, "mode": "standard"},
+    retries={"total_max_attempts": 3, "mode": "standard"},
     s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
 )
 

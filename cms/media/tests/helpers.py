@@ -3,6 +3,7 @@
 import io
 import random
 import socket
+import uuid
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,7 +23,9 @@ def jpeg_bytes(width: int = 1800, height: int = 1200, noise: bool = False) -> by
         image.putdata([(x * 255 // width, y * 255 // height, 128)
                        for y in range(height) for x in range(width)])
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=90)
+    # Unique bytes per call: Wagtail caches renditions in Redis by image id and file
+    # hash, and both repeat when a test database is created again.
+    image.save(out, "JPEG", quality=90, comment=uuid.uuid4().hex.encode())
     return out.getvalue()
 
 
