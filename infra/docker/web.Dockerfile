@@ -17,6 +17,9 @@ ENV NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production
 # Inlined into the browser bundle at build time, so it is a build argument.
 ARG NEXT_PUBLIC_SITE_URL=https://lcl.example.com
 ENV NEXT_PUBLIC_SITE_URL=$NEXT_PUBLIC_SITE_URL
+# next.config.ts bakes its /media/ and /documents/ rewrites to the CMS into the build.
+ARG CMS_API_URL=http://api:8000
+ENV CMS_API_URL=$CMS_API_URL
 COPY --from=deps /web/node_modules ./node_modules
 COPY web/ ./
 RUN npm run build && mkdir -p public

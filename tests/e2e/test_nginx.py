@@ -332,6 +332,7 @@ def routes(document) -> list[tuple[str, str, str, bytes | None, bool]]:
         ("web", "GET", "/articles/", None, VARIES),
         ("web", "POST", "/api/revalidate", json.dumps({"tags": ["x"]}).encode(), True),
         ("web", "GET", "/api/preview?content_type=example.articlepage&token=bad", None, True),
+        ("web", "GET", "/api/preview/exit", None, True),
         ("cms", "GET", "/api/v2/navigation/", None, True),
         ("cms", "GET", "/api/v2/pages/by-path/?html_path=/articles/", None, True),
         ("cms", "GET", "/api/v2/pages/?limit=1", None, True),
