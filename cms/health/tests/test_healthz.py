@@ -11,7 +11,7 @@ from urllib.request import urlopen
 
 import pytest
 from django.conf import settings
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from cms.media.tests.conftest import ACCESS_KEY, SECRET_KEY
 from cms.media.tests.helpers import current_database_url, free_port
@@ -132,3 +132,17 @@ def test_gunicorn_with_s3_from_env_reports_healthy(gunicorn_with_s3):
         status, body = error.code, json.load(error)
     assert status == 200, body
     assert failing(body) == set()
+
+
+def test_probe_by_ip_is_answered_despite_allowed_hosts(db, client):
+    with override_settings(ALLOWED_HOSTS=["cms.example.com"]):
+        assert client.get("/healthz", headers={"host": "10.0.0.5:8000"}).status_code == 400
+        middleware = ["cms.health.middleware.HealthzMiddleware", *settings.MIDDLEWARE]
+        with override_settings(MIDDLEWARE=middleware):
+            client = Client()  # a new handler, built with this MIDDLEWARE
+            response = client.get("/healthz", headers={"host": "10.0.0.5:8000"})
+            assert response.status_code == 200, response.content
+            assert response.json()["status"] == "ok"
+            # Everything else still checks the host.
+            assert client.get("/api/v2/navigation/",
+                              headers={"host": "10.0.0.5:8000"}).status_code == 400

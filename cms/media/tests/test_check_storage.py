@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def check_storage(env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "MEDIA_ROOT"}
     return subprocess.run([sys.executable, "manage.py", "check_storage"], cwd=REPO,
                           env={**base, "DJANGO_SETTINGS_MODULE": "cms.settings", **env},
                           capture_output=True, text=True, timeout=120)
@@ -61,3 +61,20 @@ def test_fails_with_one_line_for_wrong_credentials(s3_media):
     assert len(lines) == 1, result.stderr
     assert lines[0].endswith("the storage refused the credentials (InvalidAccessKeyId); "
                              "check AWS_ACCESS_KEY_ID/SECRET"), lines[0]
+
+
+def test_local_folder_without_bucket(tmp_path):
+    result = check_storage({"MEDIA_ROOT": str(tmp_path / "media")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"storage ok: folder {tmp_path / 'media'}: wrote, read")
+    assert list((tmp_path / "media" / "mortar-check").iterdir()) == []
+
+
+def test_unwritable_local_folder_fails_with_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = check_storage({"MEDIA_ROOT": str(blocker / "media")})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"CommandError: storage check failed for folder {blocker / 'media'}: "
+        "the media folder cannot be written (Not a directory)"]
