@@ -281,6 +281,10 @@ def test_preview_of_a_new_page_never_published(browser: Browser, web_server: str
     expect(draft.locator("h1")).to_have_text(title, timeout=15_000)
     expect(draft.get_by_test_id("preview-bar")).to_be_visible()
     slug = admin.locator("#id_slug").input_value()
+    # Leaving preview shows the site as visitors see it: no such page yet.
+    draft.get_by_test_id("exit-preview").click()
+    expect(draft.locator("h1")).to_have_text("Page not found")
+    expect(draft.get_by_test_id("preview-bar")).to_have_count(0)
     context.close()
 
     # Nobody else sees it: the address is the site's 404 for visitors.

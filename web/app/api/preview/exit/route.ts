@@ -3,11 +3,12 @@ import { cookies, draftMode } from "next/headers";
 import { redirect } from "next/navigation";
 
 import { isSafeLocalPath } from "@/lib/paths";
-import { PREVIEW_COOKIE } from "@/lib/preview";
+import { PREVIEW_COOKIE, PREVIEW_COOKIE_OPTIONS } from "@/lib/preview";
 
 export async function GET(request: Request): Promise<Response> {
   const path = new URL(request.url).searchParams.get("path");
   (await draftMode()).disable();
-  (await cookies()).delete(PREVIEW_COOKIE);
+  // Same flags as when it was set, or a browser may keep the framed (SameSite=None) one.
+  (await cookies()).set(PREVIEW_COOKIE, "", { ...PREVIEW_COOKIE_OPTIONS, maxAge: 0 });
   redirect(isSafeLocalPath(path) ? path : "/");
 }
