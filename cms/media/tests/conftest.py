@@ -143,3 +143,8 @@ def editor(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
     client.force_login(user)
     return client
+
+
+# Real Celery workers: the publishing tests' fixtures, shared like the image tests do.
+from cms.publishing.tests.conftest import start_worker  # noqa: E402, F401
+from cms.publishing.tests.workers import leave_migrated_data  # noqa: E402, F401
