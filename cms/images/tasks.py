@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_save
 from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS, queued_key
@@ -12,15 +13,28 @@ def make_renditions(image_id: int) -> int:
     """Create the missing renditions of one image; returns how many of the set exist.
 
     The image row is locked while renditions are made, so two workers (or a worker
-    and the regenerate command) never render the same image at once; the second
+    and the regenerate command) never render the same image at once: the second
     finds the set complete. Wagtail's bulk insert also ignores conflicting rows.
     """
     image_model = get_image_model()
+    rendition_model = image_model.get_rendition_model()
     with transaction.atomic():
-        image = image_model.objects.select_for_update().filter(pk=image_id).first()
+        image = (image_model.objects.select_for_update(of=("self",), no_key=True)
+                 .filter(pk=image_id).first())
         if image is None:
             return 0
+        before = set(image.renditions.filter(filter_spec__in=FILTER_SPECS)
+                     .values_list("pk", flat=True))
         count = len(image.get_renditions(*FILTER_SPECS))
+        created = list(rendition_model.objects.filter(image_id=image_id,
+                                                      filter_spec__in=FILTER_SPECS)
+                       .exclude(pk__in=before))
+    # Wagtail inserts a set of renditions with bulk_create, which sends no post_save;
+    # announce each new row as save() would, so listeners (the API's document cache)
+    # learn that the image now has them.
+    for rendition in created:
+        post_save.send(sender=rendition_model, instance=rendition, created=True, raw=False,
+                       using=rendition._state.db, update_fields=None)
     return count
 
 

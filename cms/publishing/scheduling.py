@@ -52,8 +52,11 @@ def _same_moment(value: datetime, expected: str | None) -> bool:
 def publish_revision_if_due(revision_id: int, expected_go_live_at: str | None = None) -> str:
     """Publish a scheduled revision if it is (still) scheduled for `expected_go_live_at`."""
     with transaction.atomic():
-        revision = (Revision.objects.select_for_update()
-                    .select_related("base_content_type").filter(pk=revision_id).first())
+        # FOR NO KEY UPDATE of this row only: it serialises publishers of this revision
+        # but, unlike FOR UPDATE, does not block inserts that reference the row (their
+        # foreign key checks take KEY SHARE locks), which deadlocked editors' saves.
+        revision = (Revision.objects.select_for_update(of=("self",), no_key=True)
+                    .filter(pk=revision_id).first())
         if revision is None or revision.approved_go_live_at is None:
             return NOTHING  # published already, or the schedule was cancelled
         if not _same_moment(revision.approved_go_live_at, expected_go_live_at):
@@ -63,7 +66,8 @@ def publish_revision_if_due(revision_id: int, expected_go_live_at: str | None = 
         base_model = revision.base_content_type.model_class()
         # Wagtail's own publish path takes no row lock; taking the object's here makes
         # an expiry or another publish of the same object wait for this one.
-        base_model._default_manager.select_for_update().filter(pk=revision.object_id).first()
+        (base_model._default_manager.select_for_update(of=("self",), no_key=True)
+         .filter(pk=revision.object_id).first())
         revision.publish(log_action="wagtail.publish.scheduled", skip_permission_checks=True)
     logger.info("published scheduled revision %s", revision_id)
     return PUBLISHED
@@ -73,7 +77,8 @@ def expire_if_due(label: str, pk: str, expected_expire_at: str | None = None) ->
     """Unpublish an object whose expiry time has come, once."""
     model = apps.get_model(label)
     with transaction.atomic():
-        obj = model._default_manager.select_for_update().filter(pk=pk).first()
+        obj = (model._default_manager.select_for_update(of=("self",), no_key=True)
+               .filter(pk=pk).first())
         if obj is None or not obj.live or obj.expire_at is None:
             return NOTHING
         if not _same_moment(obj.expire_at, expected_expire_at):

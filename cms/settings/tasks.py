@@ -9,7 +9,8 @@ from pathlib import Path
 
 from cms.settings.base import LOCAL_DIR, REDIS_URL, TIME_ZONE, env
 
-CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# An empty CELERY_BROKER_URL counts as unset (Celery would otherwise try amqp://localhost).
+CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
 CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(LOCAL_DIR / "celery-broker")))
 # Results are only kept where the broker is Redis; no task of ours needs them.
 CELERY_RESULT_BACKEND: str | None = (
@@ -40,16 +41,19 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # ETA tasks only when due before the next sweep (MORTAR_SCHEDULE_ARM_AHEAD), far
 # below this timeout.
 _VISIBILITY_TIMEOUT: int = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
+
+
+def filesystem_options(folder: Path) -> dict[str, str | bool]:
+    """Kombu's filesystem transport in `folder` (messages in, control and processed dirs)."""
+    for sub in ("", "control", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {"data_folder_in": str(folder), "data_folder_out": str(folder),
+            "control_folder": str(folder / "control"),
+            "processed_folder": str(folder / "processed"), "store_processed": False}
+
+
 if CELERY_BROKER_URL.startswith("filesystem"):
-    for folder in ("", "control", "processed"):
-        (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_DIR),
-        "data_folder_out": str(CELERY_BROKER_DIR),
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
-        "store_processed": False,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = filesystem_options(CELERY_BROKER_DIR)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY_TIMEOUT}
 

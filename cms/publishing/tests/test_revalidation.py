@@ -13,7 +13,7 @@ from cms.publishing.tests.renderer import StandInRenderer
 from cms.publishing.tests.workers import wait_until
 from sites.example.models import ContentPage
 
-pytestmark = pytest.mark.django_db(transaction=True)
+WITH_WORKER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def free_port() -> int:
@@ -79,10 +79,11 @@ def test_move_revalidates_old_and_new_paths_of_the_page_and_its_descendants(home
             "path:/b/moving/child/", "path:/a/", "path:/b/", "sitemap"} <= last_tags()
 
 
-def test_slug_change_revalidates_the_old_path(home):
+def test_slug_change_revalidates_the_old_path(home, django_capture_on_commit_callbacks):
     page = add_page(home, "before")
     page.slug = "after"
-    page.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
     tags = {tag for row in RevalidationRequest.objects.all() for tag in row.tags}
     assert {"path:/before/", "path:/after/"} <= tags
 
@@ -100,7 +101,8 @@ def test_pages_linking_to_a_changed_page_are_revalidated(home):
     assert "path:/linking/" in last_tags()
 
 
-def test_content_changed_signal_is_sent_after_commit_with_the_tags(home):
+def test_content_changed_signal_is_sent_after_commit_with_the_tags(
+        home, django_capture_on_commit_callbacks):
     received: list[list[str]] = []
 
     def listener(sender: type, tags: list[str], **kwargs: object) -> None:
@@ -108,7 +110,7 @@ def test_content_changed_signal_is_sent_after_commit_with_the_tags(home):
 
     content_changed.connect(listener)
     try:
-        with transaction.atomic():
+        with django_capture_on_commit_callbacks(execute=True):
             add_page(home, "signalled")
             assert received == []
         assert "path:/signalled/" in received[-1]
@@ -116,6 +118,7 @@ def test_content_changed_signal_is_sent_after_commit_with_the_tags(home):
         content_changed.disconnect(listener)
 
 
+@WITH_WORKER
 def test_renderer_down_then_up_delivers_every_queued_request(home, start_worker, settings,
                                                              admin_client_db):
     port = free_port()
@@ -148,6 +151,7 @@ def test_renderer_down_then_up_delivers_every_queued_request(home, start_worker,
         renderer.close()
 
 
+@WITH_WORKER
 def test_wrong_secret_is_recorded_and_not_retried_in_a_loop(home, start_worker):
     renderer = StandInRenderer(0, "the-renderer-secret")
     try:

@@ -11,9 +11,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 import redis
 from django.conf import settings
 
@@ -80,16 +81,14 @@ class Worker:
         return [int(pid) for pid in path.read_text().split()]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            # Warm shutdown would wait for ETA tasks still held; tests are done with them.
-            self.process.send_signal(signal.SIGQUIT)
+        """Kill the worker and its pool: the tests are done with whatever it still holds."""
+        children = self._leftover_children() if self.process.poll() is None else []
+        for pid in [self.process.pid, *children]:
             try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        for pid in self._leftover_children():
-            os.kill(pid, signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait()
         self._log.close()
 
     def _leftover_children(self) -> list[int]:
@@ -142,3 +141,30 @@ def make_home() -> "object":
     Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
                         site_name="Test site")
     return home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leave_migrated_data(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Give the next `--reuse-db` session the database migrations made.
+
+    Transactional tests end with a flush that removes what Wagtail's data migrations
+    created (root page, locale, root collection, groups); tests with plain `db` in a
+    later session rely on it, so it is put back from pytest-django's serialized copy.
+    """
+    yield
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+    from wagtail.models import Page
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    with django_db_blocker.unblock():
+        if contents and not Page.objects.exists():
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            connection.creation.deserialize_db_from_string(contents)
+            # The flush restarted the id sequences; move them past the restored rows.
+            statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)

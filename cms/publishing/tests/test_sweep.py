@@ -1,0 +1,141 @@
+"""The minute sweep, its registration in the beat schedule, and the admin report."""
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from wagtail.models import PageLogEntry, Revision
+
+from cms.publishing import scheduling
+from cms.publishing.apps import SWEEP_NAME
+from cms.publishing.tasks import SWEEP_TASK
+from cms.publishing.tests.workers import REPO, clear_broker, redis_client, wait_until, worker_env
+from cms.settings.tasks import filesystem_options
+from sites.example.models import ContentPage
+
+pytestmark = pytest.mark.django_db
+
+
+def draft_page(home, slug: str) -> ContentPage:
+    page = ContentPage(title=slug.title(), slug=slug, live=False)
+    home.add_child(instance=page)
+    return ContentPage.objects.get(pk=page.pk)
+
+
+def scheduled_revision(page: ContentPage, seconds: float) -> Revision:
+    """A revision scheduled behind the signals' back, like one whose ETA task was lost."""
+    revision = page.save_revision()
+    Revision.objects.filter(pk=revision.pk).update(
+        approved_go_live_at=timezone.now() + timedelta(seconds=seconds))
+    return revision
+
+
+def test_sweep_task_is_registered_in_the_database_scheduler_and_survives_migrate():
+    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)
+    task = PeriodicTask.objects.get(name=SWEEP_NAME)
+    assert task.task == SWEEP_TASK
+    assert task.enabled
+    assert (task.interval.every, task.interval.period) == (60, IntervalSchedule.SECONDS)
+    assert PeriodicTask.objects.filter(task=SWEEP_TASK).count() == 1
+    assert IntervalSchedule.objects.filter(every=60, period=IntervalSchedule.SECONDS).count() == 1
+
+
+def test_sweep_publishes_missed_schedules_once_and_expires_overdue_pages(home):
+    clear_broker()
+    missed = draft_page(home, "missed")
+    revision = scheduled_revision(missed, -30)
+    live = draft_page(home, "expiring")
+    live.save_revision().publish()
+    ContentPage.objects.filter(pk=live.pk).update(expire_at=timezone.now() - timedelta(seconds=5))
+
+    first = scheduling.sweep()
+    second = scheduling.sweep()
+
+    assert (first.published, first.expired, first.failed) == (1, 1, 0)
+    assert (second.published, second.expired) == (0, 0)
+    assert ContentPage.objects.get(pk=missed.pk).live_revision_id == revision.pk
+    assert PageLogEntry.objects.filter(page_id=missed.pk,
+                                       action="wagtail.publish.scheduled").count() == 1
+    expired = ContentPage.objects.get(pk=live.pk)
+    assert not expired.live and expired.expired
+
+
+def test_sweep_arms_only_changes_due_before_the_next_sweep(home):
+    clear_broker()
+    soon = scheduled_revision(draft_page(home, "soon"), 30)
+    scheduled_revision(draft_page(home, "later"), 2 * 60 * 60)
+
+    assert scheduling.sweep().armed == 1
+    assert scheduling.sweep().armed == 0  # already armed, not sent again
+
+    queued = redis_client().lrange("celery", 0, -1)
+    assert len(queued) == 1
+    assert str(soon.pk).encode() in queued[0] and b"publish_scheduled_revision" in queued[0]
+
+
+def test_stale_or_early_tasks_do_nothing(home):
+    revision = scheduled_revision(draft_page(home, "guarded"), 60)
+    go_live_at = Revision.objects.get(pk=revision.pk).approved_go_live_at
+    assert scheduling.publish_revision_if_due(revision.pk, go_live_at.isoformat()) == "early"
+    moved = (go_live_at - timedelta(minutes=5)).isoformat()
+    assert scheduling.publish_revision_if_due(revision.pk, moved) == "stale"
+    assert scheduling.publish_revision_if_due(10**9, None) == "nothing to do"
+    assert not ContentPage.objects.get(slug="guarded").live
+
+
+def test_admin_report_lists_upcoming_publishes_and_expiries(home, admin_client_db):
+    page = draft_page(home, "upcoming")
+    page.go_live_at = timezone.now() + timedelta(days=2)
+    revision = page.save_revision(user=admin_client_db.user)
+    revision.publish(user=admin_client_db.user)
+    ending = draft_page(home, "ending")
+    ending.expire_at = timezone.now() + timedelta(days=3)
+    ending.save_revision().publish()
+
+    response = admin_client_db.get(reverse("mortar_publishing:scheduled"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Upcoming" in html and "Ending" in html
+    assert "publish" in html and "unpublish" in html
+    assert str(revision.pk) in html and "editor" in html
+    csv = admin_client_db.get(reverse("mortar_publishing:scheduled") + "?export=csv")
+    assert csv.status_code == 200 and b"Upcoming" in b"".join(csv.streaming_content)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_worker_and_beat_run_on_the_embedded_filesystem_broker(tmp_path):
+    """No Redis: kombu's filesystem transport in a folder, as `make dev` uses by default."""
+    env = worker_env(CELERY_BROKER_URL="filesystem://", CELERY_BROKER_DIR=str(tmp_path / "q"))
+    del env["REDIS_URL"]
+    log = (tmp_path / "worker.log").open("wb")
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "cms", "worker",
+                               "--concurrency", "1", "--loglevel", "INFO", "--without-gossip",
+                               "--without-mingle", "--without-heartbeat"],
+                              cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    beat = subprocess.Popen([sys.executable, "-m", "celery", "-A", "cms", "beat", "--loglevel",
+                             "INFO", "-s", str(tmp_path / "beat")], cwd=REPO, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        worker_log = tmp_path / "worker.log"
+        wait_until(lambda: " ready." in worker_log.read_text(), 30, 0.2, "worker ready")
+        # What `celery -A cms call` (or beat, once a minute) would put in the folder.
+        sender = Celery(broker="filesystem://", broker_transport_options=filesystem_options(
+            Path(env["CELERY_BROKER_DIR"])))
+        sender.send_task(SWEEP_TASK)
+        wait_until(lambda: "tasks.sweep" in worker_log.read_text()
+                   and "succeeded" in worker_log.read_text(), 15, 0.2, "sweep ran")
+        assert beat.poll() is None, "beat exited"
+    finally:
+        for process in (worker, beat):
+            process.terminate()
+            process.wait(timeout=15)
+        log.close()
