@@ -3,8 +3,8 @@
 Every cached document is listed in a Redis set per thing it shows (`page:12`,
 `image:5`, `children:7`, `site:2`, and the global `tree`, `sites`,
 `restrictions`). A change (see `cms/api/signals.py`) deletes the documents in the
-sets of what it touched. The key is made from the request's own parameters, so a
-hit runs no SQL and not even a site lookup.
+sets of what it touched. The key is made from the request's parameters, checked
+for form but not looked up, so a hit runs no SQL and not even a site lookup.
 
 Races: `bump` increments an epoch before deleting; `put` reads the epoch before
 the document is built and again after it is stored and listed, and drops it if a
@@ -22,7 +22,6 @@ from functools import cache as once
 
 import redis
 from django.conf import settings
-from django.http import HttpRequest
 
 GLOBAL_DEPS = ("sites", "tree", "restrictions")
 PREFIX = "mortar:api:"
@@ -49,10 +48,10 @@ def _deps_key(name: str) -> str:
     return f"{PREFIX}deps:{name}"
 
 
-def request_key(request: HttpRequest) -> str:
-    """One entry per site selector, path and listing page; the same for equal requests."""
-    site = request.GET.get("site") or f"host={request.get_host()}"
-    raw = "\n".join([site, request.GET.get("html_path", ""), request.GET.get("page", "1")])
+def request_key(site: str | None, host: str, path: str, listing_page: int) -> str:
+    """One entry per site selector (or Host), canonical path and listing page."""
+    raw = "\n".join([f"site={site}" if site is not None else f"host={host}", path,
+                     str(listing_page)])
     return PREFIX + "doc:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 

@@ -47,6 +47,12 @@ INTEGER: Schema = {"type": "integer"}
 PAGE_LINK = obj({"id": INTEGER, "title": STRING, "html_path": STRING},
                 description="A link to a live page: `html_path` is a site path, or a full "
                             "URL for a page of another site.")
+META: dict[str, Schema] = {
+    "type": STRING, "html_path": NULLABLE_STRING, "locale": STRING,
+    "first_published_at": NULLABLE_STRING, "last_published_at": NULLABLE_STRING,
+    "seo": obj({"title": STRING, "description": STRING, "image": nullable(ref("Image"))}),
+    "breadcrumbs": {"type": "array", "items": ref("PageLink")},
+}
 SHARED: dict[str, Schema] = {
     "Error": {"type": "object", "properties": {"message": STRING}, "required": ["message"]},
     "Redirect": obj({"message": STRING, "redirect": obj({"location": STRING,
@@ -64,12 +70,8 @@ SHARED: dict[str, Schema] = {
                   "provider_name": NULLABLE_STRING, "width": {"type": ["integer", "null"]},
                   "height": {"type": ["integer", "null"]},
                   "thumbnail_url": NULLABLE_STRING}),
-    "PageMeta": obj({
-        "type": STRING, "html_path": NULLABLE_STRING, "locale": STRING,
-        "first_published_at": NULLABLE_STRING, "last_published_at": NULLABLE_STRING,
-        "seo": obj({"title": STRING, "description": STRING, "image": nullable(ref("Image"))}),
-        "breadcrumbs": {"type": "array", "items": ref("PageLink")},
-    }),
+    "PageMeta": {**obj(META), "properties": {
+        **META, "preview": {"type": "boolean", "description": "true on draft previews only"}}},
     "MenuItem": obj({"id": INTEGER, "title": STRING, "html_path": NULLABLE_STRING,
                      "children": {"type": "array", "items": ref("MenuItem")}}),
 }
@@ -246,6 +248,22 @@ def openapi() -> Schema:
                     "301": response(ref("Redirect"), "A permanent Wagtail redirect"),
                     "302": response(ref("Redirect"), "A temporary Wagtail redirect"),
                     "304": {"description": "Not modified (If-None-Match)"},
+                    **error,
+                },
+            }},
+            "/api/v2/page_preview/": {"get": {
+                "operationId": "pagePreview",
+                "summary": "The draft behind a preview token (never cached)",
+                "parameters": [
+                    {"name": "content_type", "in": "query", "required": True,
+                     "schema": {"type": "string", "pattern": r"^[a-z0-9_]+\.[A-Za-z0-9_]+$"}},
+                    {"name": "X-Preview-Token", "in": "header", "required": True,
+                     "schema": {"type": "string", "minLength": 1, "maxLength": 500}},
+                    site_param,
+                ],
+                "responses": {
+                    "200": response(ref("PageDocument"), "The draft page"),
+                    "401": response(ref("Error"), "Forged or expired token"),
                     **error,
                 },
             }},

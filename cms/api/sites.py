@@ -10,16 +10,22 @@ from cms.api.errors import BadRequest, NotFound
 HOSTNAME = re.compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$")
 
 
-def site_for_request(request: HttpRequest) -> Site:
+def site_param(request: HttpRequest) -> str | None:
+    """The `site` parameter, checked for form (not existence), lower-cased; None if absent."""
     requested = request.GET.get("site")
+    if requested is not None and not HOSTNAME.match(requested):
+        raise BadRequest("site must be a hostname, optionally with :port")
+    return requested.lower() if requested is not None else None
+
+
+def site_for_request(request: HttpRequest) -> Site:
+    requested = site_param(request)
     if requested is None:
         site = Site.find_for_request(request)
         if site is None:
             raise NotFound("No site is configured for this host")
         return site
-    if not HOSTNAME.match(requested):
-        raise BadRequest("site must be a hostname, optionally with :port")
-    hostname, _, port = requested.lower().partition(":")
+    hostname, _, port = requested.partition(":")
     sites = Site.objects.select_related("root_page").filter(hostname=hostname)
     if port:
         sites = sites.filter(port=int(port))

@@ -16,7 +16,7 @@ from cms.api.listing import MAX_LISTING_PAGE
 from cms.api.lookup import find_live_page, find_redirect, live_pages, load_specific
 from cms.api.paths import clean_html_path, html_path
 from cms.api.resolver import Refs, Resolver, is_private, restricted_paths
-from cms.api.sites import site_for_request
+from cms.api.sites import site_for_request, site_param
 from cms.core.models import NavigationSettings
 
 View = Callable[[HttpRequest], HttpResponse]
@@ -66,12 +66,13 @@ def _document_response(request: HttpRequest, body: bytes, etag: str, hit: bool) 
 
 @api_view({"html_path", "site", "page"})
 def page_by_path(request: HttpRequest) -> HttpResponse:
-    key = cache.request_key(request) if cache.enabled() else None
+    path = clean_html_path(request.GET.get("html_path"))
+    listing_page = _positive_int(request, "page", 1, MAX_LISTING_PAGE)
+    key = (cache.request_key(site_param(request), request.get_host(), path, listing_page)
+           if cache.enabled() else None)
     if key and (entry := cache.get(key)):
         return _document_response(request, entry.body, entry.etag, hit=True)
 
-    path = clean_html_path(request.GET.get("html_path"))
-    listing_page = _positive_int(request, "page", 1, MAX_LISTING_PAGE)
     # Read before any data: a change landing after this drops what is built from it.
     epoch_before = cache.epoch() if key else 0
     site = site_for_request(request)

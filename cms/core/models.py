@@ -7,12 +7,12 @@ from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
-from wagtail_headless_preview.models import HeadlessMixin
 
 from cms.blocks.links import LinkBlock
+from cms.preview.tokens import PreviewMixin
 
 
-class BasePage(HeadlessMixin, Page):
+class BasePage(PreviewMixin, Page):
     """Every Mortar page type inherits this: SEO fields, headless serving and preview."""
 
     search_description_max = 300
