@@ -174,3 +174,12 @@ def test_the_cache_can_be_turned_off(client, settings, about):
     fetch(client)
 
     assert fetch(client)[0]["X-Mortar-Cache"] == "miss"
+
+
+def test_bad_parameters_are_refused_even_when_a_document_is_cached(client, about):
+    fetch(client)
+
+    response = client.get(URL, {"html_path": "/about/", "site": ""})
+
+    assert response.status_code == 400
+    assert "hostname" in json.loads(response.content)["message"]
