@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_REDIS_URL) MEDIA_ROOT=$(CURDIR)/.local/test-media
 
-.PHONY: install install-python install-web setup dev run test test-python test-web test-e2e lint bench
+.PHONY: install install-python install-web setup dev run test test-python test-web test-e2e lint bench types
 
 install: install-python install-web
 
@@ -50,7 +50,12 @@ test-python: install-python
 	$(TEST_ENV) $(VENV)/bin/pytest cms sites
 
 test-web: install-web
-	@if [ -f web/package.json ]; then cd web && npm run typecheck && npm run lint && npm test; fi
+	@if [ -f web/package.json ]; then cd web && npm run types:check && npm run typecheck && npm run lint && npm test; fi
+
+# The API contract: OpenAPI from the models, then the site's TypeScript types from it.
+types: install
+	$(PY) manage.py export_schema
+	cd web && npm run types
 
 test-e2e: install
 	$(TEST_ENV) $(VENV)/bin/pytest tests --create-db

@@ -190,8 +190,9 @@ def listing_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
 
 def page_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
     properties: dict[str, Schema] = {
-        "id": INTEGER, "title": STRING,
-        "meta": {"allOf": [ref("PageMeta")],
+        # null only on the preview of a page that was never saved
+        "id": {"type": ["integer", "null"]}, "title": STRING,
+        "meta": {"allOf": [ref("PageMeta")], "required": ["type"],
                  "properties": {"type": {"const": type_name(model)}}},
     }
     properties.update({name: field_schema(model, name, components)

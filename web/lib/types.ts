@@ -1,125 +1,50 @@
-/** The CMS API's JSON, one type per block and per page type (see cms/api and cms/blocks). */
+/**
+ * The CMS API's JSON, by the names the components use. Every type here is an alias of
+ * `api.generated.ts`, which `make types` generates from the CMS's OpenAPI document
+ * (itself generated from the page models and cms/blocks): nothing to keep in step by hand.
+ */
+import type { components, operations } from "./api.generated";
 
-export type FocalPoint = { x: number; y: number };
+type Schemas = components["schemas"];
+type Json<T extends keyof operations> = operations[T]["responses"][200]["content"]["application/json"];
 
-export type Rendition = { url: string; width: number; height: number; format: string };
-
-export type CmsImage = {
-  id: number;
-  title: string;
-  alt: string;
-  width: number;
-  height: number;
-  focal_point: FocalPoint | null;
-  src: string;
-  srcset: Rendition[];
-};
-
-export type PageRef = { id: number; title: string; html_path: string | null };
-
+export type CmsImage = Schemas["Image"];
+export type FocalPoint = NonNullable<CmsImage["focal_point"]>;
+export type Rendition = Schemas["Rendition"];
+export type PageRef = Schemas["PageLink"];
 /** A page in this CMS or an external URL: exactly one is set. */
-export type Link = { page: PageRef | null; url: string | null };
+export type Link = Schemas["LinkBlockValue"];
 
-export type HeadingBlockValue = { text: string; level: 2 | 3 | 4 };
+export type HeadingBlockValue = Schemas["HeadingBlockValue"];
 /** HTML from Wagtail's rich text, internal links already site paths. */
-export type RichTextBlockValue = string;
-export type ImageBlockValue = { image: CmsImage | null; caption: string };
-export type QuoteBlockValue = { text: string; attribution: string };
-export type CallToActionBlockValue = { label: string; link: Link | null };
-export type EmbedBlockValue = {
-  url: string;
-  html: string | null;
-  title: string | null;
-  provider_name: string | null;
-  width: number | null;
-  height: number | null;
-  thumbnail_url: string | null;
-} | null;
-export type CardBlockValue = { title: string; text: string; image: CmsImage | null; link: Link | null };
-export type CardsBlockValue = { heading: string; cards: CardBlockValue[] };
+export type RichTextBlockValue = Schemas["RichTextBlockValue"];
+export type ImageBlockValue = Schemas["ImageBlockValue"];
+export type QuoteBlockValue = Schemas["QuoteBlockValue"];
+export type CallToActionBlockValue = Schemas["CallToActionBlockValue"];
+export type EmbedBlockValue = Schemas["EmbedBlockValue"];
+export type CardBlockValue = Schemas["CardBlockValue"];
+export type CardsBlockValue = Schemas["CardsBlockValue"];
+export type TwoColumnBlockValue = Schemas["TwoColumnBlockValue"];
 
-type BlockOf<T extends string, V> = { type: T; id: string | null; value: V };
+export type ColumnBlock = Schemas["ColumnStreamBlockValue"][number];
+export type BodyBlock = Schemas["BodyStreamBlockValue"][number];
 
-export type ColumnBlock =
-  | BlockOf<"heading", HeadingBlockValue>
-  | BlockOf<"rich_text", RichTextBlockValue>
-  | BlockOf<"image", ImageBlockValue>
-  | BlockOf<"quote", QuoteBlockValue>
-  | BlockOf<"cta", CallToActionBlockValue>
-  | BlockOf<"embed", EmbedBlockValue>
-  | BlockOf<"cards", CardsBlockValue>;
+export type Breadcrumb = PageRef;
+export type PageMeta = Schemas["PageMeta"];
 
-export type TwoColumnBlockValue = { left: ColumnBlock[]; right: ColumnBlock[] };
+export type HomePageDocument = Schemas["HomePage"];
+export type ContentPageDocument = Schemas["ContentPage"];
+export type ArticleIndexPageDocument = Schemas["ArticleIndexPage"];
+export type ArticlePageDocument = Schemas["ArticlePage"];
+export type ArticleSummary = Schemas["ArticlePageSummary"];
+export type Listing<T> = Omit<ArticleIndexPageDocument["articles"], "items"> & { items: T[] };
 
-export type BodyBlock = ColumnBlock | BlockOf<"two_column", TwoColumnBlockValue>;
-
-export type Breadcrumb = { id: number; title: string; html_path: string | null };
-
-export type PageMeta<T extends string> = {
-  type: T;
-  html_path: string | null;
-  locale: string;
-  first_published_at: string | null;
-  last_published_at: string | null;
-  seo: { title: string; description: string; image: CmsImage | null };
-  breadcrumbs: Breadcrumb[];
-  /** Set by /api/v2/page_preview/ on draft documents. */
-  preview?: boolean;
-};
-
-type PageOf<T extends string, F> = { id: number | null; title: string; meta: PageMeta<T> } & F;
-
-export type HomePageDocument = PageOf<"example.HomePage", {
-  hero_heading: string;
-  hero_text: string;
-  hero_image: CmsImage | null;
-  hero_cta: BlockOf<"cta", CallToActionBlockValue>[];
-  body: BodyBlock[];
-}>;
-
-export type ContentPageDocument = PageOf<"example.ContentPage", { body: BodyBlock[] }>;
-
-export type ArticleSummary = {
-  id: number;
-  title: string;
-  type: string;
-  html_path: string | null;
-  date: string;
-  intro: string;
-  hero_image: CmsImage | null;
-  tags: string[];
-};
-
-export type Listing<T> = { items: T[]; page: number; per_page: number; total: number; total_pages: number };
-
-export type ArticleIndexPageDocument = PageOf<"example.ArticleIndexPage", {
-  intro: string;
-  articles: Listing<ArticleSummary>;
-}>;
-
-export type ArticlePageDocument = PageOf<"example.ArticlePage", {
-  date: string;
-  intro: string;
-  hero_image: CmsImage | null;
-  tags: string[];
-  body: BodyBlock[];
-}>;
-
-export type KnownPageDocument =
-  | HomePageDocument
-  | ContentPageDocument
-  | ArticleIndexPageDocument
-  | ArticlePageDocument;
-
+export type KnownPageDocument = Schemas["PageDocument"];
 /** Any page document; `meta.type` picks the layout, unknown types get a generic one. */
-export type PageDocument = KnownPageDocument | PageOf<string, Record<string, unknown>>;
+export type PageDocument =
+  | KnownPageDocument
+  | ({ id: number | null; title: string; meta: PageMeta } & Record<string, unknown>);
 
-export type MenuItem = { id: number; title: string; html_path: string | null; children: MenuItem[] };
-
-export type Navigation = {
-  site: { id: number; hostname: string; name: string; root: PageRef };
-  menu: MenuItem[];
-  footer: { text: string; links: { label: string; link: Link }[] };
-};
-
-export type SitemapEntry = { id: number; html_path: string | null; last_published_at: string | null };
+export type Navigation = Json<"navigation">;
+export type MenuItem = Schemas["MenuItem"];
+export type SitemapEntry = Json<"sitemap">["pages"][number];

@@ -76,7 +76,7 @@ describe("Cards", () => {
     const value = { heading: "Start here", cards: [
       { title: "About", text: "Who we are", image: image({ focal_point: { x: 0.25, y: 0.75 } }),
         link: { page: { id: 4, title: "About", html_path: "/about/" }, url: null } },
-      { title: "No link", text: "", image: null, link: null },
+      { title: "No link", text: "", image: null, link: { page: null, url: null } },
     ] };
     const { container, getByText } = render(<Cards value={value} />);
     const img = container.querySelector("img") as HTMLImageElement;
