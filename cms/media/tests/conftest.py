@@ -145,6 +145,7 @@ def editor(client, django_user_model):
     return client
 
 
-# Real Celery workers: the publishing tests' fixtures, shared like the image tests do.
-from cms.publishing.tests.conftest import start_worker  # noqa: E402, F401
+# Real Celery workers, and a home page also on a tree a transactional test's flush
+# emptied: the publishing tests' fixtures, shared like the image tests do.
+from cms.publishing.tests.conftest import home, start_worker  # noqa: E402, F401
 from cms.publishing.tests.workers import leave_migrated_data  # noqa: E402, F401
