@@ -55,6 +55,11 @@ def stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def seeded_db(django_db_setup, django_db_blocker) -> None:
+    from django.db import connection
+
+    # pytest-django makes the test database only when a collected test asks for one.
+    assert connection.settings_dict["NAME"].startswith("test_"), (
+        "no test database: mark a test of this session with @pytest.mark.django_db")
     with django_db_blocker.unblock():
         call_command("seed_demo", verbosity=0)
 

@@ -4,6 +4,9 @@ import type { NextConfig } from "next";
 const cmsApiUrl = (process.env.CMS_API_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
 
 const nextConfig: NextConfig = {
+  // The container image runs the self-contained server (infra/docker/web.Dockerfile sets
+  // this); `next start` in development and tests serves the ordinary build.
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   // Parallel builds (test sessions) each get their own output folder and build lock.
   // (Next.js adds the folder's type paths to the tsconfig it is given: tests pass their own.)
   distDir: process.env.NEXT_DIST_DIR || ".next",

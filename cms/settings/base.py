@@ -28,7 +28,8 @@ ALLOWED_HOSTS: list[str] = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
 if PRODUCTION:
-    if len(SECRET_KEY) < 32 or SECRET_KEY == _DEV_SECRET_KEY:
+    # The example file's placeholder starts with "change-me": copying it is not enough.
+    if len(SECRET_KEY) < 32 or SECRET_KEY == _DEV_SECRET_KEY or SECRET_KEY.startswith("change-me"):
         raise ImproperlyConfigured("SECRET_KEY must be set to a random string of 32+ characters")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the hostnames this CMS answers to")

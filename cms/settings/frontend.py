@@ -5,10 +5,11 @@ from django.core.exceptions import ImproperlyConfigured
 from cms.settings.base import PRODUCTION, env
 
 FRONTEND_URL: str = env.str("FRONTEND_URL", default="http://localhost:3000").rstrip("/")
+_DEV_REVALIDATE_SECRET = "dev-revalidate-secret"
 REVALIDATE_SECRET: str = env.str(
-    "REVALIDATE_SECRET", default="" if PRODUCTION else "dev-revalidate-secret"
+    "REVALIDATE_SECRET", default="" if PRODUCTION else _DEV_REVALIDATE_SECRET
 )
-if PRODUCTION and len(REVALIDATE_SECRET) < 16:
+if PRODUCTION and (len(REVALIDATE_SECRET) < 16 or REVALIDATE_SECRET == _DEV_REVALIDATE_SECRET):
     raise ImproperlyConfigured("REVALIDATE_SECRET must be set to a random string of 16+ characters")
 
 WAGTAIL_HEADLESS_PREVIEW = {

@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The renderer image: Next.js standalone output (web/next.config.ts: output "standalone"),
+# The renderer image: Next.js standalone output (NEXT_OUTPUT=standalone, see web/next.config.ts),
 # served by `node server.js` as the unprivileged `node` user. Build from the repository root:
 #   docker build -f infra/docker/web.Dockerfile -t mortar-web .
 ARG NODE_VERSION=22
@@ -13,7 +13,7 @@ RUN npm ci --no-audit --no-fund
 # --- build: next build; the CMS is not needed (pages render on request) ----------------
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /web
-ENV NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production
+ENV NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production NEXT_OUTPUT=standalone
 # Inlined into the browser bundle at build time, so it is a build argument.
 ARG NEXT_PUBLIC_SITE_URL=https://lcl.example.com
 ENV NEXT_PUBLIC_SITE_URL=$NEXT_PUBLIC_SITE_URL
