@@ -11,6 +11,8 @@ few photo-sized images and reports the time per image. Everything it creates is
 deleted again. `run()` returns the figures for `make bench`.
 """
 
+from __future__ import annotations
+
 import io
 import os
 import signal
@@ -20,37 +22,33 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wagtail.models import Page
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEDULES = 20
 IMAGES = 4
 
-_redis = os.environ.get("REDIS_URL") or os.environ.get("BENCH_REDIS_URL",
-                                                        "redis://127.0.0.1:6379/15")
-os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/mortar_bench")
-os.environ["REDIS_URL"] = _redis
-os.environ["CELERY_BROKER_URL"] = os.environ.get("CELERY_BROKER_URL") or _redis
-os.environ.setdefault("MEDIA_ROOT", str(REPO / ".local" / "bench-media"))
-os.environ.setdefault("FRONTEND_URL", "http://127.0.0.1:9")  # revalidation is not measured
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings"
-sys.path.insert(0, str(REPO))
 
-import django  # noqa: E402
+def configure() -> None:
+    """Environment for a standalone run; `make bench` sets up Django itself and calls run()."""
+    redis_url = os.environ.get("REDIS_URL") or os.environ.get("BENCH_REDIS_URL",
+                                                              "redis://127.0.0.1:6379/15")
+    os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/mortar_bench")
+    os.environ["REDIS_URL"] = redis_url
+    os.environ["CELERY_BROKER_URL"] = os.environ.get("CELERY_BROKER_URL") or redis_url
+    os.environ.setdefault("MEDIA_ROOT", str(REPO / ".local" / "bench-media"))
+    os.environ.setdefault("FRONTEND_URL", "http://127.0.0.1:9")  # revalidation is not measured
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+    sys.path.insert(0, str(REPO))
 
-django.setup()
+    import django
 
-from django.core.files.images import ImageFile  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from PIL import Image as PILImage  # noqa: E402
-from wagtail.images import get_image_model  # noqa: E402
-from wagtail.models import Locale, Page, Site  # noqa: E402
-
-from cms.images.renditions import FILTER_SPECS  # noqa: E402
-from cms.images.tasks import make_renditions  # noqa: E402
-from sites.example.models import ContentPage  # noqa: E402
+    django.setup()
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -60,6 +58,8 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def site_root() -> Page:
+    from wagtail.models import Locale, Page, Site
+
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site:
         return site.root_page
@@ -92,6 +92,10 @@ def measure_lateness(parent: Page) -> list[float]:
     the editor-side saves here do not race the worker's publishes: with Wagtail's
     database search backend, concurrent saves can deadlock on its index table.
     """
+    from django.utils import timezone
+
+    from sites.example.models import ContentPage
+
     pages = []
     for index in range(SCHEDULES):
         page = ContentPage(title=f"Scheduled {index}", slug=f"scheduled-{index}", live=False)
@@ -116,6 +120,13 @@ def measure_lateness(parent: Page) -> list[float]:
 
 def measure_renditions() -> list[float]:
     """Seconds to make the whole rendition set of one 2400x1600 photo, per image."""
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    from cms.images.renditions import FILTER_SPECS
+    from cms.images.tasks import make_renditions
+
     image_model = get_image_model()
     timings = []
     for index in range(IMAGES):
@@ -134,6 +145,13 @@ def measure_renditions() -> list[float]:
 
 
 def run() -> dict:
+    """Both measures on the configured database and broker; Django must be set up."""
+    from django.core.management import call_command
+    from wagtail.models import Page
+
+    from cms.images.renditions import FILTER_SPECS
+    from sites.example.models import ContentPage
+
     call_command("migrate", verbosity=0, interactive=False)
     log_path = REPO / ".local" / f"bench-scheduling-worker-{os.getpid()}.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -166,6 +184,7 @@ def run() -> dict:
 
 
 def main() -> None:
+    configure()
     figures = run()
     late = figures["scheduled_publish_lateness_ms"]
     rend = figures["rendition_set_seconds_per_image"]

@@ -10,7 +10,9 @@ from pathlib import Path
 from cms.settings.base import LOCAL_DIR, REDIS_URL, TIME_ZONE, env
 
 # An empty CELERY_BROKER_URL counts as unset (Celery would otherwise try amqp://localhost).
-CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
+CELERY_BROKER_URL: str = (
+    env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://localhost//"
+)
 CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(LOCAL_DIR / "celery-broker")))
 # Results are only kept where the broker is Redis; no task of ours needs them.
 CELERY_RESULT_BACKEND: str | None = (
@@ -29,6 +31,9 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task still running when the broker connection drops will be delivered again (it is
+# unacknowledged), so stop it rather than let two copies run.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_SOFT_TIME_LIMIT: int = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT: int = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

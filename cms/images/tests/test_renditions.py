@@ -16,7 +16,7 @@ from cms.images.tasks import make_renditions
 from cms.images.tests.helpers import image_in_document, page_with_image, upload
 from cms.publishing.tests.workers import wait_until
 
-WITH_WORKER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+WITH_WORKER = pytest.mark.django_db(transaction=True)
 
 
 def rendition_count(image_id: int) -> int:

@@ -13,7 +13,7 @@ from cms.publishing.tests.renderer import StandInRenderer
 from cms.publishing.tests.workers import wait_until
 from sites.example.models import ContentPage
 
-WITH_WORKER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+WITH_WORKER = pytest.mark.django_db(transaction=True)
 
 
 def free_port() -> int:

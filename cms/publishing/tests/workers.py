@@ -145,26 +145,34 @@ def make_home() -> "object":
 
 @pytest.fixture(scope="session", autouse=True)
 def leave_migrated_data(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Give the next `--reuse-db` session the database migrations made.
+    """Give the next `--reuse-db` session the database that migrations made.
 
-    Transactional tests end with a flush that removes what Wagtail's data migrations
-    created (root page, locale, root collection, groups); tests with plain `db` in a
-    later session rely on it, so it is put back from pytest-django's serialized copy.
+    A transactional test ends with a flush that also removes what Wagtail's data
+    migrations created (root page, locale, root collection, groups); tests using plain
+    `db` in a later session rely on it. The state is copied when the first test of
+    this folder starts (pytest-django runs all `db` tests before transactional ones)
+    and put back at the end of the session if a flush removed it.
     """
-    yield
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.core.management.color import no_style
     from django.db import connection
     from wagtail.models import Page
 
-    contents = getattr(connection, "_test_serialized_contents", None)
     with django_db_blocker.unblock():
-        if contents and not Page.objects.exists():
-            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-            connection.creation.deserialize_db_from_string(contents)
-            # The flush restarted the id sequences; move them past the restored rows.
-            statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-            with connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement)
+        contents = connection.creation.serialize_db_to_string() if Page.objects.exists() else None
+    yield
+    if not contents:
+        return
+    with django_db_blocker.unblock():
+        if Page.objects.exists():
+            return
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(contents)
+        # The flush restarted the id sequences; move them past the restored rows.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+        ContentType.objects.clear_cache()
