@@ -7,6 +7,8 @@ on a laptop with only SQLite. It is for development only (one machine, slow poll
 
 from pathlib import Path
 
+from kombu import Queue
+
 from cms.settings.base import LOCAL_DIR, REDIS_URL, TIME_ZONE, env
 
 # An empty CELERY_BROKER_URL counts as unset (Celery would otherwise try amqp://localhost).
@@ -40,6 +42,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_SEND_TASK_EVENTS = False
 
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# One queue per kind of work, all consumed by a plain `celery -A cms worker`: a backlog of
+# revalidations (renderer down) or renditions (bulk upload) never holds back a scheduled
+# publish, because the worker takes from its queues in turn.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (
+    Queue("celery", routing_key="celery"),
+    Queue("revalidation", routing_key="revalidation"),
+    Queue("images", routing_key="images"),
+)
+CELERY_TASK_ROUTES = {
+    "cms.publishing.tasks.deliver_revalidation": {"queue": "revalidation"},
+    "cms.images.tasks.generate_renditions": {"queue": "images"},
+}
 
 # An unacknowledged message (a running task, or an ETA task held by a worker) is
 # delivered again after this many seconds. Scheduled changes are therefore armed as

@@ -73,7 +73,7 @@ def test_a_burst_of_requests_queues_one_task_per_image(home, start_worker, admin
 
     for _ in range(20):
         image_in_document(client, "/burst/")
-    queued = redis_client().lrange("celery", 0, -1)
+    queued = redis_client().lrange("images", 0, -1)
     assert len(queued) == 1 and b"generate_renditions" in queued[0]
 
     start_worker()

@@ -213,3 +213,22 @@ def test_whole_worker_killed_mid_task_publishes_once_after_restart(home, start_w
     assert page.live_revision_id == revision.pk
     assert log_count(page, "wagtail.publish.scheduled") == 1
     wait_until(lambda: "'published'" in restarted.log(), 3, message="task success logged")
+
+
+def test_a_revalidation_backlog_does_not_delay_a_scheduled_publish(home, start_worker):
+    """Renderer down with hundreds of requests queued: publishes have their own queue."""
+    from cms.publishing.models import RevalidationRequest
+    from cms.publishing.tasks import deliver_revalidation
+
+    start_worker(concurrency=1)
+    rows = RevalidationRequest.objects.bulk_create(
+        RevalidationRequest(tags=[f"path:/backlog-{n}/"]) for n in range(600))
+    for row in rows:
+        deliver_revalidation.delay(row.pk)
+    page = draft_page(home, "on-time")
+    _revision, go_live_at = schedule(page, 2)
+
+    seen_live_at = wait_live(page, timeout=6)
+
+    assert seen_live_at - go_live_at < timedelta(seconds=1)
+    assert RevalidationRequest.objects.filter(delivered_at__isnull=True).count() > 500

@@ -19,7 +19,7 @@ import redis
 from django.conf import settings
 
 REPO = Path(__file__).resolve().parents[3]
-QUEUE_KEYS = ("celery", "unacked", "unacked_index", "unacked_mutex")
+QUEUE_KEYS = ("celery", "revalidation", "images", "unacked", "unacked_index", "unacked_mutex")
 
 
 def test_database_url() -> str:
