@@ -12,6 +12,7 @@ from urllib.request import urlopen
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
+from moto.core.authorization import enable_iam_authentication
 
 from cms.media.tests.conftest import ACCESS_KEY, SECRET_KEY
 from cms.media.tests.helpers import current_database_url, free_port
@@ -146,3 +147,11 @@ def test_probe_by_ip_is_answered_despite_allowed_hosts(db, client):
             # Everything else still checks the host.
             assert client.get("/api/v2/navigation/",
                               headers={"host": "10.0.0.5:8000"}).status_code == 400
+
+
+def test_wrong_credentials_is_503_naming_storage(db, s3_media, client):
+    with enable_iam_authentication():
+        status, body = healthz(client)
+    assert status == 503
+    assert failing(body) == {"storage"}
+    assert body["checks"]["storage"]["error"] == "ClientError"
