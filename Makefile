@@ -8,8 +8,11 @@ export NEXT_TELEMETRY_DISABLED := 1
 # Tests run against the PostgreSQL and Redis on this machine (see .ci/run).
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/mortar
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# A fresh cache prefix per run: Wagtail caches renditions by image id and file hash,
+# which repeat when the test database is made anew.
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-	CELERY_BROKER_URL=$(TEST_REDIS_URL) MEDIA_ROOT=$(CURDIR)/.local/test-media
+	CELERY_BROKER_URL=$(TEST_REDIS_URL) MEDIA_ROOT=$(CURDIR)/.local/test-media \
+	CACHE_KEY_PREFIX=test-$(shell date +%s)
 
 .PHONY: install install-python install-web setup dev run test test-python test-web test-e2e lint bench types
 
@@ -47,7 +50,7 @@ lint: install
 test: install lint test-python test-web test-e2e
 
 test-python: install-python
-	$(TEST_ENV) $(VENV)/bin/pytest cms sites
+	$(TEST_ENV) $(VENV)/bin/pytest cms sites --create-db
 
 test-web: install-web
 	@if [ -f web/package.json ]; then cd web && npm run types:check && npm run typecheck && npm run lint && npm test; fi
