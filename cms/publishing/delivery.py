@@ -16,8 +16,8 @@ class RendererUnavailable(Exception):
     """The renderer did not take the request (refused, timed out, 5xx): try again later."""
 
 
-class RendererRejectedSecret(Exception):
-    """The renderer answered 401: REVALIDATE_SECRET differs; retrying will not help."""
+class RendererRejected(Exception):
+    """The renderer refused the request itself (401 secret, 400 body); retrying won't help."""
 
 
 def _record_failure(row_id: int, error: str) -> None:
@@ -49,6 +49,10 @@ def deliver(row_id: int) -> bool:
         return True
     if response.status_code == 401:
         _record_failure(row.pk, f"{url}: 401, the renderer refused REVALIDATE_SECRET")
-        raise RendererRejectedSecret(url)
+        raise RendererRejected(url)
+    if 400 <= response.status_code < 500 and response.status_code not in (404, 408, 429):
+        # 404: a renderer still starting (or an older one) may not route it yet: retry.
+        _record_failure(row.pk, f"{url}: HTTP {response.status_code}: {response.text[:200]}")
+        raise RendererRejected(url)
     _record_failure(row.pk, f"{url}: HTTP {response.status_code}: {response.text[:200]}")
     raise RendererUnavailable(f"HTTP {response.status_code}")

@@ -22,6 +22,9 @@ SITEMAP = "sitemap"
 # the renderer is better served by its own expiry than by one huge request.
 MAX_DESCENDANTS = 500
 MAX_REFERRERS = 200
+# The renderer's limits per request (web/lib/revalidation.ts, web/lib/cache-tags.ts).
+MAX_ITEMS = 1000
+MAX_TAG_LENGTH = 256
 
 # Sent after the commit of every change that wrote an outbox row, with the same tags:
 # for caches inside the CMS (the by-path document cache) to drop their copies.
@@ -93,13 +96,24 @@ def page_tags(page: Page, old_url_path: str | None = None) -> set[str]:
 
 
 def request_revalidation(tags: Iterable[str], reason: str = "",
-                         paths: Iterable[str] = ()) -> RevalidationRequest:
-    """Write an outbox row in the current transaction; deliver it once that commits."""
+                         paths: Iterable[str] = ()) -> list[RevalidationRequest]:
+    """Write outbox rows in the current transaction; deliver them once that commits.
+
+    The renderer takes at most MAX_ITEMS tags of MAX_TAG_LENGTH characters per request
+    (web/lib/revalidation.ts), so a big change is split over several rows; a longer
+    path cannot be a renderer cache tag at all and is left out.
+    """
     from cms.publishing.tasks import deliver_revalidation
 
-    row = RevalidationRequest.objects.create(tags=sorted(set(tags)), paths=sorted(set(paths)),
-                                             reason=reason[:255])
-    deliver_revalidation.delay_on_commit(row.pk)
+    tag_list = sorted({tag for tag in tags if len(tag) <= MAX_TAG_LENGTH})
+    path_list = sorted({path for path in paths if len(path) <= MAX_TAG_LENGTH})
+    rows = []
+    for start in range(0, max(len(tag_list), len(path_list), 1), MAX_ITEMS):
+        row = RevalidationRequest.objects.create(
+            tags=tag_list[start:start + MAX_ITEMS], paths=path_list[start:start + MAX_ITEMS],
+            reason=reason[:255])
+        deliver_revalidation.delay_on_commit(row.pk)
+        rows.append(row)
     transaction.on_commit(lambda: content_changed.send(sender=RevalidationRequest,
-                                                       tags=row.tags, paths=row.paths))
-    return row
+                                                       tags=tag_list, paths=path_list))
+    return rows

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from cms.publishing import scheduling
-from cms.publishing.delivery import RendererRejectedSecret, RendererUnavailable, deliver
+from cms.publishing.delivery import RendererRejected, RendererUnavailable, deliver
 from cms.publishing.models import RevalidationRequest
 
 logger = logging.getLogger(__name__)
@@ -58,9 +58,11 @@ def deliver_revalidation(self, request_id: int) -> bool:  # noqa: ANN001
     """POST one outbox row to the renderer; retried with backoff while it is unreachable."""
     try:
         return deliver(request_id)
-    except RendererRejectedSecret:
-        # A configuration error: retrying now will not help; the sweep tries again later.
-        logger.error("renderer rejected REVALIDATE_SECRET; request %s stays pending", request_id)
+    except RendererRejected:
+        # A wrong secret or a request the renderer cannot take: retrying now will not
+        # help. The row stays pending with its error in the admin; the sweep retries it
+        # after a quiet period, e.g. once the secret is fixed.
+        logger.error("renderer rejected revalidation request %s; it stays pending", request_id)
         return False
 
 

@@ -168,3 +168,13 @@ def test_wrong_secret_is_recorded_and_not_retried_in_a_loop(home, start_worker):
         assert renderer.bodies == []
     finally:
         renderer.close()
+
+
+def test_big_changes_are_split_to_the_renderers_limits(db):
+    from cms.publishing.revalidation import request_revalidation
+
+    tags = [f"path:/section/page-{n}/" for n in range(2100)] + ["path:/" + "x" * 300 + "/"]
+    rows = request_revalidation(tags, reason="move of a big section")
+
+    assert [len(row.tags) for row in rows] == [1000, 1000, 100]
+    assert sum((row.tags for row in rows), []) == sorted(tags[:2100])
