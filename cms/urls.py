@@ -9,6 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api.urls import api_router
 
 urlpatterns = [
+    # The page API first: it is the hot path, and Django tries patterns in order.
+    path("api/v2/", include("cms.api.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -16,7 +18,6 @@ urlpatterns = [
     path("", include("cms.media.urls")),
     path("api/v2/", include("cms.preview.urls")),
     path("api/v2/", include("cms.publishing.urls")),
-    path("api/v2/", include("cms.api.urls")),
     path("api/v2/", api_router.urls),
 ]
 

@@ -22,7 +22,7 @@ def test_stock_pages_images_documents_and_find(client, home, make_image):
     assert detail.status_code == 200 and json.loads(detail.content)["body"] == []
     assert found.status_code == 302 and f"/api/v2/pages/{page.pk}/" in found["Location"]
     assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
-    assert [item["id"] for item in images["items"]] == [image.pk]
+    assert image.pk in [item["id"] for item in images["items"]]
     assert client.get("/api/v2/documents/").status_code == 200
 
 
