@@ -1,5 +1,7 @@
 """Fixtures shared by the unit and integration tests of every app."""
 
+import secrets
+
 import pytest
 from wagtail.models import Page, Site
 
@@ -45,8 +47,11 @@ def make_image(db):
              height: int = 500):
         n = next(counter)
         image = get_image_model()(title=title or f"Test image {n}", description=f"Alt {n}")
-        image.file = ImageFile(ContentFile(draw(n, width, height), name=f"test-{n}.jpg"))
+        # Unique pixels: Wagtail caches renditions by file hash, across test databases.
+        pixels = draw(secrets.randbelow(10**9), width, height)
+        image.file = ImageFile(ContentFile(pixels, name=f"test-{n}.jpg"))
         image.save()
+        image.get_file_hash()  # as an upload through the admin sets it
         if renditions:
             image.get_renditions(*FILTER_SPECS)
         return image

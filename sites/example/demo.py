@@ -73,6 +73,8 @@ def demo_images(log: Log, count: int = DEMO_IMAGE_COUNT,
             image = image_model(title=title, description=f"Abstract pattern number {index + 1}")
             image.file = ImageFile(ContentFile(draw(index), name=f"{name}-{index + 1}.jpg"))
             image.save()
+            # As an upload sets it: Wagtail's rendition cache keys on it.
+            image.get_file_hash()
             log(f"image: {title}")
         images.append(image)
     return images
