@@ -14,5 +14,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api/|api$|_next/|media/|documents/).*)"],
+  // Only paths without their trailing slash: a page request ("/about/") skips the proxy,
+  // which is most of what a cached page costs to serve.
+  matcher: ["/((?!api/|api$|_next/|media/|documents/).*[^/])"],
 };
