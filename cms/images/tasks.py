@@ -7,6 +7,7 @@ from django.db.models.signals import post_save
 from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS, queued_key
+from cms.media.storage import STORAGE_ERRORS
 
 
 def make_renditions(image_id: int) -> int:
@@ -38,7 +39,7 @@ def make_renditions(image_id: int) -> int:
     return count
 
 
-@shared_task(acks_late=True, ignore_result=True, autoretry_for=(OSError,), retry_backoff=True,
+@shared_task(acks_late=True, ignore_result=True, autoretry_for=STORAGE_ERRORS, retry_backoff=True,
              max_retries=5, soft_time_limit=240, time_limit=300)
 def generate_renditions(image_id: int) -> int:
     """Make every rendition the renderer uses; returns how many exist afterwards."""
