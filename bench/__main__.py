@@ -49,7 +49,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench import dataset  # noqa: E402
+from bench import dataset, scheduling  # noqa: E402
 from bench.load import Load, wrk  # noqa: E402
 
 PUBLISHES = 20
@@ -192,7 +192,13 @@ def main() -> None:
         for process in processes.values():
             process.wait(timeout=20)
 
+    print("bench: scheduled-publish lateness and rendition time (own worker)", flush=True)
+    background = scheduling.run()
+    late = background["scheduled_publish_lateness_ms"]
     results = {
+        "schedule_lateness_p50_ms": late["p50"], "schedule_lateness_p95_ms": late["p95"],
+        "rendition_set_seconds_per_image":
+            background["rendition_set_seconds_per_image"]["mean"],
         "stock_rps": loads["stock"].rps, "cold_rps": loads["cold"].rps,
         "warm_rps": loads["warm"].rps, "ceiling_rps": loads["ceiling"].rps,
         "site_rps": loads["site"].rps, "static_rps": loads["static"].rps,
@@ -226,7 +232,9 @@ def main() -> None:
     print("| figure | value |\n|---|---|")
     for key in ("warm_over_stock", "warm_over_ceiling", "cold_over_stock", "site_over_static",
                 "heavy_queries", "light_queries", "publish_visible_p50_s",
-                "publish_visible_p95_s", "cms_worker_rss_mb", "web_rss_mb", "pages", "seconds"):
+                "publish_visible_p95_s", "schedule_lateness_p50_ms", "schedule_lateness_p95_ms",
+                "rendition_set_seconds_per_image", "cms_worker_rss_mb", "web_rss_mb", "pages",
+                "seconds"):
         value = results[key]
         print(f"| {key} | {value:.2f} |" if isinstance(value, float) else f"| {key} | {value} |")
 
