@@ -3,8 +3,8 @@
 import secrets
 
 import pytest
-from wagtail.models import Locale, Page, Site
 
+from cms.core.testing import make_home
 from sites.example.models import HomePage
 
 
@@ -19,19 +19,7 @@ def _fresh_api_cache() -> None:
 @pytest.fixture
 def home(db) -> HomePage:
     """A published home page as the default site's root, replacing Wagtail's starter page."""
-    root = Page.get_first_root_node()
-    if root is None:  # a transactional test's flush removed what migrations made
-        Locale.objects.get_or_create(language_code="en")
-        root = Page.add_root(instance=Page(title="Root", slug="root"))
-    Site.objects.all().delete()
-    for starter in root.get_children():
-        starter.delete()
-    home = HomePage(title="Home", slug="home")
-    root.add_child(instance=home)
-    home.save_revision().publish()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                        site_name="Test site")
-    return home
+    return make_home()
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.conf import settings
 
+from cms.core.testing import make_home
 from cms.publishing.tests.workers import (  # noqa: F401  (fixtures)
     Worker,
     clear_broker,
     leave_migrated_data,
-    make_home,
     worker_env,
 )
 

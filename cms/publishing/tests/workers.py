@@ -115,34 +115,6 @@ def worker_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def ensure_tree_root() -> None:
-    """What Wagtail's migrations create and a transactional test's flush removes."""
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-
-
-def make_home() -> "object":
-    """A published home page as the default site's root (the root conftest's `home`)."""
-    from wagtail.models import Page, Site
-
-    from sites.example.models import HomePage
-
-    ensure_tree_root()
-    root = Page.get_first_root_node()
-    Site.objects.all().delete()
-    for starter in root.get_children():
-        starter.delete()
-    home = HomePage(title="Home", slug="home")
-    root.add_child(instance=home)
-    home.save_revision().publish()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                        site_name="Test site")
-    return home
-
-
 @pytest.fixture(scope="session", autouse=True)
 def leave_migrated_data(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Give the next `--reuse-db` session the database that migrations made.
