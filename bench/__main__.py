@@ -76,7 +76,7 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
 
 def gunicorn(name: str, port: int, **env: str) -> subprocess.Popen:
     return start(name, [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--workers",
-                        "2", "--bind", f"127.0.0.1:{port}"], **env)
+                        "2", "--bind", f"127.0.0.1:{port}", "--limit-request-line", "0"], **env)
 
 
 def descendants(pid: int) -> list[int]:

@@ -113,7 +113,8 @@ def cms_server(cms_env, cms_url, ports) -> Iterator[str]:
     env = cms_env
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-"],
+         f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
+         "--limit-request-line", "0"],
         cwd=REPO, env=env,
     )
     try:

@@ -48,4 +48,4 @@ USER mortar
 EXPOSE 8000
 # The api's command; docker-compose.yml runs migrate and collectstatic before it.
 CMD ["gunicorn", "cms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--access-logfile", "-", "--forwarded-allow-ips", "*", "--limit-request-line", "0"]
