@@ -225,11 +225,6 @@ def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str
         assert "no-store" in response.headers["cache-control"]
         assert "private" in response.headers["cache-control"]
 
-    # The panel follows the editor's typing, without pressing anything.
-    title = admin.locator("#id_title")
-    title.press("End")
-    title.press_sequentially(" again")
-    expect(draft.locator("h1")).to_have_text(f"{new_title} again", timeout=15_000)
     admin.screenshot(path=f"{screenshots}/preview-panel.png")
 
     # Visitors still get the published page, from a response a cache may keep.
@@ -244,7 +239,7 @@ def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str
     admin.wait_for_url(lambda url: "/edit/" not in url, timeout=15_000)
     seen = None
     while time.monotonic() - published_at < 5:
-        if f">{new_title} again</h1>" in fetch(public_url)[2]:
+        if f">{new_title}</h1>" in fetch(public_url)[2]:
             seen = time.monotonic() - published_at
             break
         time.sleep(0.1)
