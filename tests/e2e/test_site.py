@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import REPO, REVALIDATE_SECRET, free_port, wait_for
 from tests.e2e.conftest import DESKTOP, MOBILE, database
@@ -195,13 +195,9 @@ def scheduled_article(django_db_blocker) -> dict[str, object]:
         return {"id": article.pk, "title": article.title, "path": "/articles/scheduling-a-launch/"}
 
 
-def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str,
-                              celery_worker, editor, scheduled_article, screenshots: str):
-    public_url = f"{web_server}{scheduled_article['path']}"
-    old_title = scheduled_article["title"]
-    new_title = f"Launch day, rewritten {uuid.uuid4().hex[:6]}"
-    assert f">{old_title}</h1>" in fetch(public_url)[2]
-
+def logged_in_admin(browser: Browser, cms_server: str,
+                    editor: tuple[str, str]) -> tuple[BrowserContext, Page]:
+    """A desktop-sized browser page, logged into the Wagtail admin as the editor."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     admin = context.new_page()
     admin.goto(f"{cms_server}/admin/login/")
@@ -209,6 +205,17 @@ def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str
     admin.fill("#id_password", editor[1])
     admin.locator("form button[type=submit]").click()
     admin.wait_for_url(f"{cms_server}/admin/")
+    return context, admin
+
+
+def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str,
+                              celery_worker, editor, scheduled_article, screenshots: str):
+    public_url = f"{web_server}{scheduled_article['path']}"
+    old_title = scheduled_article["title"]
+    new_title = f"Launch day, rewritten {uuid.uuid4().hex[:6]}"
+    assert f">{old_title}</h1>" in fetch(public_url)[2]
+
+    context, admin = logged_in_admin(browser, cms_server, editor)
 
     # Edit without publishing, then open Wagtail's side-by-side preview panel.
     draft_responses = []
@@ -269,13 +276,7 @@ def article_index_id(django_db_blocker) -> int:
 def test_preview_of_a_new_page_never_published(browser: Browser, web_server: str,
                                                cms_server: str, editor, article_index_id):
     title = f"Brand new article {uuid.uuid4().hex[:6]}"
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    admin = context.new_page()
-    admin.goto(f"{cms_server}/admin/login/")
-    admin.fill("#id_username", editor[0])
-    admin.fill("#id_password", editor[1])
-    admin.locator("form button[type=submit]").click()
-    admin.wait_for_url(f"{cms_server}/admin/")
+    context, admin = logged_in_admin(browser, cms_server, editor)
 
     admin.goto(f"{cms_server}/admin/pages/add/example/articlepage/{article_index_id}/")
     admin.fill("#id_title", title)
