@@ -4,6 +4,8 @@ import os
 import re
 import signal
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import psycopg2
@@ -142,12 +144,10 @@ def test_two_workers_and_duplicated_tasks_publish_once(home, start_worker):
     assert sorted(done()) == ["nothing to do"] * 7 + ["published"]
 
 
-def test_worker_killed_mid_task_publishes_once_after_restart(home, start_worker):
-    worker = start_worker(concurrency=1)
-    page = draft_page(home, "killed")
-    revision, _go_live_at = schedule(page, 1.5)
-
-    # Hold the revision's row lock, so the task blocks inside its transaction.
+@contextmanager
+def task_blocked_on(revision: Revision) -> Iterator[None]:
+    """Hold the revision's row lock until the publish task waits on it inside its transaction,
+    so the body can kill the worker mid-task; the lock is released on the way out."""
     db = settings.DATABASES["default"]
     blocker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"],
                                host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
@@ -165,13 +165,22 @@ def test_worker_killed_mid_task_publishes_once_after_restart(home, start_worker)
                 return cursor.fetchone()[0] == 1
 
             wait_until(task_waits_on_lock, 6, message="task blocked mid-transaction")
-            (child,) = worker.children()
-            os.kill(child, signal.SIGKILL)
-            wait_until(lambda: "WorkerLostError" in worker.log(), 5, message="worker lost")
-            assert not fresh(page).live
+            yield
         blocker.rollback()
     finally:
         blocker.close()
+
+
+def test_worker_killed_mid_task_publishes_once_after_restart(home, start_worker):
+    worker = start_worker(concurrency=1)
+    page = draft_page(home, "killed")
+    revision, _go_live_at = schedule(page, 1.5)
+
+    with task_blocked_on(revision):
+        (child,) = worker.children()
+        os.kill(child, signal.SIGKILL)
+        wait_until(lambda: "WorkerLostError" in worker.log(), 5, message="worker lost")
+        assert not fresh(page).live
 
     wait_live(page, timeout=8)
     page = fresh(page)
@@ -187,29 +196,10 @@ def test_whole_worker_killed_mid_task_publishes_once_after_restart(home, start_w
     page = draft_page(home, "crashed")
     revision, _go_live_at = schedule(page, 1.5)
 
-    db = settings.DATABASES["default"]
-    blocker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"],
-                               host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
-    try:
-        with blocker.cursor() as cursor:
-            cursor.execute("SELECT id FROM wagtailcore_revision WHERE id = %s FOR UPDATE",
-                           [revision.pk])
-
-            def task_waits_on_lock() -> bool:
-                cursor.execute("SELECT pg_stat_clear_snapshot()")
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
-                               "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
-                               [db["NAME"]])
-                return cursor.fetchone()[0] == 1
-
-            wait_until(task_waits_on_lock, 6, message="task blocked mid-transaction")
-            children = worker.children()
-            for pid in [worker.process.pid, *children]:
-                os.kill(pid, signal.SIGKILL)
-            worker.process.wait()
-        blocker.rollback()
-    finally:
-        blocker.close()
+    with task_blocked_on(revision):
+        for pid in [worker.process.pid, *worker.children()]:
+            os.kill(pid, signal.SIGKILL)
+        worker.process.wait()
     time.sleep(1)
     assert not fresh(page).live
 
