@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from cms.api.errors import BadRequest
 
@@ -49,7 +49,3 @@ def html_path(page: Page, site_root_path: str) -> str | None:
     if page.url_path and page.url_path.startswith(site_root_path):
         return "/" + page.url_path[len(site_root_path):]
     return None
-
-
-def site_root_path(site: Site) -> str:
-    return site.root_page.url_path
