@@ -291,5 +291,40 @@ def openapi() -> Schema:
                                       "content": json_ok}, **error},
             }},
         },
-        "components": {"schemas": schemas},
+        # What the CMS sends the renderer (its `POST /api/revalidate`) after a change.
+        "webhooks": {"revalidate": {"post": {
+            "operationId": "revalidate",
+            "summary": "Drop the renderer's cache entries with these tags",
+            "security": [{"revalidateSecret": []}],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": ref("RevalidateRequest")}}},
+            "responses": {"200": {"description": "Revalidated"},
+                          "400": response(ref("Error"), "Bad body"),
+                          "401": response(ref("Error"), "Wrong or missing secret")},
+        }}},
+        "components": {
+            "schemas": {**schemas, "RevalidateRequest": revalidate_request_schema()},
+            "securitySchemes": {"revalidateSecret": {
+                "type": "http", "scheme": "bearer",
+                "description": "REVALIDATE_SECRET, shared by the CMS and the renderer"}},
+        },
+    }
+
+
+def revalidate_request_schema() -> Schema:
+    """The body of the renderer's `POST /api/revalidate`, with its limits."""
+    from cms.publishing.delivery import MAX_ITEMS
+    from cms.publishing.renderer_tags import MAX_TAG_LENGTH
+
+    def items(item: Schema) -> Schema:
+        return {"type": "array", "maxItems": MAX_ITEMS, "items": item}
+
+    return {
+        "type": "object", "additionalProperties": False,
+        "description": "Cache tags (`path:<html_path>`, `navigation`, `sitemap`) and paths; "
+                       "at least one of either.",
+        "properties": {
+            "tags": items({"type": "string", "minLength": 1, "maxLength": MAX_TAG_LENGTH}),
+            "paths": items({"type": "string", "minLength": 1, "pattern": "^/"}),
+        },
     }

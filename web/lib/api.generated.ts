@@ -87,7 +87,25 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    revalidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Drop the renderer's cache entries with these tags */
+        post: operations["revalidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** ArticleIndexPage */
@@ -348,6 +366,11 @@ export interface components {
             height: number;
             url: string;
             width: number;
+        };
+        /** @description Cache tags (`path:<html_path>`, `navigation`, `sitemap`) and paths; at least one of either. */
+        RevalidateRequest: {
+            paths?: string[];
+            tags?: string[];
         };
         RichTextBlockValue: string;
         TwoColumnBlockValue: {
@@ -613,6 +636,46 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revalidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevalidateRequest"];
+            };
+        };
+        responses: {
+            /** @description Revalidated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong or missing secret */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

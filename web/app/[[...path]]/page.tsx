@@ -45,7 +45,7 @@ const load = cache(async (htmlPath: string): Promise<Loaded> => {
   }
   const result = await getPageByPath(htmlPath, { draft });
   if (result.kind === "page" && isListingType(result.page.meta.type)) {
-    // The listing is its own cache entry, refreshed by any change in the tree.
+    // Each page of a listing is its own cache entry.
     const listing = await getPageByPath(htmlPath, { draft, listingPage: 1 });
     return { ...(listing.kind === "page" ? listing : result), draft, path: htmlPath };
   }
