@@ -201,7 +201,7 @@ def test_renderer_down_then_up_delivers_every_queued_request(home, start_worker,
                                                              admin_client_db, client):
     port = free_port()
     start_worker(FRONTEND_URL=f"http://127.0.0.1:{port}")
-    slugs = ["one", "two", "three"]
+    slugs = [f"change-{n}" for n in range(10)]
     for slug in slugs:  # the renderer has cached their 404s, and the sitemap
         as_renderer(client, f"/{slug}/")
     client.get("/api/v2/sitemap/")
@@ -210,7 +210,7 @@ def test_renderer_down_then_up_delivers_every_queued_request(home, start_worker,
     for slug in slugs:
         add_page(home, slug)
     rows = RevalidationRequest.objects.all()
-    assert rows.count() == 3
+    assert rows.count() == 10
 
     wait_until(lambda: all(row.attempts >= 2 for row in rows.all()), 10,
                message="every request retried while the renderer is down")
