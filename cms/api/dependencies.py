@@ -8,7 +8,8 @@ cached answers that share a name with it: in the CMS's document cache
 
 Names, each at most a few dozen characters:
 - `page:<id>`: a page's own fields, path, live state or visibility.
-- `children:<id>`: which pages are below a page, and their order (listings, menus).
+- `children:<id>`: which pages are below a page, and their order (listings).
+- `menu:<id>`: which pages below a page are shown in menus.
 - `image:<id>`, `document:<id>`: an image's file, alt text, focal point, renditions,
   collection; a document's title, file, collection.
 - `snippet:<app_label.model>:<pk>`: a snippet shown in a page.
@@ -34,6 +35,10 @@ def page(pk: object) -> str:
 
 def children(pk: object) -> str:
     return f"children:{pk}"
+
+
+def menu(pk: object) -> str:
+    return f"menu:{pk}"
 
 
 def image(pk: object) -> str:

@@ -160,11 +160,11 @@ def navigation(request: HttpRequest) -> HttpResponse:
     )
     menu: list[dict[str, Any]] = []
     by_path: dict[str, dict[str, Any]] = {}
-    # Which pages are in the menu follows the root's children and theirs.
-    names = {dependencies.site(site.pk), dependencies.children(root.pk),
+    # Which pages are in the menu follows the root's menu and its children's.
+    names = {dependencies.site(site.pk), dependencies.menu(root.pk),
              dependencies.setting(NavigationSettings._meta.label), *dependencies.GLOBAL}
     top_level = Page.objects.child_of(root).values_list("pk", flat=True)
-    names.update(dependencies.children(pk) for pk in top_level)
+    names.update(dependencies.menu(pk) for pk in top_level)
     for page in pages:
         if is_private(page.path, restricted):
             continue

@@ -52,9 +52,16 @@ def _parent_id(page: Page) -> int | None:
 
 
 def page_names(page: Page) -> set[str]:
-    """A page's live state, fields or place changed: it, its parent's listing, routes."""
-    return {dependencies.page(page.pk), dependencies.children(_parent_id(page)),
-            dependencies.ROUTES, dependencies.PAGES}
+    """A page's live state, fields or place changed: it, its parent's listing, routes.
+
+    Menus show the pages they list by name; one more in a menu changes its parent's menu.
+    """
+    parent_id = _parent_id(page)
+    names = {dependencies.page(page.pk), dependencies.children(parent_id),
+             dependencies.ROUTES, dependencies.PAGES}
+    if page.show_in_menus:
+        names.add(dependencies.menu(parent_id))
+    return names
 
 
 def subtree_names(page: Page) -> set[str]:
@@ -82,6 +89,7 @@ def _moved(sender: type, instance: Page, parent_page_before: Page | None = None,
     names = page_names(instance) | subtree_names(instance)
     if parent_page_before is not None:
         names.add(dependencies.children(parent_page_before.pk))
+        names.add(dependencies.menu(parent_page_before.pk))
     record(names, f"move page {instance.pk}")
 
 

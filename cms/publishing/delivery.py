@@ -22,15 +22,11 @@ logger = logging.getLogger(__name__)
 MAX_ITEMS = 1000
 
 
-class RetryLater(Exception):
-    """Something on the way was unavailable: deliver the row again later."""
+class RendererUnavailable(Exception):
+    """The renderer did not take the request (refused, timed out, 5xx): retry later."""
 
 
-class RendererUnavailable(RetryLater):
-    """The renderer did not take the request (refused, timed out, 5xx)."""
-
-
-class CacheUnavailable(RetryLater):
+class CacheUnavailable(Exception):
     """Redis did not take the document cache's drop: the renderer must wait for it."""
 
 
@@ -70,8 +66,8 @@ def _post(url: str, tags: list[str], row_id: int) -> None:
 def deliver(row_id: int) -> bool:
     """Act on one outbox row; True once it is delivered (now or before).
 
-    Raises RetryLater while Redis or the renderer is unavailable, RendererRejected when
-    the renderer refuses the request itself."""
+    Raises CacheUnavailable or RendererUnavailable while Redis or the renderer is down
+    (retry later), RendererRejected when the renderer refuses the request itself."""
     row = RevalidationRequest.objects.filter(pk=row_id).first()
     if row is None or row.delivered_at is not None:
         return True

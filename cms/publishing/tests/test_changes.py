@@ -72,6 +72,9 @@ def test_publish_names_the_page_its_parents_listing_and_the_routes(home):
     assert RevalidationRequest.objects.count() == 1
     assert last_tags() == {f"page:{page.pk}", f"children:{section.pk}", "routes", "pages"}
 
+    add_page(section, "in-menus", show_in_menus=True)
+    assert f"menu:{section.pk}" in last_tags()
+
 
 def test_rolled_back_publish_leaves_no_outbox_row(home):
     page = add_page(home, "draft", live=False)
@@ -127,14 +130,17 @@ def test_renderer_is_sent_exactly_the_entries_that_show_the_change(home, client,
     add_page(home, "unrelated")
     for path in ("/target/", "/linking/", "/unrelated/", "/missing/"):
         as_renderer(client, path)
+    client.get("/api/v2/navigation/")
+    client.get("/api/v2/sitemap/")
     RevalidationRequest.objects.all().delete()
 
     ContentPage.objects.get(pk=target.pk).save_revision().publish()
 
-    # The page, the page linking to it, and the 404 (a new page may now answer there).
+    # The page, the page linking to it, the 404 (a new page may now answer there) and
+    # the sitemap (publish dates); not the menu, which does not show the page.
     assert deliver_all(renderer, settings) == {"path:/target/", "path:/linking/",
-                                               "path:/missing/"}
-    assert RevalidationRequest.objects.get().sent_tags == 3
+                                               "path:/missing/", "sitemap"}
+    assert RevalidationRequest.objects.get().sent_tags == 4
 
 
 def test_only_the_renderers_404s_are_recorded(home, client, renderer, settings):
