@@ -98,8 +98,7 @@ def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
 
 @api_view({"html_path", "site", "page"})
 def page_by_path(request: HttpRequest) -> HttpResponse:
-    raw_path = request.GET.get("html_path")
-    path = clean_html_path(raw_path)
+    path = clean_html_path(request.GET.get("html_path"))
     listing_page = _positive_int(request, "page", 1, MAX_LISTING_PAGE)
     # The raw Host header is enough for a key: only requests that passed every check on
     # the way to a document ever store one under it.
@@ -108,7 +107,9 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
     if key and (entry := cache.get(key)):
         return _document_response(request, entry.body, entry.etag, hit=True)
 
-    tag = renderer_tags.path_tag(raw_path or path)
+    # The canonical path, as the renderer asks for it: a document cached for another
+    # client's spelling ("/about") is the one the renderer gets ("/about/").
+    tag = renderer_tags.path_tag(path)
     site = site_for_request(request)
     # Twice at most: a change that commits while the document is built may have been
     # delivered before the document's names were recorded, so build it again after it.
