@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -52,6 +53,7 @@ django.setup()
 from bench import dataset, scheduling  # noqa: E402
 from bench.load import Load, wrk  # noqa: E402
 from cms.publishing.models import RevalidationRequest  # noqa: E402
+from tests.httpcache import Varnish  # noqa: E402
 
 PUBLISHES = 20
 
@@ -156,6 +158,7 @@ def main() -> None:
         "worker": start("worker", [sys.executable, "-m", "celery", "-A", "cms", "worker",
                                    "--concurrency", "2", "--loglevel", "WARNING"]),
     }
+    stoppers: list[Callable[[], None]] = []
     try:
         wait_for(f"{cms}/api/v2/navigation/", processes["warm"])
         wait_for(f"{cold_cms}/api/v2/navigation/", processes["cold"])
@@ -169,17 +172,26 @@ def main() -> None:
                                  cwd=REPO / "web", **web_env)
         wait_for(f"{web}/", processes["web"])
 
+        front = Varnish([("127.0.0.1", PORTS["web"])])
+        stoppers.append(front.stop)
+        front.wait_ready()
+        wait_for(f"{front.url}{data.heavy_path}", processes["web"])
+
         by_path = f"/api/v2/pages/by-path/?html_path={data.heavy_path}"
         with urlopen(f"{web}{data.heavy_path}") as response:
             page_bytes = len(response.read())
-        print("bench: measuring (6 x 18 s)", flush=True)
+        static_url = static_file_url(web, page_bytes)
+        print("bench: measuring (8 x 18 s)", flush=True)
         loads = {
             "stock": wrk(f"{cms}/api/v2/pages/{data.heavy_id}/?fields=*"),
             "cold": wrk(f"{cold_cms}{by_path}"),
             "warm": wrk(f"{cms}{by_path}"),
             "ceiling": wrk(f"{cms}/bench/ceiling/"),
             "site": wrk(f"{web}{data.heavy_path}"),
-            "static": wrk(static_file_url(web, page_bytes)),
+            "static": wrk(static_url),
+            # The same page and file through the HTTP cache in front (infra/varnish).
+            "front_site": wrk(f"{front.url}{data.heavy_path}"),
+            "front_static": wrk(static_url.replace(web, front.url)),
         }
         print(f"bench: publish-to-visible ({PUBLISHES} publishes)", flush=True)
         # The renderer holds a few pages, as a visited site does: a publish must reach the
@@ -196,6 +208,8 @@ def main() -> None:
         web_rss = sum(peak_rss_mb(pid) for pid in
                       [processes["web"].pid, *descendants(processes["web"].pid)])
     finally:
+        for stop in stoppers:
+            stop()
         for process in processes.values():
             process.terminate()
         for process in processes.values():
@@ -211,6 +225,7 @@ def main() -> None:
         "stock_rps": loads["stock"].rps, "cold_rps": loads["cold"].rps,
         "warm_rps": loads["warm"].rps, "ceiling_rps": loads["ceiling"].rps,
         "site_rps": loads["site"].rps, "static_rps": loads["static"].rps,
+        "front_site_rps": loads["front_site"].rps, "front_static_rps": loads["front_static"].rps,
         "stock_p99_ms": loads["stock"].p99_ms, "cold_p99_ms": loads["cold"].p99_ms,
         "warm_p50_ms": loads["warm"].p50_ms, "warm_p99_ms": loads["warm"].p99_ms,
         "ceiling_p99_ms": loads["ceiling"].p99_ms, "site_p99_ms": loads["site"].p99_ms,
@@ -228,6 +243,7 @@ def main() -> None:
         "warm_over_ceiling": results["warm_rps"] / results["ceiling_rps"],
         "cold_over_stock": results["cold_rps"] / results["stock_rps"],
         "site_over_static": results["site_rps"] / results["static_rps"],
+        "front_site_over_static": results["front_site_rps"] / results["front_static_rps"],
     }
     results.update({key: round(value, 2) for key, value in ratios.items()})
     results["seconds"] = round(time.monotonic() - began)
@@ -238,10 +254,13 @@ def main() -> None:
                  ("ours, cold (cache off)", loads["cold"]), ("ours, warm", loads["warm"]),
                  ("ceiling (constant JSON, same size)", loads["ceiling"]),
                  ("site: heavy article via Next.js", loads["site"]),
-                 ("static file via Next.js", loads["static"])]))
+                 ("static file via Next.js", loads["static"]),
+                 ("site: heavy article via the HTTP cache", loads["front_site"]),
+                 ("static file via the HTTP cache", loads["front_static"])]))
     print()
     print("| figure | value |\n|---|---|")
     for key in ("warm_over_stock", "warm_over_ceiling", "cold_over_stock", "site_over_static",
+                "front_site_over_static",
                 "heavy_queries", "light_queries", "publish_visible_p50_s",
                 "publish_visible_p95_s", "publish_renderer_tags_max",
                 "schedule_lateness_p50_ms", "schedule_lateness_p95_ms",

@@ -45,6 +45,12 @@ def tags_for(names: Iterable[str]) -> list[str]:
                       .values_list("tag", flat=True)))
 
 
+def all_path_tags() -> list[str]:
+    """The tags of every page entry the renderer may hold."""
+    return sorted(set(RendererDependency.objects.filter(tag__startswith="path:")
+                      .values_list("tag", flat=True)))
+
+
 def forget_old() -> int:
     """Drop records older than any entry can be; returns how many."""
     retention = RENDERER_MAX_AGE + timedelta(seconds=settings.API_CACHE_SECONDS)

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from cms.publishing import renderer_tags, scheduling
 from cms.publishing.delivery import (
     CacheUnavailable,
+    HttpCacheUnavailable,
     RendererRejected,
     RendererUnavailable,
     deliver,
@@ -63,7 +64,8 @@ CACHE_RETRY_SECONDS = 1
 CACHE_RETRIES = 600
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(RendererUnavailable,),
+@shared_task(bind=True, acks_late=True,
+             autoretry_for=(RendererUnavailable, HttpCacheUnavailable),
              retry_backoff=True, retry_backoff_max=settings.REVALIDATE_RETRY_BACKOFF_MAX,
              retry_jitter=True, max_retries=50)
 def deliver_revalidation(self, request_id: int) -> bool:  # noqa: ANN001

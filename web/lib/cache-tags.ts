@@ -4,6 +4,7 @@
  * change, sends POST /api/revalidate the tags of exactly the entries that show it.
  */
 import openapi from "@/lib/openapi.json";
+import { listingPageOf } from "@/lib/paths";
 
 export const NAVIGATION_TAG = "navigation";
 export const SITEMAP_TAG = "sitemap";
@@ -17,4 +18,21 @@ export const MAX_ITEMS = limits.tags.maxItems;
 /** The entry of the by-path answer for `htmlPath` ("/articles/hello/"), every listing page included. */
 export function pathTag(htmlPath: string): string {
   return `path:${htmlPath}`;
+}
+
+/**
+ * The tags of everything the site's response for `pathname` (as requested, percent-encoded)
+ * is made of, for an HTTP cache in front that purges by tag (Varnish's `xkey`): its page's
+ * entry and the menu every page shows.
+ */
+export function responseTags(pathname: string): string[] {
+  if (pathname === "/sitemap.xml") return [SITEMAP_TAG];
+  let htmlPath: string;
+  try {
+    htmlPath = decodeURIComponent(pathname);
+  } catch {
+    return [NAVIGATION_TAG];
+  }
+  const listing = listingPageOf(htmlPath);
+  return [pathTag(htmlPath), ...(listing ? [pathTag(listing.base)] : []), NAVIGATION_TAG];
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, SITEMAP_TAG, pathTag } from "@/lib/cache-tags";
+import {
+  MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, SITEMAP_TAG, pathTag, responseTags,
+} from "@/lib/cache-tags";
 import { htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
 import { bearerToken, parseRevalidateBody, readCapped, secretMatches } from "@/lib/revalidation";
 
@@ -8,6 +10,15 @@ describe("cache tags", () => {
   it("match the contract with the CMS", () => {
     expect(pathTag("/articles/hello/")).toBe("path:/articles/hello/");
     expect([NAVIGATION_TAG, SITEMAP_TAG]).toEqual(["navigation", "sitemap"]);
+  });
+
+  it("name what a site response is made of, for the HTTP cache", () => {
+    expect(responseTags("/about/")).toEqual(["path:/about/", "navigation"]);
+    expect(responseTags("/%C3%BCber-uns/")).toEqual(["path:/über-uns/", "navigation"]);
+    expect(responseTags("/articles/page/2/")).toEqual(
+      ["path:/articles/page/2/", "path:/articles/", "navigation"]);
+    expect(responseTags("/sitemap.xml")).toEqual(["sitemap"]);
+    expect(responseTags("/%E0%A4%A/")).toEqual(["navigation"]);
   });
 
   it("take their limits from the OpenAPI document", () => {
