@@ -279,11 +279,18 @@ def openapi() -> Schema:
                 }), "Menu and footer"), **error},
             }},
             "/api/v2/sitemap/": {"get": {
-                "operationId": "sitemap", "parameters": [site_param],
-                "responses": {"200": response(obj({"pages": {"type": "array", "items": obj({
-                    "id": INTEGER, "html_path": NULLABLE_STRING,
-                    "last_published_at": NULLABLE_STRING})}}), "Every live public page"),
-                    **error},
+                "operationId": "sitemap",
+                "parameters": [site_param,
+                               {"name": "page", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1,
+                                           "maximum": MAX_LISTING_PAGE}}],
+                "responses": {"200": response(obj({
+                    "pages": {"type": "array", "items": obj({
+                        "id": INTEGER, "html_path": NULLABLE_STRING,
+                        "last_published_at": NULLABLE_STRING})},
+                    "page": INTEGER, "per_page": INTEGER, "total": INTEGER,
+                    "total_pages": INTEGER,
+                }), "Every live public page, a page of them at a time"), **error},
             }},
             "/api/v2/pages/": {"get": {
                 "operationId": "stockPages", "summary": "Wagtail's stock pages listing",

@@ -198,22 +198,40 @@ def navigation(request: HttpRequest) -> HttpResponse:
     })
 
 
-@api_view({"site"})
+# URLs per sitemap page: a child sitemap holds one page, well under the protocol's
+# 50,000 URLs and 50 MB, and one answer stays small whatever the size of the site.
+SITEMAP_PAGE_SIZE = 10_000
+
+
+@api_view({"site", "page"})
 def sitemap(request: HttpRequest) -> HttpResponse:
-    """Every live, public page of a site, for sitemap.xml and static generation."""
+    """Every live, public page of a site, SITEMAP_PAGE_SIZE a page (`?page=N`, from 1),
+    for sitemap.xml (an index of child sitemaps, one per page)."""
     site = site_for_request(request)
+    number = _positive_int(request, "page", 1, MAX_LISTING_PAGE)
     restricted = restricted_paths()
     pages = (Page.objects.filter(visible_q(site)).order_by("path")
              .only("id", "url_path", "path", "last_published_at"))
+    for path in restricted:  # in the query, so pages count what they list
+        pages = pages.exclude(path__startswith=path)
+    total = pages.count()
+    total_pages = max(1, -(-total // SITEMAP_PAGE_SIZE))
+    if number > total_pages:
+        raise NotFound(f"Sitemap page {number} does not exist; there are {total_pages}.")
     root_path = site.root_page.url_path
     renderer_tags.record(renderer_tags.SITEMAP, {dependencies.PAGES, dependencies.site(site.pk),
                                                  *dependencies.GLOBAL})
-    return json_response({"pages": [
-        {"id": page.pk, "html_path": html_path(page, root_path),
-         "last_published_at": page.last_published_at.isoformat()
-         if page.last_published_at else None}
-        for page in pages if not is_private(page.path, restricted)
-    ]})
+    start = (number - 1) * SITEMAP_PAGE_SIZE
+    return json_response({
+        "pages": [
+            {"id": page.pk, "html_path": html_path(page, root_path),
+             "last_published_at": page.last_published_at.isoformat()
+             if page.last_published_at else None}
+            for page in pages[start:start + SITEMAP_PAGE_SIZE]
+        ],
+        "page": number, "per_page": SITEMAP_PAGE_SIZE, "total": total,
+        "total_pages": total_pages,
+    })
 
 
 @api_view(set())

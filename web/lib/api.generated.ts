@@ -603,6 +603,7 @@ export interface operations {
             query?: {
                 /** @description hostname[:port] of the Wagtail Site; else the Host header */
                 site?: string;
+                page?: number;
             };
             header?: never;
             path?: never;
@@ -610,18 +611,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every live public page */
+            /** @description Every live public page, a page of them at a time */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        page: number;
                         pages: {
                             html_path: string | null;
                             id: number;
                             last_published_at: string | null;
                         }[];
+                        per_page: number;
+                        total: number;
+                        total_pages: number;
                     };
                 };
             };

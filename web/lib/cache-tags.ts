@@ -26,7 +26,7 @@ export function pathTag(htmlPath: string): string {
  * entry and the menu every page shows.
  */
 export function responseTags(pathname: string): string[] {
-  if (pathname === "/sitemap.xml") return [SITEMAP_TAG];
+  if (/^\/sitemap(\/[^/]+)?\.xml$/.test(pathname)) return [SITEMAP_TAG];
   let htmlPath: string;
   try {
     htmlPath = decodeURIComponent(pathname);

@@ -9,7 +9,7 @@
 import "server-only";
 
 import { NAVIGATION_TAG, SITEMAP_TAG, pathTag } from "@/lib/cache-tags";
-import type { Navigation, PageDocument, SitemapEntry } from "@/lib/types";
+import type { Navigation, PageDocument, SitemapPage } from "@/lib/types";
 
 /** Safety net if a revalidation request were ever lost; publishing revalidates at once. */
 export const REVALIDATE_SECONDS = 3600;
@@ -132,12 +132,14 @@ export async function getNavigation(options: { draft?: boolean } = {}): Promise<
   return json<Navigation>(response, endpoint);
 }
 
-/** GET /api/v2/sitemap/: every live, public page. */
-export async function getSitemap(): Promise<SitemapEntry[]> {
+/** GET /api/v2/sitemap/?page=N: a page of every live, public page (null past the last). */
+export async function getSitemap(page = 1): Promise<SitemapPage | null> {
   const endpoint = "/api/v2/sitemap/";
-  const response = await request(endpoint, siteParam(), { draft: false, tags: [SITEMAP_TAG] });
+  const response = await request(endpoint, { ...siteParam(), page: String(page) },
+    { draft: false, tags: [SITEMAP_TAG] });
+  if (response.status === 404) return null;
   if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
-  return (await json<{ pages: SitemapEntry[] }>(response, endpoint)).pages;
+  return json<SitemapPage>(response, endpoint);
 }
 
 /** The public origin of the site, for canonical URLs, the sitemap and Open Graph. */

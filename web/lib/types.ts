@@ -48,4 +48,5 @@ export type PageDocument =
 
 export type Navigation = Json<"navigation">;
 export type MenuItem = Schemas["MenuItem"];
-export type SitemapEntry = Json<"sitemap">["pages"][number];
+export type SitemapPage = Json<"sitemap">;
+export type SitemapEntry = SitemapPage["pages"][number];

@@ -18,6 +18,7 @@ describe("cache tags", () => {
     expect(responseTags("/articles/page/2/")).toEqual(
       ["path:/articles/page/2/", "path:/articles/", "navigation"]);
     expect(responseTags("/sitemap.xml")).toEqual(["sitemap"]);
+    expect(responseTags("/sitemap/2.xml")).toEqual(["sitemap"]);
     expect(responseTags("/%E0%A4%A/")).toEqual(["navigation"]);
   });
 
