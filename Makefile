@@ -41,8 +41,11 @@ setup: install-python
 
 dev: install setup run
 
+# `make dev CMS_PORT=8100 WEB_PORT=3100`: runstack derives every URL from the two ports.
+CMS_PORT ?= 8000
+WEB_PORT ?= 3000
 run:
-	$(PY) manage.py runstack
+	$(PY) manage.py runstack --cms-port $(CMS_PORT) --web-port $(WEB_PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,12 +1,12 @@
 """The embedded default under concurrent work: two processes render against one SQLite file."""
 
-import os
 import sqlite3
 import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
 
+from cms.core.testing import embedded_env
 from cms.images.renditions import FILTER_SPECS
 
 REPO = Path(__file__).resolve().parents[3]
@@ -35,19 +35,11 @@ print("renditions", result.get())
 
 COUNT = """
 from wagtail.images import get_image_model
+from cms.core.testing import embedded_env
 from cms.images.renditions import FILTER_SPECS
 for image in get_image_model().objects.order_by("pk"):
     print(image.renditions.filter(filter_spec__in=FILTER_SPECS).count())
 """
-
-
-def sqlite_env(tmp_path: Path) -> dict[str, str]:
-    """The embedded default as `make dev` runs it: no PostgreSQL, Redis or broker URL."""
-    env = {name: value for name, value in os.environ.items()
-           if name not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
-    return {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "MEDIA_ROOT": str(tmp_path / "media"), "CELERY_BROKER_DIR": str(tmp_path / "broker"),
-            "DJANGO_SETTINGS_MODULE": "cms.settings", "PYTHONUNBUFFERED": "1"}
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -58,7 +50,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 def test_two_processes_make_renditions_against_sqlite_at_once(tmp_path):
-    env = sqlite_env(tmp_path)
+    env = embedded_env(tmp_path)
     manage(env, "migrate", "--noinput", "-v", "0")
     ids = manage(env, "shell", "-v", "0", "-c", MAKE_IMAGES).split()
     assert len(ids) == 2
