@@ -36,6 +36,7 @@ Image.new("RGB", (1, 1), (200, 80, 40)).save(buffer, "PNG")
 image = get_image_model()(title="One pixel")
 image.file = ImageFile(ContentFile(buffer.getvalue(), name="one-pixel.png"))
 image.save()
+image.get_file_hash()  # as an upload sets it: Wagtail's rendition cache keys on it
 body = editor_json(ContentPage._meta.get_field("body").stream_block, [
     {"type": "image", "value": {"image": image.pk, "alt": "One pixel", "caption": "A 1x1 PNG"}},
     {"type": "cards", "value": {"heading": "Tiny", "cards": [
