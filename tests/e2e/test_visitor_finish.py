@@ -93,7 +93,14 @@ def test_small_images_are_never_drawn_larger_than_they_are(page: Page, web_serve
         image.wait_for(state="visible")
         box = image.bounding_box()
         assert box is not None
-        assert image.evaluate("img => img.complete && img.naturalWidth") == 1
+        # The file the browser chose, decoded on its own (naturalWidth of the <img> itself
+        # is scaled by its srcset's w descriptor to the slot `sizes` gives).
+        assert image.evaluate("""img => new Promise((resolve) => {
+            const probe = new Image();
+            probe.onload = () => resolve([probe.naturalWidth, probe.naturalHeight]);
+            probe.onerror = () => resolve(null);
+            probe.src = img.currentSrc;
+        })""") == [1, 1]
         assert box["width"] <= 1 and box["height"] <= 1, box
     # A large image still fills its column.
     page.goto(f"{web_server}{ARTICLE}")
