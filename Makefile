@@ -9,10 +9,11 @@ export NEXT_TELEMETRY_DISABLED := 1
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/mortar
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # A fresh cache prefix per run: Wagtail caches renditions by image id and file hash,
-# which repeat when the test database is made anew.
+# which repeat when the test database is made anew (so the shell, not make, takes the
+# time: test-python and test-e2e of one `make test` each get their own).
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_REDIS_URL) MEDIA_ROOT=$(CURDIR)/.local/test-media \
-	CACHE_KEY_PREFIX=test-$(shell date +%s)
+	CACHE_KEY_PREFIX=test-$$(date +%s%N)
 
 .PHONY: install install-python install-web setup dev run test test-python test-web test-e2e lint bench types
 
@@ -41,8 +42,11 @@ setup: install-python
 
 dev: install setup run
 
+# `make dev CMS_PORT=8100 WEB_PORT=3100`: runstack derives every URL from the two ports.
+CMS_PORT ?= 8000
+WEB_PORT ?= 3000
 run:
-	$(PY) manage.py runstack
+	$(PY) manage.py runstack --cms-port $(CMS_PORT) --web-port $(WEB_PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

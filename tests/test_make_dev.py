@@ -35,6 +35,7 @@ def test_make_dev_from_a_clean_clone(tmp_path):
         cwd=clone, env=env, capture_output=True, text=True, timeout=300,
     )
     assert again.returncode == 0 and "admin user: already exists" in again.stdout
+    assert "demo content: the site has pages already, left as it is" in again.stdout
 
     port = free_port()
     stack = subprocess.Popen(

@@ -1,5 +1,8 @@
 """Helpers the test suites of every app share (imported by tests only)."""
 
+import os
+from pathlib import Path
+
 from django.conf import settings
 from wagtail.models import Locale, Page, Site
 
@@ -27,3 +30,13 @@ def make_home() -> Page:
     Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
                         site_name="Test site")
     return home
+
+
+def embedded_env(folder: Path) -> dict[str, str]:
+    """The environment of the embedded default (`make dev` on a laptop) in `folder`: a
+    SQLite file, local media and the filesystem broker; no PostgreSQL, Redis or broker URL."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
+    return {**env, "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "MEDIA_ROOT": str(folder / "media"), "CELERY_BROKER_DIR": str(folder / "broker"),
+            "DJANGO_SETTINGS_MODULE": "cms.settings", "PYTHONUNBUFFERED": "1"}

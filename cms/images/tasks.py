@@ -2,7 +2,7 @@
 
 from celery import shared_task
 from django.core.cache import cache
-from django.db import transaction
+from django.db import OperationalError, transaction
 from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS, queued_key
@@ -36,7 +36,11 @@ def make_renditions(image_id: int) -> int:
     return count
 
 
-@shared_task(acks_late=True, ignore_result=True, autoretry_for=STORAGE_ERRORS, retry_backoff=True,
+# OperationalError: a lost race for the database (SQLite's "database is locked" when
+# runserver, the worker and beat share one file; a dropped connection). Making the
+# set again is safe: the task only adds the renditions still missing.
+@shared_task(acks_late=True, ignore_result=True,
+             autoretry_for=(*STORAGE_ERRORS, OperationalError), retry_backoff=True,
              max_retries=5, soft_time_limit=240, time_limit=300)
 def generate_renditions(image_id: int) -> int:
     """Make every rendition the renderer uses; returns how many exist afterwards."""

@@ -111,6 +111,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     LOCAL_DIR.mkdir(exist_ok=True)
+    # runserver, the worker and beat write to one file at once. WAL lets readers run
+    # beside the writer; IMMEDIATE takes the write lock when a transaction starts, so a
+    # second writer waits (up to `timeout` seconds) instead of failing "database is
+    # locked" when a read inside its transaction turns into a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE", "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

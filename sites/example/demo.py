@@ -1,12 +1,12 @@
 """The demo site: a home page, about, contact, an article index with articles, menus.
 
-Every step finds what an earlier run made (by slug, image title or redirect
-path) and updates it, so running it twice leaves one demo site.
+Demo content is made once, on an empty site (nothing but Wagtail's starter page):
+once editors have pages, seeding again never touches them. StreamField content goes
+through `editor_json`, so the admin opens and saves it exactly as written.
 """
 
 import datetime
 import itertools
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,12 +14,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Site
 
+from cms.blocks.content import editor_json
 from cms.core.models import NavigationSettings
 from cms.images.tasks import generate_renditions
 from sites.example.demo_images import draw
@@ -58,7 +60,8 @@ def cta(label: str, page: Page | None = None, url: str = "") -> dict[str, Any]:
 
 
 def stream(*blocks: dict[str, Any]) -> str:
-    return json.dumps(list(blocks))
+    """A page body as the editor saves it (every page type shares BodyStreamBlock)."""
+    return editor_json(ArticlePage._meta.get_field("body").stream_block, list(blocks))
 
 
 def demo_images(log: Log, count: int = DEMO_IMAGE_COUNT,
@@ -81,21 +84,47 @@ def demo_images(log: Log, count: int = DEMO_IMAGE_COUNT,
 
 
 def _child(parent: Page, model: type[Page], slug: str, **fields: Any) -> Page:
-    """The child of `parent` with this slug, created or updated, published."""
-    existing = parent.get_children().filter(slug=slug).first()
-    if existing is not None:
-        page = existing.specific
-        for name, value in fields.items():
-            setattr(page, name, value)
-    else:
-        page = model(slug=slug, **fields)
-        parent.add_child(instance=page)
+    """A new published child of `parent`."""
+    page = model(slug=slug, **fields)
+    parent.add_child(instance=page)
     page.save_revision().publish()
     return page
 
 
+class DemoError(Exception):
+    """The demo content cannot be made as asked; the message says why."""
+
+
+def _starter_pages() -> QuerySet[Page]:
+    """Wagtail's 'Welcome to your new Wagtail site!' page, which its migrations create."""
+    return Page.objects.filter(depth=2, numchild=0,
+                               content_type=ContentType.objects.get_for_model(Page))
+
+
+def site_is_empty() -> bool:
+    """Nothing but the tree's root and Wagtail's starter page: no editor's work to keep."""
+    return not Page.objects.filter(depth__gt=1).exclude(
+        pk__in=_starter_pages().values("pk")).exists()
+
+
 @transaction.atomic
-def build(log: Log, extra_pages: int = 0) -> HomePage:
+def build(log: Log, extra_pages: int = 0) -> None:
+    """Make the demo site if the site is empty, then `extra_pages` bulk articles.
+
+    Raises DemoError when extra pages are asked for and there is no article index.
+    """
+    if site_is_empty():
+        _demo_site(log)
+    else:
+        log("demo content: the site has pages already, left as it is")
+    if extra_pages:
+        index = ArticleIndexPage.objects.order_by("path").first()
+        if index is None:
+            raise DemoError("--pages needs an article index page to add articles to")
+        log(f"extra articles: {_bulk_articles(index, extra_pages, demo_images(log))}")
+
+
+def _demo_site(log: Log) -> HomePage:
     images = demo_images(log)
     home = _home(images)
     about = _child(home, ContentPage, "about", title="About us", show_in_menus=True,
@@ -121,17 +150,14 @@ def build(log: Log, extra_pages: int = 0) -> HomePage:
     today = timezone.localdate()
     for index in range(DEMO_ARTICLE_COUNT):
         _article(articles, index, images, about, contact, today - datetime.timedelta(days=index))
-    if extra_pages:
-        log(f"extra articles: {_bulk_articles(articles, extra_pages, images, today)}")
 
     home.body = stream(
         heading("Latest from the blog"),
         rich(f'<p>Read our <a linktype="page" id="{articles.pk}">articles</a> or learn '
              f'<a linktype="page" id="{about.pk}">about us</a>.</p>'),
         {"type": "cards", "value": {"heading": "Where to start", "cards": [
-            {"type": "item", "value": {"title": page.title, "text": page.search_description,
-                                       "image": images[i + 2].pk,
-                                       "link": {"page": page.pk, "url": ""}}}
+            {"title": page.title, "text": page.search_description, "image": images[i + 2].pk,
+             "link": {"page": page.pk, "url": ""}}
             for i, page in enumerate([about, articles, contact])]}},
         cta("Contact us", page=contact),
     )
@@ -139,7 +165,8 @@ def build(log: Log, extra_pages: int = 0) -> HomePage:
 
     nav = NavigationSettings.for_site(Site.objects.get(root_page=home))
     nav.footer_text = "Mortar CMS demo site. Built with Wagtail and Next.js."
-    nav.footer_links = json.dumps([
+    footer_block = NavigationSettings._meta.get_field("footer_links").stream_block
+    nav.footer_links = editor_json(footer_block, [
         {"type": "link", "value": {"label": "About", "link": {"page": about.pk, "url": ""}}},
         {"type": "link", "value": {"label": "Contact", "link": {"page": contact.pk, "url": ""}}},
         {"type": "link", "value": {"label": "Wagtail", "link": {"page": None,
@@ -147,41 +174,29 @@ def build(log: Log, extra_pages: int = 0) -> HomePage:
     ])
     nav.save()
 
-    site = Site.objects.get(root_page=home)
-    Redirect.objects.update_or_create(
-        old_path=Redirect.normalise_path("/old-about/"), site=site,
-        defaults={"redirect_page": about, "is_permanent": True},
-    )
+    Redirect.objects.create(old_path=Redirect.normalise_path("/old-about/"),
+                            site=Site.objects.get(root_page=home), redirect_page=about,
+                            is_permanent=True)
     transaction.on_commit(lambda: [generate_renditions(image.pk) for image in images])
     log(f"demo site ready: {Page.objects.descendant_of(home, inclusive=True).count()} pages")
     return home
 
 
 def _home(images: list[AbstractImage]) -> HomePage:
-    root = Page.get_first_root_node()
-    home = HomePage.objects.filter(depth=2, slug="home").first()
-    fields = {"title": "Home", "seo_title": "Mortar CMS demo",
-              "search_description": "A demo site built on the Mortar CMS website base.",
-              "hero_heading": "Websites your editors will love",
-              "hero_text": "Write in Wagtail, publish in seconds, serve pages from Next.js.",
-              "hero_image": images[0], "social_image": images[0]}
-    if home is None:
-        # Wagtail's starter page holds the slug 'home' at the top of the tree.
-        for starter in root.get_children().filter(slug="home").exclude(
-                content_type__model="homepage"):
-            Site.objects.filter(root_page=starter).delete()
-            starter.delete()
-        home = HomePage(slug="home", **fields)
-        root.add_child(instance=home)
-    else:
-        for name, value in fields.items():
-            setattr(home, name, value)
+    # Wagtail's starter page holds the slug 'home' at the top of the tree.
+    for starter in _starter_pages():
+        Site.objects.filter(root_page=starter).delete()
+        starter.delete()
+    home = HomePage(slug="home", title="Home", seo_title="Mortar CMS demo",
+                    search_description="A demo site built on the Mortar CMS website base.",
+                    hero_heading="Websites your editors will love",
+                    hero_text="Write in Wagtail, publish in seconds, serve pages from Next.js.",
+                    hero_image=images[0], social_image=images[0])
+    Page.get_first_root_node().add_child(instance=home)
     home.save_revision().publish()
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home,
-                  "site_name": "Mortar demo"},
-    )
+    Site.objects.filter(is_default_site=True).delete()
+    Site.objects.create(is_default_site=True, hostname="localhost", port=80, root_page=home,
+                        site_name="Mortar demo")
     return home
 
 
@@ -213,8 +228,8 @@ def _article(index_page: ArticleIndexPage, index: int, images: list[AbstractImag
     return page
 
 
-def _bulk_articles(index_page: ArticleIndexPage, count: int, images: list[AbstractImage],
-                   today: datetime.date) -> int:
+def _bulk_articles(index_page: ArticleIndexPage, count: int,
+                   images: list[AbstractImage]) -> int:
     """`count` plain live articles for large benchmark trees, inserted in bulk.
 
     Creating pages one by one costs ~0.1 s each (validation, search and reference
@@ -230,7 +245,7 @@ def _bulk_articles(index_page: ArticleIndexPage, count: int, images: list[Abstra
     last = index_page.get_last_child()
     step = Page._str2int(last.path[-Page.steplen:]) if last else 0
     content_type = ContentType.objects.get_for_model(ArticlePage)
-    now = timezone.now()
+    now, today = timezone.now(), timezone.localdate()
     created = []
     for batch_start in range(0, len(wanted), 500):
         rows = []
@@ -287,6 +302,6 @@ def heavy_body(pages: list[Page], images: list[AbstractImage], blocks: int) -> s
             }})
         else:
             body.append({"type": "cards", "value": {"heading": "", "cards": [
-                {"type": "item", "value": {"title": "c", "text": "", "image": image.pk,
-                                           "link": {"page": page.pk, "url": ""}}}]}})
+                {"title": "c", "text": "", "image": image.pk,
+                 "link": {"page": page.pk, "url": ""}}]}})
     return stream(*body)

@@ -4,7 +4,8 @@
  * Plain <img> rather than next/image: the CMS already made every size and format after
  * upload (cms/images/renditions.py), so re-encoding them in Next.js would only add work.
  * width/height give the box its ratio before loading (no layout shift); when a crop
- * ratio is asked for, the focal point decides what stays in view.
+ * ratio is asked for, the focal point decides what stays in view. The box fills its
+ * column but never grows past the image's own size: a small image is never enlarged.
  */
 import type { CmsImage, Rendition } from "@/lib/types";
 
@@ -30,6 +31,21 @@ type Props = {
   className?: string;
 };
 
+/** Ratio (width / height) of a CSS aspect-ratio such as "16 / 9"; undefined if unreadable. */
+function ratioOf(crop: string): number | undefined {
+  const [width = 0, height = 1] = crop.split("/").map((part) => Number(part.trim()));
+  return width > 0 && height > 0 ? width / height : undefined;
+}
+
+/**
+ * The widest the image may be drawn without being enlarged past its own pixels: its
+ * width, or for a crop, the width at which the cropped box is as tall as the image.
+ */
+export function maxDisplayWidth(image: CmsImage, crop?: string): number {
+  const ratio = crop ? ratioOf(crop) : undefined;
+  return ratio ? Math.min(image.width, Math.floor(image.height * ratio)) : image.width;
+}
+
 export function Picture({ image, sizes, crop, priority = false, className = "" }: Props) {
   const byFormat = new Map<string, Rendition[]>();
   for (const rendition of image.srcset) {
@@ -53,7 +69,8 @@ export function Picture({ image, sizes, crop, priority = false, className = "" }
         fetchPriority={priority ? "high" : undefined}
         decoding="async"
         className={`h-auto w-full ${crop ? "object-cover" : ""} ${className}`}
-        style={crop ? { aspectRatio: crop, objectPosition: focalPosition(image) } : undefined}
+        style={{ maxWidth: `${maxDisplayWidth(image, crop)}px`,
+          ...(crop ? { aspectRatio: crop, objectPosition: focalPosition(image) } : {}) }}
       />
     </picture>
   );

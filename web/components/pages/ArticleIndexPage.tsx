@@ -22,10 +22,12 @@ export function ArticleIndexPage({ page }: { page: ArticleIndexPageDocument }) {
         <div className="prose mt-4" dangerouslySetInnerHTML={{ __html: sanitizeRichText(page.intro) }} />
       ) : null}
       <ul className="mt-8 grid gap-8 sm:grid-cols-2">
-        {articles.items.map((article) => (
+        {articles.items.map((article, index) => (
           <li key={article.id} className="overflow-hidden rounded-lg border border-stone-200 bg-white">
             {article.hero_image ? (
-              <Picture image={article.hero_image} crop="16 / 9" sizes="(min-width: 640px) 50vw, 100vw" />
+              // The first card's image is the listing's largest paint: fetch it at once.
+              <Picture image={article.hero_image} crop="16 / 9" priority={index === 0}
+                sizes="(min-width: 640px) 50vw, 100vw" />
             ) : null}
             <div className="p-4">
               <p className="text-sm text-stone-600"><time dateTime={article.date}>{formatDate(article.date)}</time></p>

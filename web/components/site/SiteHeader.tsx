@@ -1,5 +1,6 @@
 import Link from "next/link";
 
+import { MobileMenu } from "@/components/site/MobileMenu";
 import type { Navigation } from "@/lib/types";
 
 export function SiteHeader({ navigation }: { navigation: Navigation | null }) {
@@ -17,13 +18,9 @@ export function SiteHeader({ navigation }: { navigation: Navigation | null }) {
         <nav aria-label="Main" className="hidden sm:block">
           <ul className="flex gap-6">{items}</ul>
         </nav>
-        {/* No JavaScript needed for the small-screen menu: <details> opens and closes it. */}
-        <details className="relative sm:hidden">
-          <summary className="cursor-pointer list-none rounded border border-stone-300 px-3 py-1">Menu</summary>
-          <nav aria-label="Main (small screens)" className="absolute right-0 z-10 mt-2 w-48 rounded border border-stone-200 bg-white p-3 shadow">
-            <ul className="flex flex-col gap-2">{items}</ul>
-          </nav>
-        </details>
+        <MobileMenu>
+          <ul className="flex flex-col gap-2">{items}</ul>
+        </MobileMenu>
       </div>
     </header>
   );
