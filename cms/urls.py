@@ -12,6 +12,8 @@ urlpatterns = [
     # The page API first: it is the hot path, and Django tries patterns in order.
     path("api/v2/", include("cms.api.urls")),
     path("django-admin/", admin.site.urls),
+    # Before Wagtail's own: its page and document password forms, throttled.
+    path("", include("cms.lockout.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.health.urls")),
