@@ -136,7 +136,8 @@ if REDIS_URL:
             "TIMEOUT": 60 * 60 * 24,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions in the database, read through Redis: editors stay signed in when Redis is not.
+    SESSION_ENGINE = "cms.core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
