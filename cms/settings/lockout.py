@@ -22,3 +22,7 @@ AXES_HANDLER = ("axes.handlers.cache.AxesCacheHandler" if REDIS_URL
                 else "axes.handlers.database.AxesDatabaseHandler")
 AXES_CLIENT_IP_CALLABLE = "cms.lockout.client.client_ip"
 AXES_LOCKOUT_TEMPLATE = "lockout/locked_out.html"
+# Log lockouts with the username and IP, so an administrator knows what to unlock;
+# no "AXES: BEGIN" line on every process start (management commands print one line).
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_VERBOSE = False

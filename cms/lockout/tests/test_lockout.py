@@ -61,7 +61,8 @@ def test_the_sixth_wrong_password_is_refused_and_the_lockout_ends(
         assert answers[LIMIT].status_code == 429
         assert b"Too many wrong passwords" in answers[LIMIT].content
         assert right_while_locked.status_code == 429
-        assert any("Locking out" in r.getMessage() for r in caplog.records)
+        assert any("Locking out" in r.getMessage() and editor.username in r.getMessage()
+                   for r in caplog.records)
 
         waited = await_unlocked(editor.username, address, within=10)
         after = sign_in(client, url, editor.username, "right-pass-1", address)
