@@ -26,8 +26,8 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# A database that cannot be reached answers 503, not 500, wherever it fails.
-handler500 = "cms.core.unavailable.server_error"
+# A database or file storage that cannot be reached answers 503, not 500.
+handler500 = "cms.health.outages.server_error"
 
 # Wagtail's own page serving answers last: it redirects visitors to the renderer.
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,6 +1,7 @@
 """Background work on images: the renderer's rendition set, made once per image."""
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -39,8 +40,11 @@ def make_renditions(image_id: int) -> int:
     return count
 
 
+# Retried until the storage is back: an image uploaded just before S3 went down still gets
+# its renditions once it returns, without anyone queuing them again.
 @shared_task(acks_late=True, ignore_result=True, autoretry_for=STORAGE_ERRORS, retry_backoff=True,
-             max_retries=5, soft_time_limit=240, time_limit=300)
+             retry_backoff_max=settings.RENDITION_RETRY_BACKOFF_MAX,
+             max_retries=settings.RENDITION_MAX_RETRIES, soft_time_limit=240, time_limit=300)
 def generate_renditions(image_id: int) -> int:
     """Make every rendition the renderer uses; returns how many exist afterwards."""
     try:

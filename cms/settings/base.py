@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "cms.core.unavailable.DatabaseUnavailableMiddleware",
+    "cms.health.outages.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -117,7 +117,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A database that hangs must not hold workers: connecting and each statement give up
     # after these many seconds (a statement limit of 0 turns it off, e.g. for a long
-    # migration). Errors then answer 503 (cms.core.unavailable).
+    # migration). Errors then answer 503 (cms.health.outages).
     _statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT", default=30) * 1000
     DATABASES["default"].setdefault("OPTIONS", {}).update({
         "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
