@@ -12,6 +12,8 @@ urlpatterns = [
     # The page API first: it is the hot path, and Django tries patterns in order.
     path("api/v2/", include("cms.api.urls")),
     path("django-admin/", admin.site.urls),
+    # Before Wagtail's own: its page and document password forms, throttled.
+    path("", include("cms.lockout.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.health.urls")),
@@ -23,6 +25,9 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database or file storage that cannot be reached answers 503, not 500.
+handler500 = "cms.health.outages.server_error"
 
 # Wagtail's own page serving answers last: it redirects visitors to the renderer.
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -16,6 +16,20 @@ const nextConfig: NextConfig = {
   // proxy.ts adds the slash to page paths only: POST /api/revalidate must not be redirected.
   skipTrailingSlashRedirect: true,
   poweredByHeader: false,
+  // For a renderer reached without nginx (which sends these itself and drops these
+  // copies). No X-Frame-Options: the admin on another origin frames the preview.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+        ],
+      },
+    ];
+  },
   // Media URLs in the API are relative ("/media/..."); in development the renderer proxies
   // them so the site works on one origin. In production nginx routes them to the CMS first.
   async rewrites() {

@@ -4,15 +4,71 @@ Subclasses of Wagtail's viewsets, registered on the same `WagtailAPIRouter`, so 
 URLs, parameters and answers stay Wagtail's; what Mortar adds goes here.
 """
 
+from typing import Any
+
+from django.conf import settings
+from django.db import models
 from django.db.models import QuerySet
+from django.http import QueryDict
+from rest_framework.request import Request
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
+from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet as WagtailDocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIViewSet
+from wagtail.models import Page
 
+from cms.api.errors import BadRequest
+from cms.api.params import (
+    SEARCH_OPERATORS,
+    check_choice,
+    check_field_filter,
+    check_query_text,
+    integer_range,
+    whole_number,
+)
+from cms.api.paths import path_error
 from cms.api.visibility import not_expired_q
 
+# PostgreSQL's OFFSET is a bigint, but no listing comes near this; a larger one is a typo.
+MAX_OFFSET = 2**31 - 1
 
-class PagesAPIViewSet(WagtailPagesAPIViewSet):
+
+class CheckedParametersMixin(BaseAPIViewSet):
+    """Checks every query parameter in `initial`, before the viewset reads the database.
+
+    Wagtail's own checks come later and stay (unknown parameters, field names, types);
+    these catch what it passes on unchecked: control characters and NUL bytes, numbers
+    beyond what the columns hold, unknown search operators, malformed dates.
+    """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        try:
+            self.check_parameters(request.GET)
+        except BadRequest as error:
+            raise BadRequestError(error.message) from error
+
+    def filter_model(self, query: QueryDict) -> type[models.Model]:
+        """The model whose fields `?field=value` filters apply to."""
+        return self.model
+
+    def check_parameters(self, query: QueryDict) -> None:
+        check_query_text(query)
+        if "offset" in query:
+            whole_number("offset", query["offset"], 0, MAX_OFFSET)
+        if "limit" in query:
+            whole_number("limit", query["limit"], 0, settings.WAGTAILAPI_LIMIT_MAX)
+        check_choice("search_operator", query.get("search_operator"), SEARCH_OPERATORS)
+        if self.action == "find_view" and "id" in query:
+            whole_number("id", query["id"], 1, integer_range(self.model._meta.pk)[1])
+        model = self.filter_model(query)
+        filters = set(self.get_available_fields(model, db_fields_only=True)) & set(query)
+        for name in sorted(filters):
+            check_field_filter(model, name, query[name])
+
+
+class PagesAPIViewSet(CheckedParametersMixin, WagtailPagesAPIViewSet):
     """`/api/v2/pages/`, `pages/<id>/`, `pages/find/`."""
 
     def get_base_queryset(self) -> QuerySet:
@@ -20,10 +76,30 @@ class PagesAPIViewSet(WagtailPagesAPIViewSet):
         # difference (cms.api.visibility): a page past its expiry is gone at once.
         return super().get_base_queryset().filter(not_expired_q())
 
+    def filter_model(self, query: QueryDict) -> type[models.Model]:
+        # As get_queryset picks it, without its queries: one type narrows to that model.
+        try:
+            models_ = page_models_from_string(query["type"]) if "type" in query else []
+        except (LookupError, ValueError) as error:
+            raise BadRequest("type doesn't exist") from error
+        return models_[0] if len(models_) == 1 else Page
 
-class ImagesAPIViewSet(WagtailImagesAPIViewSet):
+    def check_parameters(self, query: QueryDict) -> None:
+        super().check_parameters(query)
+        top = integer_range(Page._meta.pk)[1]
+        for name in ("child_of", "descendant_of", "translation_of", "ancestor_of"):
+            raw = query.get(name)
+            if raw is not None and not (raw == "root" and name != "ancestor_of"):
+                whole_number(name, raw, 0, top)
+        if self.action == "find_view" and "html_path" in query:
+            error = path_error(query["html_path"])
+            if error:
+                raise BadRequest(error)
+
+
+class ImagesAPIViewSet(CheckedParametersMixin, WagtailImagesAPIViewSet):
     """`/api/v2/images/`, `images/<id>/`."""
 
 
-class DocumentsAPIViewSet(WagtailDocumentsAPIViewSet):
+class DocumentsAPIViewSet(CheckedParametersMixin, WagtailDocumentsAPIViewSet):
     """`/api/v2/documents/`, `documents/<id>/`."""

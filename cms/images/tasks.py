@@ -1,6 +1,7 @@
 """Background work on images: the renderer's rendition set, made once per image."""
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, transaction
 from wagtail.images import get_image_model
@@ -36,12 +37,15 @@ def make_renditions(image_id: int) -> int:
     return count
 
 
-# OperationalError: a lost race for the database (SQLite's "database is locked" when
-# runserver, the worker and beat share one file; a dropped connection). Making the
-# set again is safe: the task only adds the renditions still missing.
+# Retried until the storage is back (an image uploaded just before S3 went down still
+# gets its renditions once it returns, without anyone queuing them again), and after a
+# lost race for the database (OperationalError: SQLite's "database is locked" when
+# runserver, the worker and beat share one file). Making the set again is safe: the
+# task only adds the renditions still missing.
 @shared_task(acks_late=True, ignore_result=True,
              autoretry_for=(*STORAGE_ERRORS, OperationalError), retry_backoff=True,
-             max_retries=5, soft_time_limit=240, time_limit=300)
+             retry_backoff_max=settings.RENDITION_RETRY_BACKOFF_MAX,
+             max_retries=settings.RENDITION_MAX_RETRIES, soft_time_limit=240, time_limit=300)
 def generate_renditions(image_id: int) -> int:
     """Make every rendition the renderer uses; returns how many exist afterwards."""
     try:

@@ -11,6 +11,7 @@ from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    HTTPClientError,
     NoCredentialsError,
     PartialCredentialsError,
 )
@@ -31,12 +32,47 @@ _CREDENTIAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToke
                      "ExpiredToken", "InvalidClientTokenId"}
 
 
+class StorageUnavailable(OSError):
+    """The storage did not answer (or answered 5xx) while a file was opened or measured.
+
+    An OSError because that is what Wagtail expects of a file it cannot open: its image
+    tags then show a placeholder (SourceImageIOError) instead of failing the page.
+    """
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether `error` says the storage is down, rather than that a request was wrong."""
+    if isinstance(error, StorageUnavailable | EndpointUnreachable | HTTPClientError):
+        return True
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        return int(status) >= 500
+    return False
+
+
 class MediaStorage(S3Storage):
     """django-storages' S3 backend with Cache-Control chosen by key prefix.
 
     One AWS_S3_OBJECT_PARAMETERS for every object cannot say "renditions forever,
-    documents never", so MORTAR_S3_CACHE_CONTROL maps prefixes to headers.
+    documents never", so MORTAR_S3_CACHE_CONTROL maps prefixes to headers. Opening or
+    measuring a file while S3 is down raises StorageUnavailable.
     """
+
+    def _open(self, name: str, mode: str = "rb") -> Any:
+        try:
+            return super()._open(name, mode)
+        except STORAGE_ERRORS as error:
+            if is_unreachable(error):
+                raise StorageUnavailable(describe(error, self)) from error
+            raise
+
+    def size(self, name: str) -> int:
+        try:
+            return super().size(name)
+        except STORAGE_ERRORS as error:
+            if is_unreachable(error):
+                raise StorageUnavailable(describe(error, self)) from error
+            raise
 
     def get_object_parameters(self, name: str) -> dict[str, Any]:
         params = super().get_object_parameters(name)

@@ -12,6 +12,7 @@ from wagtail.models import Site
 
 from cms.api import documents
 from cms.api.errors import APIError, BadRequest, json_response
+from cms.api.params import check_query_text
 from cms.api.sites import site_for_request
 from cms.api.visibility import restricted_paths
 from cms.preview.tokens import PreviewError, page_for_token
@@ -37,6 +38,7 @@ def page_preview(request: HttpRequest) -> HttpResponse:
         if unknown:
             raise BadRequest(f"Unknown query parameters: {', '.join(unknown)}",
                              allowed=sorted(KNOWN_PARAMS))
+        check_query_text(request.GET)
         content_type = request.GET.get("content_type", "")
         token = request.headers.get(TOKEN_HEADER, "")
         try:

@@ -8,6 +8,7 @@ SECRET_KEY and ALLOWED_HOSTS. Every variable is listed in `.env.example`.
 
 from cms.settings.base import *  # noqa: F403
 from cms.settings.frontend import *  # noqa: F403
+from cms.settings.lockout import *  # noqa: F403
 from cms.settings.security import *  # noqa: F403
 from cms.settings.storage import *  # noqa: F403
 from cms.settings.tasks import *  # noqa: F403

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.health.outages.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -121,6 +122,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     })
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that hangs must not hold workers: connecting and each statement give up
+    # after these many seconds (a statement limit of 0 turns it off, e.g. for a long
+    # migration). Errors then answer 503 (cms.health.outages).
+    _statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT", default=30) * 1000
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+        "options": f"-c statement_timeout={_statement_ms}",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis through REDIS_URL, else process memory.
@@ -134,7 +144,8 @@ if REDIS_URL:
             "TIMEOUT": 60 * 60 * 24,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions in the database, read through Redis: editors stay signed in when Redis is not.
+    SESSION_ENGINE = "cms.core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

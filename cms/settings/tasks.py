@@ -87,3 +87,9 @@ MORTAR_SCHEDULE_ARM_AHEAD: int = env.int(
 # Revalidation delivery: exponential backoff between attempts, capped at this many seconds.
 REVALIDATE_RETRY_BACKOFF_MAX: int = env.int("REVALIDATE_RETRY_BACKOFF_MAX", default=300)
 REVALIDATE_TIMEOUT: float = env.float("REVALIDATE_TIMEOUT", default=10.0)
+
+# Renditions wait out a storage outage: retries back off up to this many seconds, this
+# many times (the defaults cover about two hours); after that, the next page that shows
+# the image queues them again.
+RENDITION_RETRY_BACKOFF_MAX: int = env.int("RENDITION_RETRY_BACKOFF_MAX", default=300)
+RENDITION_MAX_RETRIES: int = env.int("RENDITION_MAX_RETRIES", default=30)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LockoutConfig(AppConfig):
+    name = "cms.lockout"
+    label = "mortar_lockout"

@@ -1,0 +1,90 @@
+"""Redis going away (a redis-server of the test's own) does not sign editors out.
+
+Sessions live in the database and are read through Redis (cms.core.sessions): an
+editor signed in before the outage is still signed in during it and after it, when
+Redis comes back empty.
+"""
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.conftest import REPO, free_port, stop, wait_for
+
+pytestmark = pytest.mark.django_db
+
+
+class RedisServer:
+    """A redis-server of this test's own, keeping nothing on disk: a restart starts empty."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True,
+                             text=True).stdout.strip() != "PONG":
+            assert time.monotonic() < deadline and self.process.poll() is None, "no redis"
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def cms_on_own_redis(cms_env, redis_server) -> Iterator[str]:
+    url = redis_server.url
+    port = free_port()
+    env = {**cms_env, "REDIS_URL": url, "CELERY_BROKER_URL": url, "DEBUG": "false"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "1"], cwd=REPO, env=env)
+    cms = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{cms}/api/v2/navigation/", process)
+        yield cms
+    finally:
+        stop(process)
+
+
+def test_editor_stays_signed_in_while_redis_is_down(cms_on_own_redis, redis_server, editor):
+    cms = cms_on_own_redis
+    session = requests.Session()
+    form = session.get(f"{cms}/admin/login/", timeout=10).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    signed_in = session.post(f"{cms}/admin/login/", timeout=10, data={
+        "csrfmiddlewaretoken": token, "username": editor[0], "password": editor[1]})
+    assert signed_in.url == f"{cms}/admin/", signed_in.text[:300]
+
+    redis_server.stop()
+    # Wagtail's admin pages read the cache themselves (site root paths), so the sign-in
+    # page is where the session alone shows: a signed-in editor is sent on to the admin.
+    during = session.get(f"{cms}/admin/login/", timeout=30, allow_redirects=False)
+    redis_server.start()  # empty: whatever the cache held is gone
+    after = session.get(f"{cms}/admin/", timeout=30, allow_redirects=False)
+
+    assert during.status_code == 302 and during.headers["Location"] == "/admin/", during.text[:300]
+    assert after.status_code == 200, after.text[:300]
+    assert editor[0] in after.text
