@@ -230,7 +230,7 @@ def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str
     admin.add_init_script("document.addEventListener('w-unsaved:watch-edits',"
                           " () => { window.mortarWatching = true; })")
     admin.goto(f"{cms_server}/admin/pages/{scheduled_article['id']}/edit/")
-    admin.wait_for_function("window.mortarWatching === true")
+    admin.wait_for_function("() => window.mortarWatching === true")
     admin.fill("#id_title", new_title)
     admin.locator("[data-side-panel-toggle='preview']").click()
     draft = admin.frame_locator("#w-preview-iframe").frame_locator("iframe")
