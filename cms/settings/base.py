@@ -75,6 +75,7 @@ MIDDLEWARE = [
     # First: load balancers probe /healthz by IP, which ALLOWED_HOSTS would refuse.
     "cms.health.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "cms.core.csp.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
