@@ -74,7 +74,12 @@ class PagesAPIViewSet(CheckedParametersMixin, WagtailPagesAPIViewSet):
     def get_base_queryset(self) -> QuerySet:
         # Wagtail's own rule (live, public, in the request's site) plus Mortar's one
         # difference (cms.api.visibility): a page past its expiry is gone at once.
-        return super().get_base_queryset().filter(not_expired_q())
+        # By path, which Wagtail's search can filter on (expire_at is not indexed); the
+        # pages past their expiry but still live are a handful at any moment.
+        expired = list(Page.objects.filter(live=True).exclude(not_expired_q())
+                       .values_list("path", flat=True))
+        queryset = super().get_base_queryset()
+        return queryset.exclude(path__in=expired) if expired else queryset
 
     def filter_model(self, query: QueryDict) -> type[models.Model]:
         # As get_queryset picks it, without its queries: one type narrows to that model.

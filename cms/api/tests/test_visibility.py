@@ -69,6 +69,11 @@ def test_an_expired_page_is_gone_everywhere_before_the_expiry_task_runs(client, 
                       ).status_code == 404
     assert expired.pk not in {item["id"] for item in body(
         client.get("/api/v2/pages/", {"descendant_of": home.pk}))["items"]}
+    def search(words: str) -> set[int]:
+        return {item["id"] for item in body(client.get("/api/v2/pages/", {"search": words}))[
+            "items"]}
+
+    assert kept.pk in search("Kept") and expired.pk not in search("Expired")
 
 
 def test_a_cached_document_lives_no_longer_than_a_page_it_shows(client, home, index):
