@@ -124,4 +124,4 @@ def cms_server(cms_env, cms_url, ports) -> Iterator[str]:
         stop(process)
 
 
-from tests.webserver import web_server  # noqa: E402, F401  (a fixture, owned by web/)
+from tests.webserver import web_build, web_server  # noqa: E402, F401  (fixtures, owned by web/)

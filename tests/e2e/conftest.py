@@ -83,3 +83,12 @@ def editor(seeded_db, django_db_blocker) -> tuple[str, str]:
 def screenshots() -> str:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return str(SCREENSHOTS)
+
+
+# These change the whole demo site (footer, menu, images, new and deleted pages); the
+# other tests of the session expect it as seed_demo left it, so these run last.
+SITE_CHANGING = ("test_freshness.py", "test_freshness_differential.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name in SITE_CHANGING)
