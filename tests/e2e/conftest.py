@@ -1,10 +1,12 @@
 """Browser fixtures for the end-to-end tests: Debian's chromium driven by Playwright."""
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from kombu.exceptions import ChannelError
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import REPO
@@ -92,3 +94,31 @@ SITE_CHANGING = ("test_freshness.py", "test_freshness_differential.py")
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.path.name in SITE_CHANGING)
+
+
+@pytest.fixture
+def quiet_worker(celery_worker) -> None:
+    """Waits until the worker has nothing queued or running (at most 60 s).
+
+    The worker starts after seed_demo, so its first minute may go to delivering the
+    seed's own revalidations: a test timing a change of its own must not count those.
+    """
+    from cms.celery import app
+
+    def idle() -> bool:
+        with app.connection_for_write() as connection:
+            try:
+                queued = connection.default_channel.queue_declare(
+                    app.conf.task_default_queue, passive=True).message_count
+            except ChannelError:  # Redis keeps no empty queue
+                queued = 0
+        inspect = app.control.inspect(timeout=0.5)
+        active, reserved = inspect.active(), inspect.reserved()
+        if queued or active is None or reserved is None:  # None: the worker did not answer
+            return False
+        return not any(active.values()) and not any(reserved.values())
+
+    deadline = time.monotonic() + 60
+    while not (idle() and idle()):
+        assert time.monotonic() < deadline, "the Celery worker stayed busy for 60 s"
+        time.sleep(0.2)

@@ -91,7 +91,7 @@ def page_id(url_path_tail: str, django_db_blocker) -> tuple[int, str]:
     ("/articles/one-api-many-sites/", "password"),  # listed on page 2 of the index
 ])
 def test_a_page_made_private_leaves_the_site_within_3s(
-        browser: Browser, web_server: str, cms_server: str, celery_worker, editor,
+        browser: Browser, web_server: str, cms_server: str, quiet_worker, editor,
         django_db_blocker, path: str, restriction: str):
     private_id, title = page_id(path, django_db_blocker)
     gone_too = PRIVATE[path]
@@ -106,7 +106,7 @@ def test_a_page_made_private_leaves_the_site_within_3s(
         return link in html or f">{title}<" in listed
 
     showing = [p for p in others if shows(p, before[p])]
-    assert len(showing) >= 2, f"no watched page links to {path}: the test would prove nothing"
+    assert showing, f"no watched page links to {path}: the test would prove nothing"
 
     with admin_session(browser, cms_server, editor) as admin:
         set_privacy(admin, cms_server, private_id, restriction)
@@ -150,7 +150,7 @@ def edit_footer_text(admin: Page, cms_server: str, site_id: int, text: str) -> s
 
 
 def test_a_footer_edit_reaches_every_page_within_3s(
-        browser: Browser, web_server: str, cms_server: str, celery_worker, editor, site_id):
+        browser: Browser, web_server: str, cms_server: str, quiet_worker, editor, site_id):
     before = warm(web_server, WATCHED)
     new_text = f"Footer written at {uuid.uuid4().hex[:8]}."
     with admin_session(browser, cms_server, editor) as admin:
@@ -192,7 +192,7 @@ def edit_image_alt(admin: Page, cms_server: str, image_id: int, alt: str) -> str
 
 
 def test_an_alt_text_edit_reaches_its_pages_within_3s(
-        browser: Browser, web_server: str, cms_server: str, celery_worker, editor, shown_image):
+        browser: Browser, web_server: str, cms_server: str, quiet_worker, editor, shown_image):
     image_id, old_alt = shown_image
     before = warm(web_server, WATCHED)
     showing = [path for path, html in before.items() if f'alt="{old_alt}"' in html]
