@@ -100,8 +100,12 @@ def reference(cms_env, web_build: WebBuild, web_url: str, web_server) -> Iterato
         env = {"CMS_API_URL": cms_url, "REVALIDATE_SECRET": REVALIDATE_SECRET,
                "NEXT_PUBLIC_SITE_URL": web_url}
         with next_start(web_build, web_port, env):
-            yield Reference(f"http://127.0.0.1:{web_port}", cms_url,
-                            f"__prerender_bypass={web_build.preview_mode_id()}")
+            reference = Reference(f"http://127.0.0.1:{web_port}", cms_url,
+                                  f"__prerender_bypass={web_build.preview_mode_id()}")
+            status, _, body = fetch(f"{reference.url}/", headers={"Cookie": reference.cookie})
+            assert status == 200 and 'data-testid="preview-bar"' in body, \
+                "the reference renderer is not in draft mode: it would answer from its cache"
+            yield reference
     finally:
         stop(cms)
 
