@@ -126,9 +126,11 @@ def _site_path(page_id: int) -> str:
 
 
 @op
-def publish_edit(page_id: int, title: str) -> dict[str, Any]:
+def publish(page_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """Sets `fields` (title, slug, show_in_menus, expire_at...), then Publish as in the admin."""
     page = _page(page_id)
-    page.title = title
+    for name, value in fields.items():
+        setattr(page, name, value)
     _publish(page)
     return {"path": _site_path(page_id)}
 
@@ -140,24 +142,8 @@ def unpublish(page_id: int) -> dict[str, Any]:
 
 
 @op
-def republish(page_id: int) -> dict[str, Any]:
-    page = _page(page_id)
-    page.expire_at = None
-    _publish(page)
-    return {"path": _site_path(page_id)}
-
-
-@op
 def move(page_id: int, target_id: int, pos: str) -> dict[str, Any]:
     _page(page_id).move(Page.objects.get(pk=target_id), pos=pos, user=_editor())
-    return {"path": _site_path(page_id)}
-
-
-@op
-def change_slug(page_id: int, slug: str) -> dict[str, Any]:
-    page = _page(page_id)
-    page.slug = slug
-    _publish(page)
     return {"path": _site_path(page_id)}
 
 
@@ -203,18 +189,15 @@ def unrestrict_collection(collection_id: int) -> None:
         restriction.delete()
 
 
-@op
-def image_alt(image_id: int, text: str) -> None:
-    image = get_image_model().objects.get(pk=image_id)
-    image.description = text
-    image.save()
+MEDIA = {"image": get_image_model, "document": get_document_model}
 
 
 @op
-def image_title(image_id: int, text: str) -> None:
-    image = get_image_model().objects.get(pk=image_id)
-    image.title = text
-    image.save()
+def edit_media(kind: str, pk: int, field: str, value: str) -> None:
+    """An image's or document's text field (title, description: the alt text), saved."""
+    item = MEDIA[kind]().objects.get(pk=pk)
+    setattr(item, field, value)
+    item.save()
 
 
 @op
@@ -224,13 +207,6 @@ def focal_point(image_id: int, x: float, y: float) -> None:
     image.focal_point_x, image.focal_point_y = int(image.width * x), int(image.height * y)
     image.focal_point_width, image.focal_point_height = image.width // 5, image.height // 5
     image.save()
-
-
-@op
-def document_title(document_id: int, text: str) -> None:
-    document = get_document_model().objects.get(pk=document_id)
-    document.title = text
-    document.save()
 
 
 @op
@@ -255,14 +231,6 @@ def footer_links(links: list[dict[str, Any]]) -> dict[str, Any]:
         for link in links])
     settings.save()
     return {"before": before}
-
-
-@op
-def show_in_menus(page_id: int, show: bool) -> dict[str, Any]:
-    page = _page(page_id)
-    page.show_in_menus = show
-    _publish(page)
-    return {"path": _site_path(page_id)}
 
 
 @op

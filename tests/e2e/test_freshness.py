@@ -28,6 +28,7 @@ WATCHED = ["/", "/contact/", "/articles/", "/articles/page/2/",
            "/articles/designing-for-editors/", "/articles/headless-without-the-headache/",
            "/articles/previewing-drafts-safely/"]
 
+
 def warm(web_server: str, paths: list[str]) -> dict[str, str]:
     """Each path rendered and then served from the renderer's cache; returns its regions."""
     def cached(path: str) -> tuple[int, dict[str, str], str] | None:

@@ -243,13 +243,14 @@ def choose(kind: str, world: World, rng: random.Random) -> Action | None:
     if kind == "publish_edit" and live:
         page = pick(live)
         page.title = f"{page.title.split(' edit ')[0]} edit {n}"
-        return "publish_edit", {"page_id": page.id, "title": page.title}, moved(page)
+        return "publish", {"page_id": page.id, "fields": {"title": page.title}}, moved(page)
     if kind == "unpublish" and live:
         page = pick(live)
         return "unpublish", {"page_id": page.id}, state(page, "unpublished")
     if kind == "republish" and (gone := world.pages_in("unpublished", "expired")):
         page = pick(gone)
-        return "republish", {"page_id": page.id}, state(page, "live")
+        return "publish", {"page_id": page.id, "fields": {"expire_at": None}}, \
+            state(page, "live")
     if kind == "move" and (sections := world.pages_in("live", kind="section")):
         page = pick(sections)
         page.parent = "about" if page.parent == "home" else "home"
@@ -263,7 +264,7 @@ def choose(kind: str, world: World, rng: random.Random) -> Action | None:
     if kind == "change_slug" and live:
         page = pick(live)
         slug = f"{page.path.rstrip('/').rsplit('/', 1)[-1].split('--')[0]}--{n}"
-        return "change_slug", {"page_id": page.id, "slug": slug}, moved(page)
+        return "publish", {"page_id": page.id, "fields": {"slug": slug}}, moved(page)
     if kind == "delete" and len(world.pages_in("live", "unpublished", "private", "expired")) > 4:
         page = pick(world.pages_in("live", "unpublished", "private", "expired"))
         return "delete", {"page_id": page.id}, state(page, "deleted")
@@ -286,19 +287,17 @@ def choose(kind: str, world: World, rng: random.Random) -> Action | None:
             world.collection_restricted = restrict
         return ("restrict_collection" if restrict else "unrestrict_collection",
                 {"collection_id": world.collection}, toggled)
-    if kind == "image_alt":
-        return "image_alt", {"image_id": rng.choice(world.images)["id"],
-                             "text": f"Alt text {n}"}, lambda _: None
-    if kind == "image_title":
-        return "image_title", {"image_id": rng.choice(world.images)["id"],
-                               "text": f"Image title {n}"}, lambda _: None
+    if kind in ("image_alt", "image_title"):
+        return "edit_media", {"kind": "image", "pk": rng.choice(world.images)["id"],
+                              "field": "description" if kind == "image_alt" else "title",
+                              "value": f"{kind} {n}"}, lambda _: None
     if kind == "focal_point":
         return "focal_point", {"image_id": rng.choice(world.images)["id"],
                                "x": round(rng.uniform(0.1, 0.9), 2),
                                "y": round(rng.uniform(0.1, 0.9), 2)}, lambda _: None
     if kind == "document_title":
-        return "document_title", {"document_id": world.document,
-                                  "text": f"Leaflet {n}"}, lambda _: None
+        return "edit_media", {"kind": "document", "pk": world.document, "field": "title",
+                              "value": f"Leaflet {n}"}, lambda _: None
     if kind == "footer_text":
         return "footer_text", {"text": f"Footer of change {n}."}, lambda _: None
     if kind == "footer_links":
@@ -313,7 +312,8 @@ def choose(kind: str, world: World, rng: random.Random) -> Action | None:
         return "footer_links", {"links": links}, remember
     if kind == "show_in_menus" and (sections := world.pages_in("live", kind="section")):
         page = pick(sections)
-        return "show_in_menus", {"page_id": page.id, "show": rng.random() < 0.5}, moved(page)
+        return "publish", {"page_id": page.id,
+                           "fields": {"show_in_menus": rng.random() < 0.5}}, moved(page)
     if kind == "site_name":
         return "site_name", {"name": f"Mortar demo {n}"}, lambda _: None
     if kind == "site_hostname":
