@@ -11,9 +11,9 @@ from sites.example.models import HomePage
 @pytest.fixture(autouse=True)
 def _fresh_api_cache() -> None:
     """Tests roll their data back behind the signals' back: start from no cached document."""
-    from cms.api import cache
+    from cms.api import cache, dependencies
 
-    cache.bump(cache.GLOBAL_DEPS)
+    cache.bump(dependencies.GLOBAL)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -51,6 +52,8 @@ django.setup()
 
 from bench import dataset, scheduling  # noqa: E402
 from bench.load import Load, wrk  # noqa: E402
+from cms.publishing.models import RevalidationRequest  # noqa: E402
+from tests.httpcache import Varnish  # noqa: E402
 
 PUBLISHES = 20
 
@@ -155,6 +158,7 @@ def main() -> None:
         "worker": start("worker", [sys.executable, "-m", "celery", "-A", "cms", "worker",
                                    "--concurrency", "2", "--loglevel", "WARNING"]),
     }
+    stoppers: list[Callable[[], None]] = []
     try:
         wait_for(f"{cms}/api/v2/navigation/", processes["warm"])
         wait_for(f"{cold_cms}/api/v2/navigation/", processes["cold"])
@@ -168,25 +172,44 @@ def main() -> None:
                                  cwd=REPO / "web", **web_env)
         wait_for(f"{web}/", processes["web"])
 
+        front = Varnish([("127.0.0.1", PORTS["web"])])
+        stoppers.append(front.stop)
+        front.wait_ready()
+        wait_for(f"{front.url}{data.heavy_path}", processes["web"])
+
         by_path = f"/api/v2/pages/by-path/?html_path={data.heavy_path}"
         with urlopen(f"{web}{data.heavy_path}") as response:
             page_bytes = len(response.read())
-        print("bench: measuring (6 x 18 s)", flush=True)
+        static_url = static_file_url(web, page_bytes)
+        print("bench: measuring (8 x 18 s)", flush=True)
         loads = {
             "stock": wrk(f"{cms}/api/v2/pages/{data.heavy_id}/?fields=*"),
             "cold": wrk(f"{cold_cms}{by_path}"),
             "warm": wrk(f"{cms}{by_path}"),
             "ceiling": wrk(f"{cms}/bench/ceiling/"),
             "site": wrk(f"{web}{data.heavy_path}"),
-            "static": wrk(static_file_url(web, page_bytes)),
+            "static": wrk(static_url),
+            # The same page and file through the HTTP cache in front (infra/varnish).
+            "front_site": wrk(f"{front.url}{data.heavy_path}"),
+            "front_static": wrk(static_url.replace(web, front.url)),
         }
         print(f"bench: publish-to-visible ({PUBLISHES} publishes)", flush=True)
-        urlopen(f"{web}{data.light_path}").read()
+        # The renderer holds a few pages, as a visited site does: a publish must reach the
+        # ones that show the article, no others.
+        for warm_path in ("/", "/articles/", "/articles/page/2/", data.heavy_path,
+                          data.light_path):
+            urlopen(f"{web}{warm_path}").read()
+        first_row = RevalidationRequest.objects.order_by("-pk").values_list("pk", flat=True)
+        after_pk = first_row.first() or 0
         visible = publish_to_visible(f"{web}{data.light_path}")
+        sent = [row.sent_tags or 0 for row in RevalidationRequest.objects.filter(
+            pk__gt=after_pk, reason__startswith="publish page")]
         cms_rss = max(peak_rss_mb(pid) for pid in descendants(processes["warm"].pid))
         web_rss = sum(peak_rss_mb(pid) for pid in
                       [processes["web"].pid, *descendants(processes["web"].pid)])
     finally:
+        for stop in stoppers:
+            stop()
         for process in processes.values():
             process.terminate()
         for process in processes.values():
@@ -194,6 +217,13 @@ def main() -> None:
 
     print("bench: scheduled-publish lateness and rendition time (own worker)", flush=True)
     background = scheduling.run()
+    print("bench: answers at 50,000 pages (first run: builds them, about two minutes)",
+          flush=True)
+    large = json.loads(subprocess.run(
+        [sys.executable, "-m", "bench.large"], cwd=REPO, check=True, capture_output=True,
+        text=True, env={k: v for k, v in os.environ.items()
+                        if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ENV")}).stdout
+        .strip().splitlines()[-1])
     late = background["scheduled_publish_lateness_ms"]
     results = {
         "schedule_lateness_p50_ms": late["p50"], "schedule_lateness_p95_ms": late["p95"],
@@ -202,21 +232,26 @@ def main() -> None:
         "stock_rps": loads["stock"].rps, "cold_rps": loads["cold"].rps,
         "warm_rps": loads["warm"].rps, "ceiling_rps": loads["ceiling"].rps,
         "site_rps": loads["site"].rps, "static_rps": loads["static"].rps,
+        "front_site_rps": loads["front_site"].rps, "front_static_rps": loads["front_static"].rps,
         "stock_p99_ms": loads["stock"].p99_ms, "cold_p99_ms": loads["cold"].p99_ms,
         "warm_p50_ms": loads["warm"].p50_ms, "warm_p99_ms": loads["warm"].p99_ms,
         "ceiling_p99_ms": loads["ceiling"].p99_ms, "site_p99_ms": loads["site"].p99_ms,
         "heavy_queries": data.heavy_queries, "light_queries": data.light_queries,
         "publish_visible_p50_s": statistics.median(visible),
         "publish_visible_p95_s": percentile(visible, 0.95),
+        # Renderer cache tags one publish of an article sent (the most over the publishes).
+        "publish_renderer_tags_max": max(sent, default=0),
         "cms_worker_rss_mb": round(cms_rss, 1), "web_rss_mb": round(web_rss, 1),
         "errors": sum(load.errors for load in loads.values()),
         "pages": data.pages,
+        **large,
     }
     ratios = {
         "warm_over_stock": results["warm_rps"] / results["stock_rps"],
         "warm_over_ceiling": results["warm_rps"] / results["ceiling_rps"],
         "cold_over_stock": results["cold_rps"] / results["stock_rps"],
         "site_over_static": results["site_rps"] / results["static_rps"],
+        "front_site_over_static": results["front_site_rps"] / results["front_static_rps"],
     }
     results.update({key: round(value, 2) for key, value in ratios.items()})
     results["seconds"] = round(time.monotonic() - began)
@@ -227,14 +262,19 @@ def main() -> None:
                  ("ours, cold (cache off)", loads["cold"]), ("ours, warm", loads["warm"]),
                  ("ceiling (constant JSON, same size)", loads["ceiling"]),
                  ("site: heavy article via Next.js", loads["site"]),
-                 ("static file via Next.js", loads["static"])]))
+                 ("static file via Next.js", loads["static"]),
+                 ("site: heavy article via the HTTP cache", loads["front_site"]),
+                 ("static file via the HTTP cache", loads["front_static"])]))
     print()
     print("| figure | value |\n|---|---|")
     for key in ("warm_over_stock", "warm_over_ceiling", "cold_over_stock", "site_over_static",
+                "front_site_over_static",
                 "heavy_queries", "light_queries", "publish_visible_p50_s",
-                "publish_visible_p95_s", "schedule_lateness_p50_ms", "schedule_lateness_p95_ms",
+                "publish_visible_p95_s", "publish_renderer_tags_max",
+                "schedule_lateness_p50_ms", "schedule_lateness_p95_ms",
                 "rendition_set_seconds_per_image", "cms_worker_rss_mb", "web_rss_mb", "pages",
-                "seconds"):
+                "sitemap_index_ms", "sitemap_child_ms", "bypath_cold_p50_ms_50k",
+                "listing_page_1000_p50_ms_50k", "pages_50k", "seconds"):
         value = results[key]
         print(f"| {key} | {value:.2f} |" if isinstance(value, float) else f"| {key} | {value} |")
 

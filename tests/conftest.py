@@ -84,12 +84,13 @@ def web_url(ports) -> str:
 
 
 @pytest.fixture(scope="session")
-def cms_env(seeded_db, cms_url, web_url) -> dict[str, str]:
-    """The environment every CMS process of the stack shares: the test database, Redis."""
+def cms_env(seeded_db, cms_url, web_url, http_cache) -> dict[str, str]:  # noqa: F811
+    """The environment every CMS process of the stack shares: the test database, Redis,
+    the renderer and the HTTP cache in front of it."""
     return {**os.environ, "DATABASE_URL": test_database_url(),
             "DJANGO_SETTINGS_MODULE": "cms.settings", "PYTHONUNBUFFERED": "1",
             "WAGTAILADMIN_BASE_URL": cms_url, "FRONTEND_URL": web_url,
-            "REVALIDATE_SECRET": REVALIDATE_SECRET}
+            "REVALIDATE_SECRET": REVALIDATE_SECRET, "HTTP_CACHE_PURGE_URLS": http_cache.url}
 
 
 @pytest.fixture(scope="session")
@@ -124,4 +125,5 @@ def cms_server(cms_env, cms_url, ports) -> Iterator[str]:
         stop(process)
 
 
+from tests.httpcache import http_cache  # noqa: E402, F401  (a fixture, owned by infra/)
 from tests.webserver import web_build, web_server  # noqa: E402, F401  (fixtures, owned by web/)

@@ -1,20 +1,30 @@
 /**
- * Page paths end in "/" like the CMS's html_path: "/about" answers 308 to "/about/".
- * (next.config's own trailing-slash redirect is off so that POST /api/revalidate is
- * never redirected.)
+ * Every site response passes here:
+ * - page paths end in "/" like the CMS's html_path: "/about" answers 308 to "/about/"
+ *   (next.config's own trailing-slash redirect is off so that POST /api/revalidate is
+ *   never redirected);
+ * - each response says which cache tags it is made of (`xkey`), so that an HTTP cache in
+ *   front (infra/varnish) drops it when the CMS purges one of them.
  */
 import { type NextRequest, NextResponse } from "next/server";
+
+import { responseTags } from "@/lib/cache-tags";
+
+const XKEY_HEADER = "xkey";
 
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const last = pathname.slice(pathname.lastIndexOf("/") + 1);
-  if (pathname.endsWith("/") || last.includes(".")) return NextResponse.next();
-  // Built by hand: NextURL re-applies the trailing-slash setting when it formats.
-  return NextResponse.redirect(new URL(`${pathname}/${request.nextUrl.search}`, request.url), 308);
+  if (!pathname.endsWith("/") && !last.includes(".")) {
+    // Built by hand: NextURL re-applies the trailing-slash setting when it formats.
+    return NextResponse.redirect(new URL(`${pathname}/${request.nextUrl.search}`, request.url), 308);
+  }
+  const response = NextResponse.next();
+  response.headers.set(XKEY_HEADER, responseTags(pathname).join(" "));
+  return response;
 }
 
 export const config = {
-  // Only paths without their trailing slash: a page request ("/about/") skips the proxy,
-  // which is most of what a cached page costs to serve.
-  matcher: ["/((?!api/|api$|_next/|media/|documents/).*[^/])"],
+  // The site's pages, not its API routes, build assets or what it proxies to the CMS.
+  matcher: ["/((?!api/|api$|_next/|media/|documents/).*)"],
 };

@@ -5,8 +5,3 @@ class ApiConfig(AppConfig):
     name = "cms.api"
     label = "mortar_api"
     verbose_name = "Mortar API"
-
-    def ready(self) -> None:
-        from cms.api import signals
-
-        signals.connect()

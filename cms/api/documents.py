@@ -1,15 +1,16 @@
 """The page document: one JSON object with everything the renderer needs for a page."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from wagtail.models import Page, Site
 
-from cms.api import cache, fields
-from cms.api.cache import dep
+from cms.api import dependencies, fields
 from cms.api.listing import PendingListing, paginate
 from cms.api.paths import html_path
 from cms.api.resolver import Refs, Resolver
+from cms.api.visibility import visible_q
 
 
 def page_type(page: Page) -> str:
@@ -21,7 +22,7 @@ def breadcrumbs(page: Page, site: Site) -> list[dict[str, Any]]:
     if not page.path:  # a page being previewed before its first save
         return []
     ancestors = (
-        Page.objects.ancestor_of(page).filter(depth__gte=root.depth, live=True)
+        Page.objects.ancestor_of(page).filter(visible_q(), depth__gte=root.depth)
         .only("id", "title", "url_path").order_by("depth")
     )
     return [{"id": a.pk, "title": a.title, "html_path": html_path(a, root.url_path)}
@@ -41,8 +42,9 @@ def page_summary(page: Page, resolver: Resolver) -> dict[str, Any]:
 @dataclass
 class Built:
     document: dict[str, Any]
-    deps: set[str]  # the names of everything it shows (see cms.api.cache)
+    deps: set[str]  # the names of everything it shows (cms.api.dependencies)
     complete: bool  # False while renditions it needs are still being made
+    expires_at: datetime.datetime | None  # the soonest expiry of a page it shows
 
 
 def build(page: Page, site: Site, restricted: list[str], listing_page: int = 1) -> dict[str, Any]:
@@ -87,17 +89,21 @@ def build_with_deps(page: Page, site: Site, restricted: list[str],
         },
         **fields.render(page, names, resolver),
     }
-    deps = {dep("page", page.pk), dep("site", site.pk), *cache.GLOBAL_DEPS}
-    deps.update(dep("page", crumb["id"]) for crumb in document["meta"]["breadcrumbs"])
-    deps.update(dep("page", pk) for pk in refs.pages)
-    deps.update(dep("image", pk) for pk in refs.images)
-    deps.update(dep("document", pk) for pk in refs.documents)
+    resolver.note_expiry(page.expire_at)
+    deps = {dependencies.page(page.pk), dependencies.site(site.pk), *dependencies.GLOBAL}
+    deps.update(dependencies.page(crumb["id"]) for crumb in document["meta"]["breadcrumbs"])
+    deps.update(dependencies.page(pk) for pk in refs.pages)
+    deps.update(dependencies.image(pk) for pk in refs.images)
+    deps.update(dependencies.document(pk) for pk in refs.documents)
     for key, extra in extras.items():
         document[key] = {"items": [page_summary(item, resolver) for item in extra.items],
                          **extra.meta()}
-        deps.add(dep("children", page.pk))
-        deps.update(dep("page", item.pk) for item in extra.items)
-    return Built(document, deps, complete=not resolver.incomplete)
+        deps.add(dependencies.children(page.pk))
+        deps.update(dependencies.page(item.pk) for item in extra.items)
+        for item in extra.items:
+            resolver.note_expiry(item.expire_at)
+    return Built(document, deps, complete=not resolver.incomplete,
+                 expires_at=resolver.expires_at)
 
 
 def _iso(value: Any) -> str | None:

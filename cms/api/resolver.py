@@ -5,18 +5,23 @@ A document is built in two passes: the first collects every id it references
 of queries for a page does not grow with its number of blocks, images or links.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Q
-from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, Site
 
 from cms.api.paths import html_path
+from cms.api.visibility import (
+    is_private,
+    not_expired_q,
+    private_collection_ids,
+    restricted_collection_paths,
+)
 from cms.images import renditions
 
 
@@ -26,15 +31,6 @@ class Refs:
     pages: set[int] = field(default_factory=set)
     documents: set[int] = field(default_factory=set)
     embeds: set[str] = field(default_factory=set)
-
-
-def restricted_paths() -> list[str]:
-    """Tree paths of view-restricted pages: they and their descendants are private."""
-    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
-
-
-def is_private(page_path: str, restricted: list[str]) -> bool:
-    return any(page_path.startswith(path) for path in restricted)
 
 
 def file_format(name: str) -> str:
@@ -94,6 +90,14 @@ class Resolver:
         self._embeds: dict[str, dict] = {}
         # Set when an image lacked renditions: the document is served, and soon rebuilt.
         self.incomplete = False
+        # The soonest expiry of a linked page: the document is stale from then on.
+        self.expires_at: datetime.datetime | None = None
+        self._restricted_collections: list[str] | None = None
+
+    def _private_collections(self, collection_ids: set[int]) -> set[int]:
+        if self._restricted_collections is None:
+            self._restricted_collections = restricted_collection_paths()
+        return private_collection_ids(collection_ids, self._restricted_collections)
 
     def load(self, refs: Refs) -> None:
         if refs.images:
@@ -102,7 +106,10 @@ class Resolver:
             self._load_pages(refs.pages - self._pages.keys())
         if refs.documents:
             documents = get_document_model().objects.in_bulk(refs.documents)
+            private = self._private_collections({doc.collection_id for doc in documents.values()})
             for pk, doc in documents.items():
+                if doc.collection_id in private:
+                    continue
                 self._documents[pk] = {"id": pk, "title": doc.title, "url": doc.url,
                                        "filename": doc.filename,
                                        "file_extension": doc.file_extension}
@@ -119,6 +126,8 @@ class Resolver:
             return
         image_model = get_image_model()
         images = image_model.objects.in_bulk(ids)
+        private = self._private_collections({image.collection_id for image in images.values()})
+        images = {pk: image for pk, image in images.items() if image.collection_id not in private}
         found: dict[int, list[RenditionRow]] = {pk: [] for pk in images}
         rendition_model = image_model.get_rendition_model()
         storage = rendition_model._meta.get_field("file").storage
@@ -138,16 +147,15 @@ class Resolver:
     def _load_pages(self, ids: set[int]) -> None:
         if not ids:
             return
-        now = timezone.now()
         pages = (
-            Page.objects.filter(pk__in=ids, live=True)
-            .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-            .only("id", "title", "url_path", "path")
+            Page.objects.filter(not_expired_q(), pk__in=ids, live=True)
+            .only("id", "title", "url_path", "path", "expire_at")
         )
         root_paths = None
         for page in pages:
             if is_private(page.path, self.restricted):
                 continue
+            self.note_expiry(page.expire_at)
             path = html_path(page, self.root_path)
             if path is None:
                 # A page of another site: link to it with its full URL.
@@ -157,6 +165,10 @@ class Resolver:
                             None)
             if path is not None:
                 self._pages[page.pk] = {"id": page.pk, "title": page.title, "html_path": path}
+
+    def note_expiry(self, expire_at: datetime.datetime | None) -> None:
+        if expire_at is not None and (self.expires_at is None or expire_at < self.expires_at):
+            self.expires_at = expire_at
 
     def image(self, pk: int | None, alt: str | None = None) -> dict | None:
         entry = self._images.get(pk) if pk else None

@@ -279,11 +279,18 @@ def openapi() -> Schema:
                 }), "Menu and footer"), **error},
             }},
             "/api/v2/sitemap/": {"get": {
-                "operationId": "sitemap", "parameters": [site_param],
-                "responses": {"200": response(obj({"pages": {"type": "array", "items": obj({
-                    "id": INTEGER, "html_path": NULLABLE_STRING,
-                    "last_published_at": NULLABLE_STRING})}}), "Every live public page"),
-                    **error},
+                "operationId": "sitemap",
+                "parameters": [site_param,
+                               {"name": "page", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1,
+                                           "maximum": MAX_LISTING_PAGE}}],
+                "responses": {"200": response(obj({
+                    "pages": {"type": "array", "items": obj({
+                        "id": INTEGER, "html_path": NULLABLE_STRING,
+                        "last_published_at": NULLABLE_STRING})},
+                    "page": INTEGER, "per_page": INTEGER, "total": INTEGER,
+                    "total_pages": INTEGER,
+                }), "Every live public page, a page of them at a time"), **error},
             }},
             "/api/v2/pages/": {"get": {
                 "operationId": "stockPages", "summary": "Wagtail's stock pages listing",
@@ -291,5 +298,40 @@ def openapi() -> Schema:
                                       "content": json_ok}, **error},
             }},
         },
-        "components": {"schemas": schemas},
+        # What the CMS sends the renderer (its `POST /api/revalidate`) after a change.
+        "webhooks": {"revalidate": {"post": {
+            "operationId": "revalidate",
+            "summary": "Drop the renderer's cache entries with these tags",
+            "security": [{"revalidateSecret": []}],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": ref("RevalidateRequest")}}},
+            "responses": {"200": {"description": "Revalidated"},
+                          "400": response(ref("Error"), "Bad body"),
+                          "401": response(ref("Error"), "Wrong or missing secret")},
+        }}},
+        "components": {
+            "schemas": {**schemas, "RevalidateRequest": revalidate_request_schema()},
+            "securitySchemes": {"revalidateSecret": {
+                "type": "http", "scheme": "bearer",
+                "description": "REVALIDATE_SECRET, shared by the CMS and the renderer"}},
+        },
+    }
+
+
+def revalidate_request_schema() -> Schema:
+    """The body of the renderer's `POST /api/revalidate`, with its limits."""
+    from cms.publishing.delivery import MAX_ITEMS
+    from cms.publishing.renderer_tags import MAX_TAG_LENGTH
+
+    def items(item: Schema) -> Schema:
+        return {"type": "array", "maxItems": MAX_ITEMS, "items": item}
+
+    return {
+        "type": "object", "additionalProperties": False,
+        "description": "Cache tags (`path:<html_path>`, `navigation`, `sitemap`) and paths; "
+                       "at least one of either.",
+        "properties": {
+            "tags": items({"type": "string", "minLength": 1, "maxLength": MAX_TAG_LENGTH}),
+            "paths": items({"type": "string", "minLength": 1, "pattern": "^/"}),
+        },
     }

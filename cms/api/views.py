@@ -1,23 +1,28 @@
 """Mortar's own API endpoints: the page document by path, navigation and the sitemap."""
 
+import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
-from cms.api import cache, documents, schema, streamfield
+from cms.api import cache, dependencies, documents, schema, streamfield
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.listing import MAX_LISTING_PAGE
-from cms.api.lookup import find_live_page, find_redirect, live_pages, load_specific
+from cms.api.lookup import find_live_page, find_redirect, load_specific
 from cms.api.paths import clean_html_path, html_path
-from cms.api.resolver import Refs, Resolver, is_private, restricted_paths
+from cms.api.resolver import Refs, Resolver
 from cms.api.sites import site_for_request, site_param
+from cms.api.visibility import is_private, restricted_paths, visible_q
 from cms.core.models import NavigationSettings
+from cms.publishing import renderer_tags
 
 View = Callable[[HttpRequest], HttpResponse]
 
@@ -65,6 +70,32 @@ def _document_response(request: HttpRequest, body: bytes, etag: str, hit: bool) 
     return response
 
 
+def _from_renderer(request: HttpRequest) -> bool:
+    """The renderer sends the revalidation secret: only its 404s are worth remembering."""
+    given = request.META.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ")
+    return bool(settings.REVALIDATE_SECRET) and hmac.compare_digest(
+        given.encode(), settings.REVALIDATE_SECRET.encode())
+
+
+def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
+             restricted: list[str]) -> HttpResponse:
+    """A redirect covering the path, else 404; both change only when routes do."""
+    redirect = find_redirect(site, path, restricted)
+    names = {dependencies.ROUTES, dependencies.site(site.pk), *dependencies.GLOBAL}
+    if redirect is not None and redirect.page_id is not None:
+        names.add(dependencies.page(redirect.page_id))
+    # Anyone may ask for any path: record only the renderer's, which it caches.
+    if _from_renderer(request):
+        renderer_tags.record(tag, names)
+    if redirect is None:
+        raise NotFound(f"No page at {path}")
+    return json_response(
+        {"message": f"{path} redirects to {redirect.location}",
+         "redirect": {"location": redirect.location, "permanent": redirect.permanent}},
+        status=301 if redirect.permanent else 302, Location=redirect.location,
+    )
+
+
 @api_view({"html_path", "site", "page"})
 def page_by_path(request: HttpRequest) -> HttpResponse:
     path = clean_html_path(request.GET.get("html_path"))
@@ -76,29 +107,40 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
     if key and (entry := cache.get(key)):
         return _document_response(request, entry.body, entry.etag, hit=True)
 
-    # Read before any data: a change landing after this drops what is built from it.
-    epoch_before = cache.epoch() if key else 0
+    # The canonical path, as the renderer asks for it: a document cached for another
+    # client's spelling ("/about") is the one the renderer gets ("/about/").
+    tag = renderer_tags.path_tag(path)
     site = site_for_request(request)
-    restricted = restricted_paths()
-    found = find_live_page(site, path, restricted)
-    page = load_specific(site, found) if found else None
-    if page is None:
-        redirect = find_redirect(site, path)
-        if redirect is not None:
-            location, permanent = redirect
-            return json_response(
-                {"message": f"{path} redirects to {location}",
-                 "redirect": {"location": location, "permanent": permanent}},
-                status=301 if permanent else 302, Location=location,
-            )
-        raise NotFound(f"No page at {path}")
-    built = documents.build_with_deps(page, site, restricted, listing_page)
-    body = orjson.dumps(built.document)
-    etag = cache.etag_for(body)
-    if key:
-        cache.put(key, cache.CachedDocument(body, etag), epoch_before, built.deps,
-                  complete=built.complete)
+    # Twice at most: a change that commits while the document is built may have been
+    # delivered before the document's names were recorded, so build it again after it.
+    for _attempt in range(2):
+        # Read before any data: a change landing after this drops what is built from it.
+        epoch_before = cache.epoch() if key else None
+        restricted = restricted_paths()
+        found = find_live_page(site, path, restricted)
+        page = load_specific(site, found) if found else None
+        if page is None:
+            return _no_page(request, site, path, tag, restricted)
+        built = documents.build_with_deps(page, site, restricted, listing_page)
+        renderer_tags.record(tag, built.deps)
+        body = orjson.dumps(built.document)
+        etag = cache.etag_for(body)
+        if not key or cache.put(key, cache.CachedDocument(body, etag), epoch_before,
+                                built.deps, max_age=_max_age(built)):
+            break
+        if epoch_before is None:
+            break  # Redis cannot say: serve what was built
     return _document_response(request, body, etag, hit=False)
+
+
+def _max_age(built: documents.Built) -> float | None:
+    """Seconds until the document must be rebuilt: a page it shows expires, or renditions."""
+    ages = []
+    if not built.complete:
+        ages.append(cache.INCOMPLETE_SECONDS)
+    if built.expires_at is not None:
+        ages.append((built.expires_at - timezone.now()).total_seconds())
+    return min(ages) if ages else None
 
 
 def _menu_item(page: Page, root_path: str) -> dict[str, Any]:
@@ -113,15 +155,21 @@ def navigation(request: HttpRequest) -> HttpResponse:
     root = site.root_page
     restricted = restricted_paths()
     pages = (
-        Page.objects.filter(live_pages(site), show_in_menus=True,
+        Page.objects.filter(visible_q(site), show_in_menus=True,
                             depth__in=(root.depth + 1, root.depth + 2))
         .only("id", "title", "url_path", "path", "depth").order_by("path")
     )
     menu: list[dict[str, Any]] = []
     by_path: dict[str, dict[str, Any]] = {}
+    # Which pages are in the menu follows the root's menu and its children's.
+    names = {dependencies.site(site.pk), dependencies.menu(root.pk),
+             dependencies.setting(NavigationSettings._meta.label), *dependencies.GLOBAL}
+    top_level = Page.objects.child_of(root).values_list("pk", flat=True)
+    names.update(dependencies.menu(pk) for pk in top_level)
     for page in pages:
         if is_private(page.path, restricted):
             continue
+        names.add(dependencies.page(page.pk))
         item = _menu_item(page, root.url_path)
         if page.depth == root.depth + 1:
             menu.append(item)
@@ -138,6 +186,10 @@ def navigation(request: HttpRequest) -> HttpResponse:
     resolver = Resolver(site, restricted)
     resolver.load(refs)
     footer_links = [item["value"] for item in streamfield.render(link_block, raw_links, resolver)]
+    names.update(dependencies.page(pk) for pk in refs.pages)
+    names.update(dependencies.image(pk) for pk in refs.images)
+    names.update(dependencies.document(pk) for pk in refs.documents)
+    renderer_tags.record(renderer_tags.NAVIGATION, names)
     return json_response({
         "site": {"id": site.pk, "hostname": site.hostname, "name": site.site_name,
                  "root": {"id": root.pk, "title": root.title, "html_path": "/"}},
@@ -146,20 +198,41 @@ def navigation(request: HttpRequest) -> HttpResponse:
     })
 
 
-@api_view({"site"})
+# URLs per sitemap page: a child sitemap holds one page, well under the protocol's
+# 50,000 URLs and 50 MB, and one answer stays small whatever the size of the site.
+SITEMAP_PAGE_SIZE = 10_000
+
+
+@api_view({"site", "page"})
 def sitemap(request: HttpRequest) -> HttpResponse:
-    """Every live, public page of a site, for sitemap.xml and static generation."""
+    """Every live, public page of a site, SITEMAP_PAGE_SIZE a page (`?page=N`, from 1),
+    for sitemap.xml (an index of child sitemaps, one per page)."""
     site = site_for_request(request)
+    number = _positive_int(request, "page", 1, MAX_LISTING_PAGE)
     restricted = restricted_paths()
-    pages = (Page.objects.filter(live_pages(site)).order_by("path")
-             .only("id", "url_path", "path", "last_published_at"))
+    pages = Page.objects.filter(visible_q(site)).order_by("path")
+    for path in restricted:  # in the query, so pages count what they list
+        pages = pages.exclude(path__startswith=path)
+    total = pages.count()
+    total_pages = max(1, -(-total // SITEMAP_PAGE_SIZE))
+    if number > total_pages:
+        raise NotFound(f"Sitemap page {number} does not exist; there are {total_pages}.")
     root_path = site.root_page.url_path
-    return json_response({"pages": [
-        {"id": page.pk, "html_path": html_path(page, root_path),
-         "last_published_at": page.last_published_at.isoformat()
-         if page.last_published_at else None}
-        for page in pages if not is_private(page.path, restricted)
-    ]})
+    renderer_tags.record(renderer_tags.SITEMAP, {dependencies.PAGES, dependencies.site(site.pk),
+                                                 *dependencies.GLOBAL})
+    start = (number - 1) * SITEMAP_PAGE_SIZE
+    # Rows, not model instances: a page of the sitemap is thousands of them.
+    rows = pages.values_list("id", "url_path", "last_published_at")[
+        start:start + SITEMAP_PAGE_SIZE]
+    return json_response({
+        "pages": [
+            {"id": pk, "html_path": "/" + url_path[len(root_path):],
+             "last_published_at": published.isoformat() if published else None}
+            for pk, url_path, published in rows
+        ],
+        "page": number, "per_page": SITEMAP_PAGE_SIZE, "total": total,
+        "total_pages": total_pages,
+    })
 
 
 @api_view(set())

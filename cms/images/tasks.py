@@ -3,11 +3,11 @@
 from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_save
 from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS, queued_key
 from cms.media.storage import STORAGE_ERRORS
+from cms.publishing import changes
 
 
 def make_renditions(image_id: int) -> int:
@@ -30,12 +30,9 @@ def make_renditions(image_id: int) -> int:
         created = list(rendition_model.objects.filter(image_id=image_id,
                                                       filter_spec__in=FILTER_SPECS)
                        .exclude(pk__in=before))
-    # Wagtail inserts a set of renditions with bulk_create, which sends no post_save;
-    # announce each new row as save() would, so listeners (the API's document cache)
-    # learn that the image now has them.
-    for rendition in created:
-        post_save.send(sender=rendition_model, instance=rendition, created=True, raw=False,
-                       using=rendition._state.db, update_fields=None)
+    if created:
+        # Answers built while the image lacked them show it without: rebuild those.
+        changes.renditions_made(image_id)
     return count
 
 

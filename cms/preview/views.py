@@ -12,8 +12,8 @@ from wagtail.models import Site
 
 from cms.api import documents
 from cms.api.errors import APIError, BadRequest, json_response
-from cms.api.resolver import restricted_paths
 from cms.api.sites import site_for_request
+from cms.api.visibility import restricted_paths
 from cms.preview.tokens import PreviewError, page_for_token
 
 TOKEN_HEADER = "X-Preview-Token"

@@ -35,7 +35,9 @@ class PublishingConfig(AppConfig):
     verbose_name = "Mortar publishing"
 
     def ready(self) -> None:
-        from cms.publishing import signals  # noqa: F401  (connects the handlers)
+        from cms.publishing import changes, signals  # noqa: F401  (connects the handlers)
+
+        changes.connect()
 
         post_migrate.connect(register_periodic_tasks, sender=self,
                              dispatch_uid="mortar_register_periodic_tasks")

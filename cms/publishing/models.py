@@ -1,4 +1,4 @@
-"""The revalidation outbox: one row per change the renderer must hear about."""
+"""The revalidation outbox (one row per change), and what the renderer's cache entries show."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,12 +7,16 @@ from django.utils.translation import gettext_lazy as _
 class RevalidationRequest(models.Model):
     """Written in the transaction that changed the content, delivered after it commits.
 
-    A row stays undelivered (and visible in the admin with its last error) until the
-    renderer answers 200; delivering one twice is harmless, revalidation is idempotent.
+    `tags` holds the dependency names the change touched (`cms.api.dependencies`). A
+    row stays undelivered (and visible in the admin with its last error) until the
+    document cache has dropped them and the renderer has answered 200 for the tags of
+    its entries that show them; delivering one twice is harmless.
     """
 
     tags = models.JSONField(default=list)
     paths = models.JSONField(default=list)
+    # How many renderer cache tags the delivery sent (0: no cached entry showed them).
+    sent_tags = models.PositiveIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -33,3 +37,25 @@ class RevalidationRequest(models.Model):
         if self.delivered_at:
             return "delivered"
         return "failing" if self.last_error else "pending"
+
+
+class RendererDependency(models.Model):
+    """A renderer cache entry, by its tag (`path:/about/`, `navigation`), shows a name.
+
+    Written as the CMS answers the renderer, with the dependency names of the answer
+    (`cms.api.dependencies`); read when a change is delivered, so the renderer is sent
+    the tags of exactly the entries that show the change's names.
+    """
+
+    name = models.CharField(max_length=255)
+    tag = models.CharField(max_length=256)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "tag"],
+                                               name="mortar_renderer_dependency_unique")]
+        verbose_name = _("renderer dependency")
+        verbose_name_plural = _("renderer dependencies")
+
+    def __str__(self) -> str:
+        return f"{self.tag} shows {self.name}"

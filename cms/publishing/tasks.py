@@ -9,8 +9,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from cms.publishing import scheduling
-from cms.publishing.delivery import RendererRejected, RendererUnavailable, deliver
+from cms.publishing import renderer_tags, scheduling
+from cms.publishing.delivery import (
+    CacheUnavailable,
+    HttpCacheUnavailable,
+    RendererRejected,
+    RendererUnavailable,
+    deliver,
+)
 from cms.publishing.models import RevalidationRequest
 
 logger = logging.getLogger(__name__)
@@ -45,19 +51,30 @@ def sweep() -> dict:
     """Every minute (beat): overdue changes, ETA tasks for the next minute, stuck outbox rows."""
     result = scheduling.sweep()
     redelivered = redeliver_pending()
-    summary = {**result.__dict__, "redelivered": redelivered}
+    summary = {**result.__dict__, "redelivered": redelivered,
+               "forgotten_renderer_dependencies": renderer_tags.forget_old()}
     if any(summary.values()):
         logger.info("schedule sweep: %s", summary)
     return summary
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(RendererUnavailable,),
+# Redis coming back must not serve the CMS's old copies for long: retry the drop every
+# second (for ten minutes; then the sweep takes over), the renderer with backoff.
+CACHE_RETRY_SECONDS = 1
+CACHE_RETRIES = 600
+
+
+@shared_task(bind=True, acks_late=True,
+             autoretry_for=(RendererUnavailable, HttpCacheUnavailable),
              retry_backoff=True, retry_backoff_max=settings.REVALIDATE_RETRY_BACKOFF_MAX,
              retry_jitter=True, max_retries=50)
 def deliver_revalidation(self, request_id: int) -> bool:  # noqa: ANN001
-    """POST one outbox row to the renderer; retried with backoff while it is unreachable."""
+    """Deliver one outbox row; retried with backoff while Redis or the renderer is unavailable."""
     try:
         return deliver(request_id)
+    except CacheUnavailable as exc:
+        raise self.retry(exc=exc, countdown=CACHE_RETRY_SECONDS,
+                         max_retries=CACHE_RETRIES) from exc
     except RendererRejected:
         # A wrong secret or a request the renderer cannot take: retrying now will not
         # help. The row stays pending with its error in the admin; the sweep retries it

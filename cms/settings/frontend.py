@@ -25,3 +25,23 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Preview tokens older than this (seconds) are refused by /api/v2/page_preview/.
 PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=60 * 60)
+
+# HTTP caches in front of the renderer that purge by tag (Varnish with xkey,
+# infra/varnish): the base URLs the CMS sends `PURGE` to after every change.
+HTTP_CACHE_PURGE_URLS: list[str] = env.list("HTTP_CACHE_PURGE_URLS", default=[])
+
+# A CDN in front of the site instead: purged by URL through Wagtail's frontend_cache.
+_CLOUDFRONT_DISTRIBUTION_ID: str = env.str("CLOUDFRONT_DISTRIBUTION_ID", default="")
+_CLOUDFLARE_ZONEID: str = env.str("CLOUDFLARE_ZONEID", default="")
+WAGTAILFRONTENDCACHE: dict[str, dict[str, str]] = {}
+if _CLOUDFRONT_DISTRIBUTION_ID:
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": _CLOUDFRONT_DISTRIBUTION_ID,
+    }
+if _CLOUDFLARE_ZONEID:
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": _CLOUDFLARE_ZONEID,
+        "BEARER_TOKEN": env.str("CLOUDFLARE_BEARER_TOKEN", default=""),
+    }

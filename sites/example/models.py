@@ -9,6 +9,7 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from cms.api.visibility import visible_pages
 from cms.blocks.links import CallToActionBlock
 from cms.blocks.stream import BodyStreamBlock
 from cms.blocks.text import RICH_TEXT_FEATURES
@@ -71,7 +72,7 @@ class ArticleIndexPage(BasePage):
 
     def articles(self) -> "models.QuerySet[ArticlePage]":
         return (
-            ArticlePage.objects.child_of(self).live().public()
+            visible_pages(ArticlePage.objects.child_of(self))
             .order_by("-date", "-pk").prefetch_related("tags")
         )
 

@@ -111,10 +111,15 @@ def test_wagtail_redirect(page: Page, web_server: str):
 
 
 def test_sitemap_and_robots(web_server: str):
-    status, headers, body = fetch(f"{web_server}/sitemap.xml")
+    # An index of child sitemaps, one per page of the CMS's sitemap API.
+    status, headers, index = fetch(f"{web_server}/sitemap.xml")
+    assert status == 200 and "xml" in headers["content-type"] and "<sitemapindex" in index
+    assert f"<loc>{web_server}/sitemap/1.xml</loc>" in index
+    status, headers, body = fetch(f"{web_server}/sitemap/1.xml")
     assert status == 200 and "xml" in headers["content-type"]
     assert f"<loc>{web_server}{ARTICLE}</loc>" in body
     assert f"<loc>{web_server}/old-about/</loc>" not in body
+    assert fetch(f"{web_server}/sitemap/2.xml")[0] == 404  # the demo fits in one
     status, _, body = fetch(f"{web_server}/robots.txt")
     assert status == 200 and f"Sitemap: {web_server}/sitemap.xml" in body
 

@@ -89,14 +89,14 @@ def command_line(service: dict) -> str:
 
 def test_the_services_of_the_architecture(services):
     assert set(services) == {"nginx", "postgres", "redis", "minio", "minio-init", "api",
-                             "celery-worker", "celery-beat", "web"}
+                             "celery-worker", "celery-beat", "web", "cache"}
 
 
 def test_ports_published_on_the_host(services):
     assert services["nginx"]["ports"] == ["80:80", "443:443"]
     assert services["api"]["ports"] == ["127.0.0.1:8010:8000"]
     assert services["web"]["ports"] == ["127.0.0.1:3010:3000"]
-    for name in ("postgres", "redis", "minio", "celery-worker", "celery-beat"):
+    for name in ("postgres", "redis", "minio", "celery-worker", "celery-beat", "cache"):
         assert "ports" not in services[name], f"{name} must stay on the internal network"
 
 
@@ -127,7 +127,7 @@ def test_one_worker_image_and_exactly_one_beat(services):
 def test_health_checks(services):
     checks = {name: " ".join(s["healthcheck"]["test"]) for name, s in services.items()
               if "healthcheck" in s}
-    assert set(checks) == {"postgres", "redis", "minio", "api", "celery-worker", "web"}
+    assert set(checks) == {"postgres", "redis", "minio", "api", "celery-worker", "web", "cache"}
     assert "pg_isready" in checks["postgres"]
     assert "redis-cli ping" in checks["redis"]
     assert "http://127.0.0.1:8000/healthz" in checks["api"]
@@ -148,7 +148,9 @@ def test_start_order_waits_on_health_not_on_start(services):
     # Migrations run in the api: whatever uses the database waits for it.
     for name in ("celery-worker", "celery-beat", "web"):
         assert services[name]["depends_on"]["api"]["condition"] == "service_healthy"
-    assert set(services["nginx"]["depends_on"]) == {"api", "web", "minio"}
+    # nginx reaches the renderer through the HTTP cache.
+    assert set(services["nginx"]["depends_on"]) == {"api", "cache", "minio"}
+    assert set(services["cache"]["depends_on"]) == {"web"}
     assert set(services["api"]["depends_on"]) == {"postgres", "redis", "minio-init"}
 
 

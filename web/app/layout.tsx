@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { draftMode } from "next/headers";
 import type { ReactNode } from "react";
 
 import { SiteFooter } from "@/components/site/SiteFooter";
@@ -14,7 +15,8 @@ export const metadata: Metadata = {
 
 async function navigation(): Promise<Navigation | null> {
   try {
-    return await getNavigation();
+    // Draft mode (an editor's preview) bypasses every cache, the menu's included.
+    return await getNavigation({ draft: (await draftMode()).isEnabled });
   } catch (error) {
     // `next build` prerenders the 404 page; it must not need a running CMS. At run time
     // the error page takes over instead, so no page is ever cached without its menu.

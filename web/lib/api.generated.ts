@@ -87,7 +87,25 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    revalidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Drop the renderer's cache entries with these tags */
+        post: operations["revalidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** ArticleIndexPage */
@@ -349,6 +367,11 @@ export interface components {
             url: string;
             width: number;
         };
+        /** @description Cache tags (`path:<html_path>`, `navigation`, `sitemap`) and paths; at least one of either. */
+        RevalidateRequest: {
+            paths?: string[];
+            tags?: string[];
+        };
         RichTextBlockValue: string;
         TwoColumnBlockValue: {
             left: components["schemas"]["ColumnStreamBlockValue"];
@@ -580,6 +603,7 @@ export interface operations {
             query?: {
                 /** @description hostname[:port] of the Wagtail Site; else the Host header */
                 site?: string;
+                page?: number;
             };
             header?: never;
             path?: never;
@@ -587,18 +611,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every live public page */
+            /** @description Every live public page, a page of them at a time */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        page: number;
                         pages: {
                             html_path: string | null;
                             id: number;
                             last_published_at: string | null;
                         }[];
+                        per_page: number;
+                        total: number;
+                        total_pages: number;
                     };
                 };
             };
@@ -613,6 +641,46 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revalidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevalidateRequest"];
+            };
+        };
+        responses: {
+            /** @description Revalidated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong or missing secret */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,22 +1,38 @@
 /**
- * Cache tags on the renderer's fetches: the contract with the CMS, which sends these
- * same strings to POST /api/revalidate after publish, unpublish, move or delete.
+ * The tags of the renderer's cache entries: one per CMS answer it caches. The CMS records
+ * which dependency names each answer shows (cms/publishing/renderer_tags.py) and, after a
+ * change, sends POST /api/revalidate the tags of exactly the entries that show it.
  */
+import openapi from "@/lib/openapi.json";
+import { listingPageOf } from "@/lib/paths";
 
 export const NAVIGATION_TAG = "navigation";
 export const SITEMAP_TAG = "sitemap";
-/** Next.js ignores tags longer than this; the revalidate route refuses them. */
-export const MAX_TAG_LENGTH = 256;
 
-/** The by-path document of the page at `htmlPath` ("/articles/hello/"). */
+const limits = openapi.components.schemas.RevalidateRequest.properties;
+/** Next.js ignores longer tags; the revalidate route refuses them (from the OpenAPI document). */
+export const MAX_TAG_LENGTH = limits.tags.items.maxLength;
+/** Tags or paths per revalidate request (from the OpenAPI document). */
+export const MAX_ITEMS = limits.tags.maxItems;
+
+/** The entry of the by-path answer for `htmlPath` ("/articles/hello/"), every listing page included. */
 export function pathTag(htmlPath: string): string {
   return `path:${htmlPath}`;
 }
 
 /**
- * A page whose document lists other pages (the article index) changes whenever any
- * page in the tree does; that is exactly when the CMS revalidates "sitemap".
+ * The tags of everything the site's response for `pathname` (as requested, percent-encoded)
+ * is made of, for an HTTP cache in front that purges by tag (Varnish's `xkey`): its page's
+ * entry and the menu every page shows.
  */
-export function listingTags(htmlPath: string): string[] {
-  return [pathTag(htmlPath), SITEMAP_TAG];
+export function responseTags(pathname: string): string[] {
+  if (/^\/sitemap(\/[^/]+)?\.xml$/.test(pathname)) return [SITEMAP_TAG];
+  let htmlPath: string;
+  try {
+    htmlPath = decodeURIComponent(pathname);
+  } catch {
+    return [NAVIGATION_TAG];
+  }
+  const listing = listingPageOf(htmlPath);
+  return [pathTag(htmlPath), ...(listing ? [pathTag(listing.base)] : []), NAVIGATION_TAG];
 }

@@ -2,13 +2,14 @@
  * The CMS API client: one typed function per endpoint, server side only.
  *
  * Requests carry no visitor cookies or headers: a cached page must never depend on who
- * asked for it. Live documents are cached by Next.js under the tags of lib/cache-tags.ts;
- * drafts never are.
+ * asked for it. Live documents are cached by Next.js, one entry per answer, under the tags
+ * of lib/cache-tags.ts; the CMS revalidates exactly the entries a change shows. Drafts
+ * are never cached.
  */
 import "server-only";
 
-import { NAVIGATION_TAG, SITEMAP_TAG, listingTags, pathTag } from "@/lib/cache-tags";
-import type { Navigation, PageDocument, SitemapEntry } from "@/lib/types";
+import { NAVIGATION_TAG, SITEMAP_TAG, pathTag } from "@/lib/cache-tags";
+import type { Navigation, PageDocument, SitemapPage } from "@/lib/types";
 
 /** Safety net if a revalidation request were ever lost; publishing revalidates at once. */
 export const REVALIDATE_SECONDS = 3600;
@@ -72,10 +73,19 @@ async function json<T>(response: Response, path: string): Promise<T> {
 type RedirectBody = { message: string; redirect?: { location: string; permanent: boolean } };
 
 /**
+ * The renderer identifies itself with the revalidation secret, so that the CMS records
+ * what its 404s and redirects show (anyone else's are not worth remembering).
+ */
+function rendererCredentials(): Record<string, string> {
+  const secret = process.env.REVALIDATE_SECRET;
+  return secret ? { Authorization: `Bearer ${secret}` } : {};
+}
+
+/**
  * GET /api/v2/pages/by-path/: the page, a Wagtail redirect, or nothing at that path.
  *
- * With `listingPage` (even 1) the URL carries `&page=N`, so the listing is its own cache
- * entry, tagged to follow every change in the tree, while plain pages follow only their own.
+ * With `listingPage` (even 1) the URL carries `&page=N`: each page of a listing is its own
+ * cache entry, all under the page's tag.
  */
 export async function getPageByPath(
   htmlPath: string, options: { listingPage?: number; draft?: boolean } = {},
@@ -85,7 +95,7 @@ export async function getPageByPath(
   const listing = options.listingPage !== undefined;
   if (listing) params.page = String(options.listingPage);
   const response = await request(endpoint, params,
-    { draft: options.draft ?? false, tags: listing ? listingTags(htmlPath) : [pathTag(htmlPath)] });
+    { draft: options.draft ?? false, tags: [pathTag(htmlPath)] }, rendererCredentials());
   if (response.status === 404) return { kind: "not_found" };
   if (response.status === 301 || response.status === 302) {
     const body = await json<RedirectBody>(response, endpoint);
@@ -122,12 +132,14 @@ export async function getNavigation(options: { draft?: boolean } = {}): Promise<
   return json<Navigation>(response, endpoint);
 }
 
-/** GET /api/v2/sitemap/: every live, public page. */
-export async function getSitemap(): Promise<SitemapEntry[]> {
+/** GET /api/v2/sitemap/?page=N: a page of every live, public page (null past the last). */
+export async function getSitemap(page = 1): Promise<SitemapPage | null> {
   const endpoint = "/api/v2/sitemap/";
-  const response = await request(endpoint, siteParam(), { draft: false, tags: [SITEMAP_TAG] });
+  const response = await request(endpoint, { ...siteParam(), page: String(page) },
+    { draft: false, tags: [SITEMAP_TAG] });
+  if (response.status === 404) return null;
   if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
-  return (await json<{ pages: SitemapEntry[] }>(response, endpoint)).pages;
+  return json<SitemapPage>(response, endpoint);
 }
 
 /** The public origin of the site, for canonical URLs, the sitemap and Open Graph. */

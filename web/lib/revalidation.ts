@@ -1,10 +1,9 @@
-/** The body and the secret of POST /api/revalidate (see lib/cache-tags.ts for the tags). */
+/** The body and the secret of POST /api/revalidate (the OpenAPI document's `revalidate` webhook). */
 import { createHash, timingSafeEqual } from "node:crypto";
 
-import { MAX_TAG_LENGTH } from "@/lib/cache-tags";
+import type { components } from "@/lib/api.generated";
+import { MAX_ITEMS, MAX_TAG_LENGTH } from "@/lib/cache-tags";
 import { isSafeLocalPath } from "@/lib/paths";
-
-const MAX_ITEMS = 1000;
 
 /** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
 export function secretMatches(given: string, expected: string): boolean {
@@ -18,7 +17,34 @@ export function bearerToken(header: string | null): string {
   return match?.[1]?.trim() ?? "";
 }
 
-export type RevalidateRequest = { tags: string[]; paths: string[] };
+/**
+ * The largest body the limits allow: MAX_ITEMS tags and as many paths of MAX_TAG_LENGTH
+ * characters, JSON-escaped (6 bytes a character at worst), plus the punctuation.
+ */
+export const MAX_BODY_BYTES = 2 * MAX_ITEMS * (MAX_TAG_LENGTH * 6 + 4) + 64;
+
+/** The body as text, or null once it grows past `maxBytes` (reading stops there). */
+export async function readCapped(request: Request, maxBytes: number): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export type RevalidateRequest = Required<components["schemas"]["RevalidateRequest"]>;
 
 export type Parsed = { ok: true; value: RevalidateRequest } | { ok: false; message: string };
 

@@ -6,7 +6,8 @@
 import type { components, operations } from "./api.generated";
 
 type Schemas = components["schemas"];
-type Json<T extends keyof operations> = operations[T]["responses"][200]["content"]["application/json"];
+/** The 200 JSON of a CMS endpoint (the `revalidate` webhook is the renderer's own). */
+type Json<T extends Exclude<keyof operations, "revalidate">> = operations[T]["responses"][200]["content"]["application/json"];
 
 export type CmsImage = Schemas["Image"];
 export type FocalPoint = NonNullable<CmsImage["focal_point"]>;
@@ -47,4 +48,5 @@ export type PageDocument =
 
 export type Navigation = Json<"navigation">;
 export type MenuItem = Schemas["MenuItem"];
-export type SitemapEntry = Json<"sitemap">["pages"][number];
+export type SitemapPage = Json<"sitemap">;
+export type SitemapEntry = SitemapPage["pages"][number];

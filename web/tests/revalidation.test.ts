@@ -1,14 +1,29 @@
 import { describe, expect, it } from "vitest";
 
-import { NAVIGATION_TAG, SITEMAP_TAG, listingTags, pathTag } from "@/lib/cache-tags";
+import {
+  MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, SITEMAP_TAG, pathTag, responseTags,
+} from "@/lib/cache-tags";
 import { htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
-import { bearerToken, parseRevalidateBody, secretMatches } from "@/lib/revalidation";
+import { bearerToken, parseRevalidateBody, readCapped, secretMatches } from "@/lib/revalidation";
 
 describe("cache tags", () => {
   it("match the contract with the CMS", () => {
     expect(pathTag("/articles/hello/")).toBe("path:/articles/hello/");
-    expect(listingTags("/articles/")).toEqual(["path:/articles/", "sitemap"]);
     expect([NAVIGATION_TAG, SITEMAP_TAG]).toEqual(["navigation", "sitemap"]);
+  });
+
+  it("name what a site response is made of, for the HTTP cache", () => {
+    expect(responseTags("/about/")).toEqual(["path:/about/", "navigation"]);
+    expect(responseTags("/%C3%BCber-uns/")).toEqual(["path:/über-uns/", "navigation"]);
+    expect(responseTags("/articles/page/2/")).toEqual(
+      ["path:/articles/page/2/", "path:/articles/", "navigation"]);
+    expect(responseTags("/sitemap.xml")).toEqual(["sitemap"]);
+    expect(responseTags("/sitemap/2.xml")).toEqual(["sitemap"]);
+    expect(responseTags("/%E0%A4%A/")).toEqual(["navigation"]);
+  });
+
+  it("take their limits from the OpenAPI document", () => {
+    expect([MAX_ITEMS, MAX_TAG_LENGTH]).toEqual([1000, 256]);
   });
 });
 
@@ -58,5 +73,19 @@ describe("paths", () => {
     expect(isSafeLocalPath("/\\evil.example")).toBe(false);
     expect(isSafeLocalPath("https://evil.example/")).toBe(false);
     expect(isSafeLocalPath(null)).toBe(false);
+  });
+});
+
+describe("body size", () => {
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    new Request("http://renderer/api/revalidate", { method: "POST", body, headers });
+
+  it("reads a body within the cap", async () => {
+    expect(await readCapped(post('{"tags":["navigation"]}'), 100)).toBe('{"tags":["navigation"]}');
+  });
+
+  it("stops reading past the cap, whatever the declared length", async () => {
+    expect(await readCapped(post("x".repeat(101)), 100)).toBeNull();
+    expect(await readCapped(post("{}", { "content-length": "999999999" }), 100)).toBeNull();
   });
 });

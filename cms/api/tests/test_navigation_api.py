@@ -74,3 +74,23 @@ def test_navigation_rejects_unknown_parameters_and_sites(client, home):
     response = client.get("/api/v2/sitemap/", {"site": "nowhere.example"})
     assert response.status_code == 404
     assert json.loads(response.content) == {"message": "Unknown site 'nowhere.example'"}
+
+
+def test_sitemap_pages_through_a_large_site(client, home, monkeypatch):
+    from cms.api import views
+
+    monkeypatch.setattr(views, "SITEMAP_PAGE_SIZE", 2)
+    for n in range(3):
+        child = ContentPage(title=f"P{n}", slug=f"p{n}", live=False)
+        home.add_child(instance=child)
+        child.save_revision().publish()
+
+    first = json.loads(client.get("/api/v2/sitemap/").content)
+    last = json.loads(client.get("/api/v2/sitemap/", {"page": 2}).content)
+    assert (first["total"], first["total_pages"], first["per_page"]) == (4, 2, 2)
+    assert len(first["pages"]) == 2 and len(last["pages"]) == 2
+    listed = [page["html_path"] for page in first["pages"] + last["pages"]]
+    assert listed == ["/", "/p0/", "/p1/", "/p2/"]
+    assert client.get("/api/v2/sitemap/", {"page": 3}).status_code == 404
+    for bad in ("0", "-1", "x", "99999999999999999999"):
+        assert client.get("/api/v2/sitemap/", {"page": bad}).status_code == 400

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from cms.api import cache
+from cms.api import cache, dependencies
 from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
 
 URL = "/api/v2/pages/by-path/"
@@ -159,7 +159,7 @@ def test_a_change_during_a_build_is_not_hidden_by_the_cache(client, about, publi
 
     def build_then_publish_elsewhere(*args, **kwargs):
         built = real_build(*args, **kwargs)
-        cache.bump([cache.dep("page", about.pk)])  # what the publish's after-commit does
+        cache.bump([dependencies.page(about.pk)])  # what the publish's after-commit does
         return built
 
     monkeypatch.setattr(documents, "build_with_deps", build_then_publish_elsewhere)

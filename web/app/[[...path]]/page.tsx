@@ -13,7 +13,7 @@ import { cache } from "react";
 import { PageLayout, isListingType } from "@/components/pages/registry";
 import { PreviewBar } from "@/components/site/PreviewBar";
 import { type PageResult, absoluteUrl, getPageByPath, getPreviewPage, siteUrl } from "@/lib/cms";
-import { htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
+import { htmlPathFromSegments, isSafeLocalPath, listingPageOf } from "@/lib/paths";
 import { PREVIEW_COOKIE, decodePreviewRef } from "@/lib/preview";
 
 export const revalidate = 3600;
@@ -29,9 +29,6 @@ type Props = { params: Promise<{ path?: string[] }> };
 /** `path` is the address asked for: "/articles/page/2/" for the second page of a listing. */
 type Loaded = PageResult & { draft: boolean; path: string };
 
-/** Listings page through static paths ("/articles/page/2/"), so every page of one is cached. */
-const PAGED = /^(\/(?:.*\/)?)page\/([1-9][0-9]{0,5})\/$/;
-
 const load = cache(async (htmlPath: string): Promise<Loaded> => {
   const draft = (await draftMode()).isEnabled;
   if (draft) {
@@ -45,13 +42,13 @@ const load = cache(async (htmlPath: string): Promise<Loaded> => {
   }
   const result = await getPageByPath(htmlPath, { draft });
   if (result.kind === "page" && isListingType(result.page.meta.type)) {
-    // The listing is its own cache entry, refreshed by any change in the tree.
+    // Each page of a listing is its own cache entry.
     const listing = await getPageByPath(htmlPath, { draft, listingPage: 1 });
     return { ...(listing.kind === "page" ? listing : result), draft, path: htmlPath };
   }
-  const paged = result.kind === "not_found" ? PAGED.exec(htmlPath) : null;
-  if (paged?.[1] && paged[2]) {
-    const [base, number] = [paged[1], Number(paged[2])];
+  const paged = result.kind === "not_found" ? listingPageOf(htmlPath) : null;
+  if (paged) {
+    const { base, number } = paged;
     if (number === 1) return { kind: "redirect", location: base, permanent: true, draft, path: htmlPath };
     const listing = await getPageByPath(base, { draft, listingPage: number });
     if (listing.kind === "page" && isListingType(listing.page.meta.type)) {

@@ -1,11 +1,18 @@
 /**
  * POST /api/revalidate: the CMS tells the renderer which cached documents changed.
  * Contract: `Authorization: Bearer <REVALIDATE_SECRET>`,
- * body `{"tags": ["path:/articles/hello/", "navigation", "sitemap"], "paths": []}`.
+ * body `{"tags": ["path:/articles/hello/", "navigation", "sitemap"], "paths": []}`
+ * (the `revalidate` webhook of the CMS's OpenAPI document, with its limits).
  */
 import { revalidatePath, revalidateTag } from "next/cache";
 
-import { bearerToken, parseRevalidateBody, secretMatches } from "@/lib/revalidation";
+import {
+  MAX_BODY_BYTES,
+  bearerToken,
+  parseRevalidateBody,
+  readCapped,
+  secretMatches,
+} from "@/lib/revalidation";
 
 function json(body: unknown, status: number): Response {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
@@ -22,9 +29,11 @@ export async function POST(request: Request): Promise<Response> {
   if (!secretMatches(bearerToken(request.headers.get("authorization")), secret)) {
     return json({ message: "Invalid or missing revalidation secret" }, 401);
   }
+  const text = await readCapped(request, MAX_BODY_BYTES);
+  if (text === null) return json({ message: `Body is larger than ${MAX_BODY_BYTES} bytes` }, 413);
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(text);
   } catch {
     return json({ message: "Body must be JSON" }, 400);
   }

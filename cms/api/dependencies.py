@@ -1,0 +1,61 @@
+"""The one vocabulary of freshness: names of the things an API answer shows.
+
+While the CMS builds an answer (a page by path, the navigation, the sitemap, a 404
+or a redirect) it records the names of everything the answer shows. Every change
+maps to names too (`cms.publishing.changes`), and a change reaches exactly the
+cached answers that share a name with it: in the CMS's document cache
+(`cms.api.cache`) and in the renderer's cache (`cms.publishing.delivery`).
+
+Names, each at most a few dozen characters:
+- `page:<id>`: a page's own fields, path, live state or visibility.
+- `children:<id>`: which pages are below a page, and their order (listings).
+- `menu:<id>`: which pages below a page are shown in menus.
+- `image:<id>`, `document:<id>`: an image's file, alt text, focal point, renditions,
+  collection; a document's title, file, collection.
+- `snippet:<app_label.model>:<pk>`: a snippet shown in a page.
+- `setting:<app_label.model>`: a site or generic setting (menus, footer).
+- `site:<id>`: a Wagtail Site's fields.
+- the global names below, which every answer shows.
+"""
+
+# What answers where: Sites (hostname, port, root page, default) and view restrictions
+# decide what every answer may show; routes decide what a path answers (a page, a
+# redirect, or nothing), which every 404 and redirect shows.
+SITES = "sites"
+RESTRICTIONS = "restrictions"
+ROUTES = "routes"
+# Every page's live state, path or publish date: the sitemap shows them all.
+PAGES = "pages"
+GLOBAL = (SITES, RESTRICTIONS)
+
+
+def page(pk: object) -> str:
+    return f"page:{pk}"
+
+
+def children(pk: object) -> str:
+    return f"children:{pk}"
+
+
+def menu(pk: object) -> str:
+    return f"menu:{pk}"
+
+
+def image(pk: object) -> str:
+    return f"image:{pk}"
+
+
+def document(pk: object) -> str:
+    return f"document:{pk}"
+
+
+def snippet(label: str, pk: object) -> str:
+    return f"snippet:{label.lower()}:{pk}"
+
+
+def setting(label: str) -> str:
+    return f"setting:{label.lower()}"
+
+
+def site(pk: object) -> str:
+    return f"site:{pk}"

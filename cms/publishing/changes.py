@@ -1,0 +1,169 @@
+"""Every change an editor, the schedule or a task can make, mapped to dependency names.
+
+This is the one place that knows what a change touches. Each handler writes an outbox
+row (`RevalidationRequest`) with the names in the change's own transaction, so a
+change that commits is never lost; after the commit the CMS's document cache drops
+what shows those names, and a task delivers the row to the renderer
+(`cms.publishing.delivery`). Nothing here may fail an editor's save: what runs after
+the commit (Redis, the broker) is `robust`, and the sweep redelivers what was not sent.
+"""
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.snippets.models import get_snippet_models
+
+from cms.api import cache, dependencies
+from cms.publishing.models import RevalidationRequest
+
+logger = logging.getLogger(__name__)
+
+# A move or slug change re-paths every descendant; past this many, every answer goes.
+MAX_DESCENDANTS = 500
+
+
+def record(names: Iterable[str], reason: str) -> RevalidationRequest:
+    """Write the outbox row in the current transaction; act on it once that commits."""
+    from cms.publishing.tasks import deliver_revalidation
+
+    name_list = sorted(set(names))
+    row = RevalidationRequest.objects.create(tags=name_list, reason=reason[:255])
+    # Robust: Redis or the broker being down must not turn a saved change into an error.
+    transaction.on_commit(lambda: cache.bump(name_list), robust=True)
+    transaction.on_commit(lambda: deliver_revalidation.delay(row.pk), robust=True)
+    return row
+
+
+def _parent_id(page: Page) -> int | None:
+    if not page.path or page.depth <= 1:
+        return None
+    parent_path = page.path[: -Page.steplen]
+    return Page.objects.filter(path=parent_path).values_list("pk", flat=True).first()
+
+
+def page_names(page: Page) -> set[str]:
+    """A page's live state, fields or place changed: it, its parent's listing, routes.
+
+    Menus show the pages they list by name; one more in a menu changes its parent's menu.
+    """
+    parent_id = _parent_id(page)
+    names = {dependencies.page(page.pk), dependencies.children(parent_id),
+             dependencies.ROUTES, dependencies.PAGES}
+    if page.show_in_menus:
+        names.add(dependencies.menu(parent_id))
+    return names
+
+
+def subtree_names(page: Page) -> set[str]:
+    """Paths below a page changed too (move, slug change): every descendant's name."""
+    ids = list(Page.objects.descendant_of(page).values_list("pk", flat=True)
+               [: MAX_DESCENDANTS + 1])
+    if len(ids) > MAX_DESCENDANTS:
+        return {dependencies.SITES}  # every answer shows it: drop them all
+    return {dependencies.page(pk) for pk in ids}
+
+
+def _published(sender: type, instance: Page, **kwargs: Any) -> None:
+    record(page_names(instance), f"publish page {instance.pk}")
+
+
+def _unpublished(sender: type, instance: Page, **kwargs: Any) -> None:
+    # Also sent for every live page Wagtail deletes (its pre_delete handler unpublishes).
+    record(page_names(instance), f"unpublish page {instance.pk}")
+
+
+def _moved(sender: type, instance: Page, parent_page_before: Page | None = None,
+           **kwargs: Any) -> None:
+    # Sent for reordering among siblings too.
+    instance.refresh_from_db(fields=["url_path", "path", "depth"])
+    names = page_names(instance) | subtree_names(instance)
+    if parent_page_before is not None:
+        names.add(dependencies.children(parent_page_before.pk))
+        names.add(dependencies.menu(parent_page_before.pk))
+    record(names, f"move page {instance.pk}")
+
+
+def _slug_changed(sender: type, instance: Page, **kwargs: Any) -> None:
+    # Wagtail sends this after the commit: this row has its own transaction.
+    record(page_names(instance) | subtree_names(instance), f"slug change of page {instance.pk}")
+
+
+def _page_deleted(sender: type, instance: Page, **kwargs: Any) -> None:
+    record(page_names(instance), f"delete page {instance.pk}")
+
+
+def _restriction_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    # Restrictions are inherited by every page (or collection) below: all answers go.
+    record({dependencies.RESTRICTIONS}, f"view restriction {type(instance).__name__}")
+
+
+def _restriction_groups_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _restriction_changed(sender, instance)
+
+
+def _image_changed(sender: type, instance: Model, **kwargs: Any) -> None:
+    record({dependencies.image(instance.pk)}, f"image {instance.pk}")
+
+
+def renditions_made(image_id: int) -> None:
+    """Renditions of an image were made: answers built while it lacked them show it better."""
+    record({dependencies.image(image_id)}, f"renditions of image {image_id}")
+
+
+def _document_changed(sender: type, instance: Model, **kwargs: Any) -> None:
+    record({dependencies.document(instance.pk)}, f"document {instance.pk}")
+
+
+def _snippet_or_setting_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    # Connected for every model: snippets and settings are registered by sites at any time.
+    if sender._meta.app_label == RevalidationRequest._meta.app_label:
+        return  # the outbox itself (a snippet in the admin) is no content
+    if isinstance(instance, BaseSiteSetting | BaseGenericSetting):
+        record({dependencies.setting(sender._meta.label)}, f"setting {sender._meta.label}")
+    elif sender in get_snippet_models():
+        record({dependencies.snippet(sender._meta.label, instance.pk)},
+               f"snippet {sender._meta.label} {instance.pk}")
+
+
+def _site_changed(sender: type, instance: Site, **kwargs: Any) -> None:
+    record({dependencies.SITES, dependencies.ROUTES, dependencies.site(instance.pk)},
+           f"site {instance.pk}")
+
+
+def _redirect_changed(sender: type, instance: Redirect, **kwargs: Any) -> None:
+    record({dependencies.ROUTES}, f"redirect {instance.old_path}")
+
+
+def _on_save_and_delete(model: type[Model], handler: Any, uid: str) -> None:
+    post_save.connect(handler, sender=model, dispatch_uid=f"mortar_changes_{uid}_saved")
+    post_delete.connect(handler, sender=model, dispatch_uid=f"mortar_changes_{uid}_deleted")
+
+
+def connect() -> None:
+    """Connect every source of change (called once, from the app's ready())."""
+    page_published.connect(_published, dispatch_uid="mortar_changes_published")
+    page_unpublished.connect(_unpublished, dispatch_uid="mortar_changes_unpublished")
+    post_page_move.connect(_moved, dispatch_uid="mortar_changes_moved")
+    page_slug_changed.connect(_slug_changed, dispatch_uid="mortar_changes_slug")
+    post_delete.connect(_page_deleted, sender=Page, dispatch_uid="mortar_changes_page_deleted")
+    for model in (PageViewRestriction, CollectionViewRestriction):
+        _on_save_and_delete(model, _restriction_changed, model._meta.label_lower)
+        m2m_changed.connect(_restriction_groups_changed, sender=model.groups.through,
+                            dispatch_uid=f"mortar_changes_{model._meta.label_lower}_groups")
+    _on_save_and_delete(get_image_model(), _image_changed, "image")
+    _on_save_and_delete(get_document_model(), _document_changed, "document")
+    post_save.connect(_snippet_or_setting_changed, dispatch_uid="mortar_changes_model_saved")
+    post_delete.connect(_snippet_or_setting_changed, dispatch_uid="mortar_changes_model_deleted")
+    _on_save_and_delete(Site, _site_changed, "site")
+    _on_save_and_delete(Redirect, _redirect_changed, "redirect")

@@ -1,0 +1,258 @@
+"""Every change writes its dependency names to the outbox; delivery reaches exactly the
+renderer entries that show them, durably, through a worker."""
+
+import socket
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.urls import reverse
+from wagtail.models import Page
+
+from cms.publishing.delivery import deliver
+from cms.publishing.models import RevalidationRequest
+from cms.publishing.tests.renderer import StandInRenderer
+from cms.publishing.tests.workers import wait_until
+from sites.example.models import ContentPage
+
+WITH_WORKER = pytest.mark.django_db(transaction=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def add_page(parent: Page, slug: str, live: bool = True, **fields: object) -> ContentPage:
+    page = ContentPage(title=slug.title(), slug=slug, live=False, **fields)
+    parent.add_child(instance=page)
+    if live:
+        page.save_revision().publish()
+    return ContentPage.objects.get(pk=page.pk)
+
+
+def last_tags() -> set[str]:
+    return set(RevalidationRequest.objects.order_by("-pk").first().tags)
+
+
+def all_tags() -> set[str]:
+    return {tag for row in RevalidationRequest.objects.all() for tag in row.tags}
+
+
+def as_renderer(client, html_path: str) -> int:
+    """GET a page by path as the renderer does, so the CMS records what it shows."""
+    response = client.get("/api/v2/pages/by-path/", {"html_path": html_path},
+                          HTTP_AUTHORIZATION=f"Bearer {django_settings.REVALIDATE_SECRET}")
+    return response.status_code
+
+
+def deliver_all(renderer: StandInRenderer, settings) -> set[str]:
+    """Deliver every pending row now, in this process; the renderer tags sent."""
+    settings.FRONTEND_URL = renderer.url
+    for pk in RevalidationRequest.objects.filter(delivered_at__isnull=True).values_list(
+            "pk", flat=True):
+        deliver(pk)
+    return renderer.tags()
+
+
+@pytest.fixture
+def renderer(settings):
+    stand_in = StandInRenderer(0, settings.REVALIDATE_SECRET)
+    yield stand_in
+    stand_in.close()
+
+
+def test_publish_names_the_page_its_parents_listing_and_the_routes(home):
+    section = add_page(home, "section", show_in_menus=True)
+    RevalidationRequest.objects.all().delete()
+
+    page = add_page(section, "hello")
+
+    assert RevalidationRequest.objects.count() == 1
+    assert last_tags() == {f"page:{page.pk}", f"children:{section.pk}", "routes", "pages"}
+
+    add_page(section, "in-menus", show_in_menus=True)
+    assert f"menu:{section.pk}" in last_tags()
+
+
+def test_rolled_back_publish_leaves_no_outbox_row(home):
+    page = add_page(home, "draft", live=False)
+    before = RevalidationRequest.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        page.save_revision().publish()
+        assert RevalidationRequest.objects.count() == before + 1
+        raise RuntimeError("the editor's request failed after publishing")
+    assert RevalidationRequest.objects.count() == before
+
+
+def test_unpublish_and_delete_name_the_page_and_its_listing(home):
+    section = add_page(home, "news")
+    page = add_page(section, "old")
+    page.unpublish()
+    assert {f"page:{page.pk}", f"children:{section.pk}", "routes"} <= last_tags()
+
+    child = add_page(section, "gone")
+    RevalidationRequest.objects.all().delete()
+    Page.objects.get(pk=child.pk).delete()
+    assert {f"page:{child.pk}", f"children:{section.pk}"} <= all_tags()
+
+
+def test_move_names_the_page_its_descendants_and_both_listings(home):
+    old_parent = add_page(home, "a")
+    new_parent = add_page(home, "b")
+    page = add_page(old_parent, "moving")
+    child = add_page(page, "child")
+    RevalidationRequest.objects.all().delete()
+
+    Page.objects.get(pk=page.pk).move(new_parent, pos="last-child")
+
+    assert {f"page:{page.pk}", f"page:{child.pk}", f"children:{old_parent.pk}",
+            f"children:{new_parent.pk}", "routes"} <= last_tags()
+
+
+def test_slug_change_names_the_page_and_its_descendants(home, django_capture_on_commit_callbacks):
+    page = add_page(home, "before")
+    child = add_page(page, "below")
+    page.slug = "after"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert {f"page:{page.pk}", f"page:{child.pk}"} <= all_tags()
+
+
+def test_renderer_is_sent_exactly_the_entries_that_show_the_change(home, client, renderer,
+                                                                    settings):
+    target = add_page(home, "target")
+    linking = ContentPage(title="Linking", slug="linking", live=False, body=[
+        ("rich_text", f'<p><a linktype="page" id="{target.pk}">see</a></p>')])
+    home.add_child(instance=linking)
+    linking.save_revision().publish()
+    add_page(home, "unrelated")
+    for path in ("/target/", "/linking/", "/unrelated/", "/missing/"):
+        as_renderer(client, path)
+    client.get("/api/v2/navigation/")
+    client.get("/api/v2/sitemap/")
+    RevalidationRequest.objects.all().delete()
+
+    ContentPage.objects.get(pk=target.pk).save_revision().publish()
+
+    # The page, the page linking to it, the 404 (a new page may now answer there) and
+    # the sitemap (publish dates); not the menu, which does not show the page.
+    assert deliver_all(renderer, settings) == {"path:/target/", "path:/linking/",
+                                               "path:/missing/", "sitemap"}
+    assert RevalidationRequest.objects.get().sent_tags == 4
+
+
+def test_only_the_renderers_404s_are_recorded(home, client, renderer, settings):
+    client.get("/api/v2/pages/by-path/", {"html_path": "/anyone/"})
+    assert as_renderer(client, "/renderer/") == 404
+    add_page(home, "new")
+    assert deliver_all(renderer, settings) == {"path:/renderer/"}
+
+
+def test_every_kind_of_change_writes_its_names(home, make_image):
+    from django.core.files.base import ContentFile
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction, Site
+
+    from cms.core.models import NavigationSettings
+
+    page = add_page(home, "private")
+    image = make_image()
+    document = get_document_model().objects.create(
+        title="Doc", file=ContentFile(b"text", name="doc.txt"))
+    site = Site.objects.get()
+    cases = [
+        (lambda: PageViewRestriction.objects.create(page=page, restriction_type="login"),
+         {"restrictions"}),
+        (lambda: PageViewRestriction.objects.filter(page=page).delete(), {"restrictions"}),
+        (lambda: CollectionViewRestriction.objects.create(
+            collection=Collection.get_first_root_node(), restriction_type="login"),
+         {"restrictions"}),
+        (lambda: setattr(image, "title", "New") or image.save(), {f"image:{image.pk}"}),
+        (lambda: setattr(document, "title", "New") or document.save(),
+         {f"document:{document.pk}"}),
+        (lambda: NavigationSettings.for_site(site).save(), {"setting:core.navigationsettings"}),
+        (lambda: setattr(site, "site_name", "Renamed") or site.save(),
+         {"sites", "routes", f"site:{site.pk}"}),
+        (lambda: Redirect.objects.create(old_path="/old", redirect_page=page), {"routes"}),
+        (lambda: Redirect.objects.all().delete(), {"routes"}),
+    ]
+    for action, names in cases:
+        before = RevalidationRequest.objects.count()
+        action()
+        assert RevalidationRequest.objects.count() > before, names
+        assert names <= last_tags(), names
+
+
+def test_big_changes_are_split_to_the_renderers_limits(db, renderer, settings):
+    from cms.publishing import renderer_tags
+
+    tags = [f"path:/section/page-{n}/" for n in range(2100)]
+    for tag in tags:
+        renderer_tags.record(tag, {"page:1"})
+    renderer_tags.record("path:/" + "x" * 300 + "/", {"page:1"})  # no renderer entry can
+    row = RevalidationRequest.objects.create(tags=["page:1"])
+
+    settings.FRONTEND_URL = renderer.url
+    deliver(row.pk)
+
+    assert [len(body["tags"]) for body in renderer.bodies] == [1000, 1000, 100]
+    assert renderer.tags() == set(tags)
+
+
+@WITH_WORKER
+def test_renderer_down_then_up_delivers_every_queued_request(home, start_worker, settings,
+                                                             admin_client_db, client):
+    port = free_port()
+    start_worker(FRONTEND_URL=f"http://127.0.0.1:{port}")
+    slugs = [f"change-{n}" for n in range(10)]
+    for slug in slugs:  # the renderer has cached their 404s, and the sitemap
+        as_renderer(client, f"/{slug}/")
+    client.get("/api/v2/sitemap/")
+    RevalidationRequest.objects.all().delete()
+
+    for slug in slugs:
+        add_page(home, slug)
+    rows = RevalidationRequest.objects.all()
+    assert rows.count() == 10
+
+    wait_until(lambda: all(row.attempts >= 2 for row in rows.all()), 10,
+               message="every request retried while the renderer is down")
+    assert not rows.filter(delivered_at__isnull=False).exists()
+    assert all("Connection refused" in row.last_error for row in rows.all())
+    listing = admin_client_db.get(
+        reverse("wagtailsnippets_mortar_publishing_revalidationrequest:list"))
+    assert listing.status_code == 200
+    assert b"Connection refused" in listing.content and b"failing" in listing.content
+
+    renderer = StandInRenderer(port, settings.REVALIDATE_SECRET)
+    try:
+        wait_until(lambda: not rows.filter(delivered_at__isnull=True).exists(), 15,
+                   interval=0.2, message="every request delivered")
+        assert {f"path:/{slug}/" for slug in slugs} | {"sitemap"} <= renderer.tags()
+        assert all(body["paths"] == [] for body in renderer.bodies)
+        assert all(row.last_error == "" for row in rows.all())
+    finally:
+        renderer.close()
+
+
+@WITH_WORKER
+def test_wrong_secret_is_recorded_and_not_retried_in_a_loop(home, start_worker, client):
+    renderer = StandInRenderer(0, "the-renderer-secret")
+    try:
+        start_worker(FRONTEND_URL=renderer.url, REVALIDATE_SECRET="another-secret")
+        client.get("/api/v2/sitemap/")
+        RevalidationRequest.objects.all().delete()
+        add_page(home, "secret")
+        row = RevalidationRequest.objects.get()
+        wait_until(lambda: RevalidationRequest.objects.get(pk=row.pk).attempts >= 1, 5,
+                   message="delivery attempted")
+        wait_until(lambda: renderer.rejected >= 1, 2, message="renderer asked")
+        row.refresh_from_db()
+        assert row.delivered_at is None
+        assert "401" in row.last_error
+        assert renderer.bodies == []
+    finally:
+        renderer.close()

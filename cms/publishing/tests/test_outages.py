@@ -1,0 +1,110 @@
+"""Changes stay durable when Redis (the document cache) fails: editors never see an error,
+nothing is lost, and nothing stale is served once it is back."""
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.urls import reverse
+
+from cms.api import cache
+from cms.publishing.models import RevalidationRequest
+from cms.publishing.tests.renderer import StandInRenderer
+from cms.publishing.tests.test_changes import add_page, as_renderer, free_port
+from cms.publishing.tests.workers import wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class SideRedis:
+    """A redis-server of the test's own on another port, which the test can break."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
+             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL)
+        self.client = redis.Redis(port=self.port)
+        wait_until(self._answers, 10, message="side redis-server up")
+
+    def _answers(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except redis.ConnectionError:
+            return False
+
+    def refuse_writes(self, refuse: bool) -> None:
+        # With no replica attached, a primary that needs one refuses every write.
+        self.client.config_set("min-replicas-to-write", 1 if refuse else 0)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def side_redis(settings) -> Iterator[SideRedis]:
+    side = SideRedis()
+    settings.REDIS_URL = side.url  # the document cache of this process
+    cache._redis.cache_clear()
+    try:
+        yield side
+    finally:
+        side.stop()
+        cache._redis.cache_clear()
+
+
+def unpublish_in_admin(client, page_id: int) -> int:
+    response = client.post(reverse("wagtailadmin_pages:unpublish", args=[page_id]))
+    return response.status_code
+
+
+def test_redis_refusing_writes_loses_nothing_and_leaves_nothing_stale(
+        home, start_worker, side_redis, admin_client_db, client):
+    renderer = StandInRenderer(0, django_settings.REVALIDATE_SECRET)
+    try:
+        start_worker(FRONTEND_URL=renderer.url, REDIS_URL=side_redis.url)
+        pages = [add_page(home, f"page-{n}") for n in range(10)]
+        for page in pages:  # the renderer and the CMS's cache hold every page
+            assert as_renderer(client, page.url_path.removeprefix("/home")) == 200
+        RevalidationRequest.objects.all().delete()
+
+        side_redis.refuse_writes(True)
+        statuses = [unpublish_in_admin(admin_client_db, page.pk) for page in pages]
+
+        assert statuses == [302] * 10  # 0 editor errors
+        rows = RevalidationRequest.objects.all()
+        assert rows.count() == 10
+        wait_until(lambda: all(row.attempts >= 1 for row in rows.all()), 10,
+                   message="every delivery tried while Redis refuses writes")
+        # The renderer must not refetch before the CMS's copy is dropped.
+        assert renderer.bodies == []
+        assert all("document cache" in row.last_error for row in rows.all())
+
+        side_redis.refuse_writes(False)
+        wait_until(lambda: not rows.filter(delivered_at__isnull=True).exists(), 30,
+                   interval=0.2, message="every change delivered once Redis takes writes")
+        paths = {page.url_path.removeprefix("/home") for page in pages}
+        assert {f"path:{path}" for path in paths} <= renderer.tags()
+        for path in paths:  # nothing stale in the CMS's cache
+            assert as_renderer(client, path) == 404
+    finally:
+        renderer.close()
+
+
+def test_redis_unreachable_never_fails_an_editor_or_a_reader(home, side_redis, admin_client_db,
+                                                             client):
+    page = add_page(home, "reachable")
+    assert as_renderer(client, "/reachable/") == 200
+    side_redis.stop()
+
+    assert as_renderer(client, "/reachable/") == 200  # served uncached
+    before = RevalidationRequest.objects.count()
+    assert unpublish_in_admin(admin_client_db, page.pk) == 302
+    assert RevalidationRequest.objects.count() == before + 1
+    assert as_renderer(client, "/reachable/") == 404

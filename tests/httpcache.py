@@ -1,0 +1,87 @@
+"""Varnish (infra/varnish) in front of the renderer, as production runs it, on loopback.
+
+Started before the CMS, which is told to purge it (HTTP_CACHE_PURGE_URLS); its probe
+marks the renderer healthy once `next start` answers.
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+import pytest
+
+from tests.conftest import REPO, REVALIDATE_SECRET, free_port
+
+VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
+VCL = REPO / "infra" / "varnish" / "mortar.vcl"
+BACKENDS = REPO / "infra" / "varnish" / "backends.vcl"
+
+
+def backends_vcl(renderers: list[tuple[str, int]]) -> str:
+    """infra/varnish/backends.vcl with these renderers in place of the compose service."""
+    text = BACKENDS.read_text()
+    head, _, rest = text.partition("backend web1 {")
+    body, _, tail = rest.partition("}\n")
+    declared = ""
+    for n, (host, port) in enumerate(renderers, start=1):
+        own = body.replace('"web"', f'"{host}"').replace('"3000"', f'"{port}"')
+        declared += f"backend web{n} {{{own}}}\n"
+    adds = "".join(f"    renderers.add_backend(web{n});\n" for n in range(1, len(renderers) + 1))
+    return (head + declared + tail).replace("    renderers.add_backend(web1);\n", adds)
+
+
+class Varnish:
+    def __init__(self, renderers: list[tuple[str, int]]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.directory = Path(tempfile.mkdtemp(prefix="mortar-varnish-"))
+        (self.directory / "backends.vcl").write_text(backends_vcl(renderers))
+        shutil.copy(VCL, self.directory / "mortar.vcl")
+        self.process = subprocess.Popen(
+            [VARNISHD, "-F", "-j", "none", "-n", str(self.directory / "work"),
+             "-a", f"127.0.0.1:{self.port}", "-f", str(self.directory / "mortar.vcl"),
+             "-s", "malloc,64m", "-T", "none"],
+            env={**os.environ, "MORTAR_PURGE_SECRET": REVALIDATE_SECRET},
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+    def wait_ready(self) -> None:
+        """Varnish answers its own PURGE without any renderer: up once that works."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"varnishd exited with {self.process.returncode}")
+            try:
+                request = Request(self.url, method="PURGE",
+                                  headers={"X-Purge-Secret": REVALIDATE_SECRET,
+                                           "xkey-purge": "none"})
+                with urlopen(request, timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("varnishd did not answer within 30s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def http_cache(ports) -> Iterator[Varnish]:
+    """Varnish in front of the session's renderer (which may start after it)."""
+    if not Path(VARNISHD).exists():
+        pytest.skip("varnish is not installed")
+    varnish = Varnish([("127.0.0.1", ports["web"])])
+    try:
+        varnish.wait_ready()
+        yield varnish
+    finally:
+        varnish.stop()
