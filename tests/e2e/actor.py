@@ -63,6 +63,13 @@ def _publish(page: Page) -> None:
     page.save_revision(user=_editor()).publish(user=_editor())
 
 
+def _create_and_publish(parent: Page, page: Page) -> None:
+    """As the admin's create view, then Publish: the page is a draft until published."""
+    page.live = False
+    parent.add_child(instance=page)
+    _publish(page)
+
+
 @op
 def setup(prefix: str, articles: int, sections: int) -> dict[str, Any]:
     """Content the run may change freely: a collection with images, a document, pages.
@@ -94,8 +101,7 @@ def setup(prefix: str, articles: int, sections: int) -> dict[str, Any]:
             body=json.dumps([{"type": "rich_text", "value":
                               f'<p>See <a linktype="document" id="{document.pk}">the leaflet'
                               "</a>.</p>"}]))
-        index.add_child(instance=page)
-        _publish(page)
+        _create_and_publish(index, page)
         made_articles.append({"id": page.pk, "title": title, "path": page.url_path})
     made_sections = []
     section_model = type(about)
@@ -104,8 +110,7 @@ def setup(prefix: str, articles: int, sections: int) -> dict[str, Any]:
         page = section_model(title=title, slug=f"fresh-section-{n}-{prefix}", show_in_menus=True,
                              body=json.dumps([{"type": "image", "value": {
                                  "image": images[1].pk, "alt": "", "caption": ""}}]))
-        home.add_child(instance=page)
-        _publish(page)
+        _create_and_publish(home, page)
         made_sections.append({"id": page.pk, "title": title, "path": page.url_path})
     return {"images": [{"id": image.pk, "title": image.title, "file": image.file.name}
                        for image in images],

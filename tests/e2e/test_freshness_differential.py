@@ -195,6 +195,7 @@ class World:
     about: int
     paths: set[str]
     redirects: dict[int, str] = field(default_factory=dict)  # id -> old path
+    redirect_targets: dict[int, int | None] = field(default_factory=dict)  # id -> page id
     collection_restricted: bool = False
     counter: int = 0
     footer_links: list[dict[str, Any]] | None = None  # as the run found them
@@ -202,6 +203,11 @@ class World:
     def next(self) -> int:
         self.counter += 1
         return self.counter
+
+    def forget_redirects(self, ids: list[int]) -> None:
+        for redirect_id in ids:
+            self.redirects.pop(redirect_id)
+            self.redirect_targets.pop(redirect_id)
 
     def pages_in(self, *states: str, kind: str | None = None) -> list[Own]:
         return [p for p in self.pages if p.state in states and (kind is None or p.kind == kind)]
@@ -270,7 +276,13 @@ def choose(kind: str, world: World, rng: random.Random) -> Action | None:
         return "publish", {"page_id": page.id, "fields": {"slug": slug}}, moved(page)
     if kind == "delete" and len(world.pages_in("live", "unpublished", "private", "expired")) > 4:
         page = pick(world.pages_in("live", "unpublished", "private", "expired"))
-        return "delete", {"page_id": page.id}, state(page, "deleted")
+
+        def deleted(result: Any) -> None:
+            page.state = "deleted"
+            # Redirects to a page go with it (their foreign key cascades).
+            world.forget_redirects([r for r, target in world.redirect_targets.items()
+                                    if target == page.id])
+        return "delete", {"page_id": page.id}, deleted
     if kind in ("expire_past", "expire_soon") and (articles := world.pages_in(
             "live", kind="article")):
         page = pick(articles)
@@ -329,18 +341,23 @@ def choose(kind: str, world: World, rng: random.Random) -> Action | None:
 
         def added(result: Any) -> None:
             world.redirects[result["id"]] = old_path
+            world.redirect_targets[result["id"]] = target.id if target else None
         return "redirect_add", {"old_path": old_path, "page_id": target.id if target else None,
                                 "url": "" if target else f"https://example.com/moved/{n}/"}, added
     if kind == "redirect_change" and world.redirects:
         target = pick(live) if live and rng.random() < 0.5 else None
-        return "redirect_change", {"redirect_id": rng.choice(sorted(world.redirects)),
+        redirect_id = rng.choice(sorted(world.redirects))
+
+        def changed(result: Any) -> None:
+            world.redirect_targets[redirect_id] = target.id if target else None
+        return "redirect_change", {"redirect_id": redirect_id,
                                    "page_id": target.id if target else None,
                                    "url": "" if target else f"https://example.com/other/{n}/"}, \
-            lambda _: None
+            changed
     if kind == "redirect_delete" and world.redirects:
         redirect_id = rng.choice(sorted(world.redirects))
         return "redirect_delete", {"redirect_id": redirect_id}, \
-            lambda _: world.redirects.pop(redirect_id)
+            lambda _: world.forget_redirects([redirect_id])
     return None
 
 
