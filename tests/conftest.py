@@ -126,4 +126,4 @@ def cms_server(cms_env, cms_url, ports) -> Iterator[str]:
 
 
 from tests.httpcache import http_cache  # noqa: E402, F401  (a fixture, owned by infra/)
-from tests.webserver import web_server  # noqa: E402, F401  (a fixture, owned by web/)
+from tests.webserver import web_build, web_server  # noqa: E402, F401  (fixtures, owned by web/)

@@ -10,12 +10,27 @@ import shutil
 import signal
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
 
 from tests.conftest import REPO, REVALIDATE_SECRET, wait_for
 
 WEB = REPO / "web"
+
+
+@dataclass(frozen=True)
+class WebBuild:
+    """One `next build` of the session: its folder (NEXT_DIST_DIR, relative to web/)."""
+
+    dist_dir: str
+    tsconfig: str
+
+    def preview_mode_id(self) -> str:
+        """The value of the `__prerender_bypass` cookie that turns draft mode on."""
+        manifest = json.loads((WEB / self.dist_dir / "prerender-manifest.json").read_text())
+        return manifest["preview"]["previewModeId"]
 
 
 def _session_tsconfig(dist_dir: str) -> str:
@@ -41,26 +56,44 @@ def _stop_group(process: subprocess.Popen) -> None:
             continue
 
 
+@contextmanager
+def next_start(build: WebBuild, port: int, env: dict[str, str],
+               **popen: object) -> Iterator[subprocess.Popen]:
+    """`next start` of `build` on 127.0.0.1:`port`, answering once robots.txt does."""
+    env = {**os.environ, "NEXT_TELEMETRY_DISABLED": "1", "NODE_ENV": "production",
+           "NEXT_DIST_DIR": build.dist_dir, "NEXT_TSCONFIG_PATH": build.tsconfig, **env}
+    # Its own process group: `next start` forks a server that must not outlive the session.
+    process = subprocess.Popen([str(WEB / "node_modules" / ".bin" / "next"), "start", "-p",
+                                str(port), "-H", "127.0.0.1"],
+                               cwd=WEB, env=env, start_new_session=True, **popen)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/robots.txt", process, timeout=90)
+        yield process
+    finally:
+        _stop_group(process)
+
+
 @pytest.fixture(scope="session")
-def web_server(cms_server, ports, web_url) -> Iterator[str]:
+def web_build(cms_server, web_url) -> Iterator[WebBuild]:
     dist_dir = f".next-e2e-{os.getpid()}"
-    tsconfig = _session_tsconfig(dist_dir)
+    build = WebBuild(dist_dir, _session_tsconfig(dist_dir))
     env = {**os.environ, "CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
            "NEXT_PUBLIC_SITE_URL": web_url, "NEXT_TELEMETRY_DISABLED": "1",
-           "NEXT_DIST_DIR": dist_dir, "NEXT_TSCONFIG_PATH": tsconfig, "NODE_ENV": "production"}
+           "NEXT_DIST_DIR": build.dist_dir, "NEXT_TSCONFIG_PATH": build.tsconfig,
+           "NODE_ENV": "production"}
     try:
         if not (WEB / "node_modules").is_dir():
             subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB, env=env, check=True)
         subprocess.run(["npm", "run", "build"], cwd=WEB, env=env, check=True)
-        # Its own process group: `next start` forks a server that must not outlive the session.
-        process = subprocess.Popen([str(WEB / "node_modules" / ".bin" / "next"), "start", "-p",
-                                    str(ports["web"]), "-H", "127.0.0.1"],
-                                   cwd=WEB, env=env, start_new_session=True)
-        try:
-            wait_for(f"{web_url}/robots.txt", process, timeout=90)
-            yield web_url
-        finally:
-            _stop_group(process)
+        yield build
     finally:
-        shutil.rmtree(WEB / dist_dir, ignore_errors=True)
-        (WEB / tsconfig).unlink(missing_ok=True)
+        shutil.rmtree(WEB / build.dist_dir, ignore_errors=True)
+        (WEB / build.tsconfig).unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def web_server(web_build, cms_server, ports, web_url) -> Iterator[str]:
+    env = {"CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
+           "NEXT_PUBLIC_SITE_URL": web_url}
+    with next_start(web_build, ports["web"], env):
+        yield web_url

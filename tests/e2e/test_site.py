@@ -4,21 +4,20 @@ Demo content comes from seed_demo. Pages whose text a test changes are not used 
 the other tests, so the order of tests does not matter.
 """
 
-import http.client
 import json
-import os
 import re
 import subprocess
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import REPO, REVALIDATE_SECRET, free_port, wait_for
+from tests.conftest import REVALIDATE_SECRET, free_port
 from tests.e2e.conftest import DESKTOP, MOBILE, database
+from tests.e2e.helpers import fetch, logged_in_admin
+from tests.webserver import WebBuild, next_start
 
 ARTICLE = "/articles/designing-for-editors/"
 
@@ -26,21 +25,6 @@ ARTICLE = "/articles/designing-for-editors/"
 # Tests change content only through the stack (the admin under gunicorn), never through
 # the rollback-wrapped connection of this process.
 pytestmark = pytest.mark.django_db
-
-
-def fetch(url: str, method: str = "GET", body: bytes | None = None,
-          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
-    """One request, redirects not followed, no cookies: what a first-time visitor gets."""
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return (response.status, {k.lower(): v for k, v in response.getheaders()},
-                response.read().decode("utf-8", "replace"))
-    finally:
-        conn.close()
 
 
 def test_home_page(page: Page, web_server: str, screenshots: str):
@@ -165,28 +149,16 @@ def test_forged_preview_token_is_refused(web_server: str):
     assert "set-cookie" not in headers  # no draft mode for a forged token
 
 
-def test_error_page_when_the_cms_is_unreachable(page: Page, web_server: str):
+def test_error_page_when_the_cms_is_unreachable(page: Page, web_build: WebBuild):
     """A second `next start` of the same build, pointed at a port nothing listens on."""
     port = free_port()
-    env = {**os.environ, "CMS_API_URL": f"http://127.0.0.1:{free_port()}",
-           "NEXT_PUBLIC_SITE_URL": f"http://127.0.0.1:{port}", "NEXT_TELEMETRY_DISABLED": "1",
-           "NODE_ENV": "production",
-           "NEXT_DIST_DIR": f".next-e2e-{os.getpid()}",
-           "NEXT_TSCONFIG_PATH": f"tsconfig.next-e2e-{os.getpid()}.json"}
-    web = Path(REPO / "web")
-    process = subprocess.Popen([str(web / "node_modules" / ".bin" / "next"), "start", "-p",
-                                str(port), "-H", "127.0.0.1"], cwd=web, env=env,
-                               start_new_session=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/robots.txt", process, timeout=60)
+    env = {"CMS_API_URL": f"http://127.0.0.1:{free_port()}",
+           "NEXT_PUBLIC_SITE_URL": f"http://127.0.0.1:{port}"}
+    with next_start(web_build, port, env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
         response = page.goto(f"http://127.0.0.1:{port}/never-cached-{uuid.uuid4().hex}/")
         assert response is not None and response.status == 500
         expect(page.get_by_role("heading", name="Something went wrong")).to_be_visible()
         text = page.locator("body").inner_text()
-    finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=15)
     assert "ECONNREFUSED" not in text and "at async" not in text and "fetch failed" not in text
 
 
@@ -198,19 +170,6 @@ def scheduled_article(django_db_blocker) -> dict[str, object]:
     with database(django_db_blocker):
         article = ArticlePage.objects.get(slug="scheduling-a-launch")
         return {"id": article.pk, "title": article.title, "path": "/articles/scheduling-a-launch/"}
-
-
-def logged_in_admin(browser: Browser, cms_server: str,
-                    editor: tuple[str, str]) -> tuple[BrowserContext, Page]:
-    """A desktop-sized browser page, logged into the Wagtail admin as the editor."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    admin = context.new_page()
-    admin.goto(f"{cms_server}/admin/login/")
-    admin.fill("#id_username", editor[0])
-    admin.fill("#id_password", editor[1])
-    admin.locator("form button[type=submit]").click()
-    admin.wait_for_url(f"{cms_server}/admin/")
-    return context, admin
 
 
 def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str,

@@ -1,0 +1,495 @@
+"""Differential: after any editor change settles, the live site equals an uncached render.
+
+A seeded random sequence of editor actions, drawn from every source of change (pages,
+schedules, privacy, collections, images, documents, settings, the Site, redirects), is
+committed to the test database by an editor process (tests/e2e/actor.py) through the
+model methods the admin calls. After each one, every page of the demo site fetched
+through the renderer (`web_server`, with its caches) must equal the same page rendered
+by a reference renderer with every cache bypassed: a second `next start` of the same
+build in draft mode (no ISR, no fetch cache) against a second gunicorn with the CMS's
+document cache off (API_CACHE_SECONDS=0). And no draft marker, private, expired,
+unpublished or deleted page may show anywhere.
+
+Reproduce a run with FRESHNESS_SEED=<seed> (printed on failure). The time from each
+change to a fresh site is printed per kind of change, as one JSON line `FRESHNESS {...}`.
+"""
+
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import REPO, REVALIDATE_SECRET, free_port, stop, wait_for
+from tests.e2e.helpers import fetch, regions
+from tests.webserver import WebBuild, next_start
+
+pytestmark = pytest.mark.django_db
+
+ACTIONS = 40
+SETTLE_SECONDS = 5.0  # from a change to every page equal to the reference
+# Between two looks at the whole live site: the resolution of the times to fresh, and
+# slack for the reference's renders, which share the machine's two cores.
+POLL_SECONDS = 0.15
+# The whole sequence's budget; the reference's renders of every page after every change
+# take most of it, so a machine busy with other work may need FRESHNESS_BUDGET_SECONDS.
+RUN_SECONDS = float(os.environ.get("FRESHNESS_BUDGET_SECONDS") or 60)
+# Beyond the sitemap: the article index's second page and a path nothing is at.
+EXTRA_PATHS = {"/articles/page/2/", "/no-such-page/"}
+DRAFT_MARKERS = ['data-testid="preview-bar"', "you are looking at a draft"]
+
+
+class Actor:
+    """The editor process: one JSON request and answer a line (see tests/e2e/actor.py)."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+
+    def __call__(self, op: str, **args: Any) -> Any:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(json.dumps({"op": op, "args": args}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        assert line, f"the editor process died during {op}"
+        answer = json.loads(line)
+        assert answer["ok"], f"{op}({args}) failed in the editor process:\n{answer['error']}"
+        return answer["result"]
+
+
+@pytest.fixture(scope="module")
+def actor(cms_env, seeded_db) -> Iterator[Actor]:
+    process = subprocess.Popen([sys.executable, "-m", "tests.e2e.actor"], cwd=REPO,
+                               env=cms_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        yield Actor(process)
+    finally:
+        assert process.stdin
+        process.stdin.close()
+        stop(process)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The renderer with every cache bypassed, and the CMS API behind it."""
+
+    url: str
+    cms_url: str
+    cookie: str
+
+
+@pytest.fixture(scope="module")
+def reference(cms_env, web_build: WebBuild, web_url: str, web_server) -> Iterator[Reference]:
+    cms_port, web_port = free_port(), free_port()
+    cms_url = f"http://127.0.0.1:{cms_port}"
+    cms = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
+         f"127.0.0.1:{cms_port}", "--workers", "2", "--limit-request-line", "0"],
+        cwd=REPO, env={**cms_env, "API_CACHE_SECONDS": "0"})
+    try:
+        wait_for(f"{cms_url}/api/v2/navigation/", cms)
+        # Same public origin as the live renderer, so absolute URLs compare equal.
+        env = {"CMS_API_URL": cms_url, "REVALIDATE_SECRET": REVALIDATE_SECRET,
+               "NEXT_PUBLIC_SITE_URL": web_url}
+        with next_start(web_build, web_port, env):
+            reference = Reference(f"http://127.0.0.1:{web_port}", cms_url,
+                                  f"__prerender_bypass={web_build.preview_mode_id()}")
+            status, _, body = fetch(f"{reference.url}/", headers={"Cookie": reference.cookie})
+            assert status == 200 and 'data-testid="preview-bar"' in body, \
+                "the reference renderer is not in draft mode: it would answer from its cache"
+            yield reference
+    finally:
+        stop(cms)
+
+
+Snapshot = dict[str, tuple[int, str]]
+
+
+def answer_of(status: int, headers: dict[str, str], body: str) -> tuple[int, str]:
+    """What a visitor gets at a path: a redirect's target, or the page's visible regions."""
+    if 300 <= status < 400:
+        return status, headers.get("location", "")
+    return status, regions(body)
+
+
+@dataclass
+class Site:
+    """The live renderer and the reference, fetched in parallel."""
+
+    live: str
+    reference: Reference
+    pool: ThreadPoolExecutor
+    documents: dict[str, str] = field(default_factory=dict)  # last live HTML per path
+    last: Snapshot = field(default_factory=dict)  # last live answers per path
+
+    def live_snapshot(self, paths: list[str]) -> Snapshot:
+        answers = list(self.pool.map(lambda p: fetch(f"{self.live}{p}"), paths))
+        self.documents = {path: answer[2] for path, answer in zip(paths, answers, strict=True)}
+        self.last = {path: answer_of(*answer) for path, answer in zip(paths, answers, strict=True)}
+        return self.last
+
+    def reference_snapshot(self, paths: list[str]) -> Snapshot:
+        headers = {"Cookie": self.reference.cookie}
+        answers = self.pool.map(lambda p: fetch(f"{self.reference.url}{p}", headers=headers),
+                                paths)
+        return {path: answer_of(*answer) for path, answer in zip(paths, answers, strict=True)}
+
+    def public_paths(self) -> set[str]:
+        """The sitemap of the CMS, as the reference serves it (nothing cached)."""
+        status, _, body = fetch(f"{self.reference.cms_url}/api/v2/sitemap/")
+        assert status == 200, body
+        return {page["html_path"] for page in json.loads(body)["pages"]}
+
+
+def differences(live: Snapshot, reference: Snapshot) -> list[str]:
+    found = []
+    for path, expected in reference.items():
+        got = live[path]
+        if got == expected:
+            continue
+        if got[0] != expected[0] or got[0] in range(300, 400):
+            found.append(f"{path}: live {got[0]} {got[1][:80]!r}, reference {expected[0]} "
+                         f"{expected[1][:80]!r}")
+            continue
+        pairs = zip(got[1], expected[1], strict=False)
+        at = next((i for i, (a, b) in enumerate(pairs) if a != b),
+                  min(len(got[1]), len(expected[1])))
+        found.append(f"{path}: live …{got[1][max(0, at - 80):at + 120]!r}\n"
+                     f"   reference …{expected[1][max(0, at - 80):at + 120]!r}")
+    return found
+
+
+@dataclass
+class Own:
+    """A page the run made: where it is, what it is called, whether the public may see it."""
+
+    id: int
+    kind: str  # "article" or "section"
+    title: str
+    path: str
+    state: str = "live"  # live, unpublished, private, expired, deleted
+    parent: str = "home"  # sections: "home" or "about"
+    in_menus: bool = True  # sections
+
+
+@dataclass
+class World:
+    """What the run has done, so the test knows what must and must not be on the site."""
+
+    prefix: str
+    pages: list[Own]
+    images: list[dict[str, Any]]
+    collection: int
+    document: int
+    home: int
+    about: int
+    paths: set[str]
+    redirects: dict[int, str] = field(default_factory=dict)  # id -> old path
+    redirect_targets: dict[int, int | None] = field(default_factory=dict)  # id -> page id
+    collection_restricted: bool = False
+    counter: int = 0
+    footer_links: list[dict[str, Any]] | None = None  # as the run found them
+
+    def next(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def forget_redirects(self, ids: list[int]) -> None:
+        for redirect_id in ids:
+            self.redirects.pop(redirect_id)
+            self.redirect_targets.pop(redirect_id)
+
+    def pages_in(self, *states: str, kind: str | None = None) -> list[Own]:
+        return [p for p in self.pages if p.state in states and (kind is None or p.kind == kind)]
+
+    def leaks(self, documents: dict[str, str], snapshot: Snapshot) -> list[str]:
+        """Hidden pages, private files or draft markers in any live document or redirect."""
+        hidden = self.pages_in("unpublished", "private", "expired", "deleted")
+        gone = {p.path for p in hidden}
+        redirects = [f"{path} redirects to hidden {location}"
+                     for path, (status, location) in snapshot.items()
+                     if status in range(300, 400) and urlsplit(location).path in gone]
+        needles = {**{p.title: f"hidden page {p.id}" for p in hidden},
+                   **{f'href="{p.path}"': f"link to hidden page {p.id}" for p in hidden},
+                   **{marker: "draft marker" for marker in DRAFT_MARKERS}}
+        if self.collection_restricted:
+            needles[self.images[1]["file"].rsplit("/", 1)[-1].split(".")[0]] = \
+                "image of a private collection"
+            needles[f"fresh-{self.prefix}"] = "document of a private collection"
+        return redirects + [f"{what} ({needle!r}) on {path}" for path, html in documents.items()
+                            for needle, what in needles.items() if needle in html]
+
+
+Action = tuple[str, dict[str, Any], Callable[[Any], None]]
+
+
+def choose(kind: str, world: World, rng: random.Random) -> Action | None:
+    """The request for one action of `kind`, and what it does to the world once done."""
+    n = world.next()
+    live = world.pages_in("live")
+    pick: Callable[[list[Own]], Own] = rng.choice
+
+    def moved(page: Own) -> Callable[[Any], None]:
+        def effect(result: Any) -> None:
+            page.path = result["path"]
+        return effect
+
+    def state(page: Own, new: str) -> Callable[[Any], None]:
+        def effect(result: Any) -> None:
+            page.state = new
+        return effect
+
+    if kind == "publish_edit" and live:
+        page = pick(live)
+        page.title = f"{page.title.split(' edit ')[0]} edit {n}"
+        return "publish", {"page_id": page.id, "fields": {"title": page.title}}, moved(page)
+    if kind == "unpublish" and live:
+        page = pick(live)
+        return "unpublish", {"page_id": page.id}, state(page, "unpublished")
+    if kind == "republish" and (gone := world.pages_in("unpublished", "expired")):
+        page = pick(gone)
+        return "publish", {"page_id": page.id, "fields": {"expire_at": None}}, \
+            state(page, "live")
+    if kind == "move" and (sections := world.pages_in("live", kind="section")):
+        page = pick(sections)
+        page.parent = "about" if page.parent == "home" else "home"
+        target = world.about if page.parent == "about" else world.home
+        return "move", {"page_id": page.id, "target_id": target, "pos": "last-child"}, moved(page)
+    if kind == "reorder" and (menu := [p for p in world.pages_in("live", kind="section")
+                                       if p.parent == "home"]):
+        page = pick(menu)
+        return "move", {"page_id": page.id, "target_id": world.home,
+                        "pos": "first-child"}, moved(page)
+    if kind == "change_slug" and live:
+        page = pick(live)
+        slug = f"{page.path.rstrip('/').rsplit('/', 1)[-1].split('--')[0]}--{n}"
+        return "publish", {"page_id": page.id, "fields": {"slug": slug}}, moved(page)
+    if kind == "delete" and len(world.pages_in("live", "unpublished", "private", "expired")) > 4:
+        page = pick(world.pages_in("live", "unpublished", "private", "expired"))
+
+        def deleted(result: Any) -> None:
+            page.state = "deleted"
+            # Redirects to a page go with it (their foreign key cascades).
+            world.forget_redirects([r for r, target in world.redirect_targets.items()
+                                    if target == page.id])
+        return "delete", {"page_id": page.id}, deleted
+    if kind in ("expire_past", "expire_soon") and (articles := world.pages_in(
+            "live", kind="article")):
+        page = pick(articles)
+        seconds = -30.0 if kind == "expire_past" else 1.0
+        return "expire", {"page_id": page.id, "seconds": seconds}, state(page, "expired")
+    if kind == "make_private" and live:
+        page = pick(live)
+        return "make_private", {"page_id": page.id, "kind": rng.choice(["login", "password"])}, \
+            state(page, "private")
+    if kind == "remove_privacy" and (private := world.pages_in("private")):
+        page = pick(private)
+        return "remove_privacy", {"page_id": page.id}, state(page, "live")
+    if kind == "collection_restriction":
+        restrict = not world.collection_restricted
+
+        def toggled(result: Any) -> None:
+            world.collection_restricted = restrict
+        return ("restrict_collection" if restrict else "unrestrict_collection",
+                {"collection_id": world.collection}, toggled)
+    if kind in ("image_alt", "image_title"):
+        return "edit_media", {"kind": "image", "pk": rng.choice(world.images)["id"],
+                              "field": "description" if kind == "image_alt" else "title",
+                              "value": f"{kind} {n}"}, lambda _: None
+    if kind == "focal_point":
+        return "focal_point", {"image_id": rng.choice(world.images)["id"],
+                               "x": round(rng.uniform(0.1, 0.9), 2),
+                               "y": round(rng.uniform(0.1, 0.9), 2)}, lambda _: None
+    if kind == "document_title":
+        return "edit_media", {"kind": "document", "pk": world.document, "field": "title",
+                              "value": f"Leaflet {n}"}, lambda _: None
+    if kind == "footer_text":
+        return "footer_text", {"text": f"Footer of change {n}."}, lambda _: None
+    if kind == "footer_links":
+        target = pick(live) if live else None
+        links = [{"label": f"Link {n}", "page": target.id if target else None,
+                  "url": "" if target else f"https://example.com/{n}/"},
+                 {"label": "Wagtail", "page": None, "url": "https://wagtail.org/"}]
+
+        def remember(result: Any) -> None:
+            if world.footer_links is None:
+                world.footer_links = result["before"]
+        return "footer_links", {"links": links}, remember
+    if kind == "show_in_menus" and (sections := world.pages_in("live", kind="section")):
+        page = pick(sections)
+        page.in_menus = not page.in_menus
+        return "publish", {"page_id": page.id,
+                           "fields": {"show_in_menus": page.in_menus}}, moved(page)
+    if kind == "site_name":
+        return "site_name", {"name": f"Mortar demo {n}"}, lambda _: None
+    if kind == "site_hostname":
+        return "site_hostname", {"hostname": f"fresh{n}.example",
+                                 "port": rng.choice([80, 8080])}, lambda _: None
+    if kind == "redirect_add":
+        old_path = f"/gone-{world.prefix}-{n}/"
+        target = pick(live) if live and rng.random() < 0.7 else None
+
+        def added(result: Any) -> None:
+            world.redirects[result["id"]] = old_path
+            world.redirect_targets[result["id"]] = target.id if target else None
+        return "redirect_add", {"old_path": old_path, "page_id": target.id if target else None,
+                                "url": "" if target else f"https://example.com/moved/{n}/"}, added
+    if kind == "redirect_change" and world.redirects:
+        target = pick(live) if live and rng.random() < 0.5 else None
+        redirect_id = rng.choice(sorted(world.redirects))
+
+        def changed(result: Any) -> None:
+            world.redirect_targets[redirect_id] = target.id if target else None
+        return "redirect_change", {"redirect_id": redirect_id,
+                                   "page_id": target.id if target else None,
+                                   "url": "" if target else f"https://example.com/other/{n}/"}, \
+            changed
+    if kind == "redirect_delete" and world.redirects:
+        redirect_id = rng.choice(sorted(world.redirects))
+        return "redirect_delete", {"redirect_id": redirect_id}, \
+            lambda _: world.forget_redirects([redirect_id])
+    return None
+
+
+KINDS = ["publish_edit", "unpublish", "republish", "move", "reorder", "change_slug", "delete",
+         "expire_past", "expire_soon", "make_private", "remove_privacy",
+         "collection_restriction", "image_alt", "image_title", "focal_point",
+         "document_title", "footer_text", "footer_links", "show_in_menus", "site_name",
+         "site_hostname", "redirect_add", "redirect_change", "redirect_delete"]
+
+
+def plan(rng: random.Random, kinds: list[str]) -> list[str]:
+    """Every kind at least once, in random order, then random kinds up to ACTIONS."""
+    return rng.sample(kinds, len(kinds)) + [rng.choice(kinds)
+                                             for _ in range(ACTIONS - len(kinds))]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def settle(site: Site, paths: list[str], since: float) -> tuple[float | None, list[str]]:
+    """Seconds from `since` until every live page equals the reference; None and the
+    differences if SETTLE_SECONDS pass first."""
+    reference = site.pool.submit(site.reference_snapshot, paths)
+    polls: list[tuple[float, Snapshot]] = []
+    while True:
+        snapshot = site.live_snapshot(paths)
+        polls.append((time.monotonic() - since, snapshot))
+        if reference.done():
+            expected = reference.result()
+            for elapsed, seen in polls:
+                if not differences(seen, expected):
+                    return elapsed, []
+            polls = []
+        if time.monotonic() - since > SETTLE_SECONDS:
+            # The reference may have been rendered a moment before a change it must show.
+            expected = site.reference_snapshot(paths)
+            found = differences(site.live_snapshot(paths), expected)
+            return (None, found) if found else (time.monotonic() - since, [])
+        time.sleep(POLL_SECONDS)
+
+
+def test_the_site_equals_an_uncached_render_after_every_change(
+        actor: Actor, reference: Reference, web_server: str, quiet_worker,
+        capsys: pytest.CaptureFixture[str]):
+    seed = int(os.environ.get("FRESHNESS_SEED") or random.randrange(1_000_000))
+    # FRESHNESS_KINDS=footer_text,site_name narrows a run to some kinds, to chase one down.
+    kinds = [k for k in os.environ.get("FRESHNESS_KINDS", "").split(",") if k] or KINDS
+    assert set(kinds) <= set(KINDS), f"FRESHNESS_KINDS: unknown {set(kinds) - set(KINDS)}"
+    rng = random.Random(seed)
+    prefix = uuid.uuid4().hex[:6]
+    made = actor("setup", prefix=prefix, articles=4, sections=3)
+    pages = [Own(p["id"], "article", p["title"], "/" + p["path"].split("/", 2)[2])
+             for p in made["articles"]]
+    pages += [Own(p["id"], "section", p["title"], "/" + p["path"].split("/", 2)[2])
+              for p in made["sections"]]
+    world = World(prefix, pages, made["images"], made["collection"], made["document"],
+                  made["home"], made["about"], set())
+    timings: dict[str, list[float]] = {}
+    started = time.monotonic()
+    original = {"footer_text": None, "site_name": None, "site_hostname": None}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        site = Site(web_server, reference, pool)
+        world.paths = site.public_paths() | EXTRA_PATHS
+        try:
+            paths = sorted(world.paths)
+            elapsed, found = settle(site, paths, time.monotonic())
+            assert elapsed is not None, (
+                f"seed {seed}: before any change the live site differs from the reference:\n"
+                + "\n".join(found[:5]))
+            for number, kind in enumerate(plan(rng, kinds), 1):
+                action = choose(kind, world, rng)
+                # A kind may have nothing to act on now (nothing to republish...): another.
+                others = iter([rng.choice(kinds) for _ in range(20)]
+                              + rng.sample(KINDS, len(KINDS)))
+                while action is None:
+                    kind = next(others)
+                    action = choose(kind, world, rng)
+                op, args, effect = action
+                if op == "redirect_add":  # the live site has this path cached as a 404
+                    fetch(f"{web_server}{args['old_path']}")
+                acting = time.monotonic()
+                result = actor(op, **args)
+                for key in ("footer_text", "site_name", "site_hostname"):
+                    if op == key and original[key] is None:
+                        original[key] = result["before"]
+                effect(result)
+                since = time.monotonic()
+                if op == "expire" and args["seconds"] > 0:
+                    # Fresh means gone once expire_at passes, not before: wait for that moment.
+                    time.sleep(max(0.0, result["expire_at"] - time.time()))
+                    since = time.monotonic()
+                # Every page there is now, and those this change just took away.
+                before, world.paths = world.paths, (site.public_paths() | EXTRA_PATHS
+                                                    | set(world.redirects.values()))
+                paths = sorted(world.paths | before)
+                elapsed, found = settle(site, paths, since)
+                settled = time.monotonic() - since
+                assert elapsed is not None, (
+                    f"seed {seed}: action {number} {kind} {args}: {SETTLE_SECONDS}s later the "
+                    f"live site still differs from an uncached render:\n" + "\n".join(found[:6]))
+                leaks = world.leaks(site.documents, site.last)
+                assert not leaks, (f"seed {seed}: action {number} {kind} {args}: "
+                                   + "; ".join(leaks[:6]))
+                timings.setdefault(kind, []).append(elapsed)
+                print(f"action {number:2} {kind:22} committed in {since - acting:.2f}s, "
+                      f"fresh in {elapsed:.2f}s, checked in {settled:.2f}s, {len(paths)} pages")
+        finally:
+            figures = {kind: {"n": len(values), "p50": round(percentile(values, 0.5), 3),
+                              "p95": round(percentile(values, 0.95), 3)}
+                       for kind, values in sorted(timings.items())}
+            with capsys.disabled():  # in `make test`'s output, passed or failed
+                print("\nFRESHNESS " + json.dumps({
+                    "seed": seed, "actions": sum(len(v) for v in timings.values()),
+                    "pages": len(paths), "seconds": round(time.monotonic() - started, 1),
+                    "kinds": figures}))
+            restore(actor, original, world)
+    took = time.monotonic() - started
+    assert took <= RUN_SECONDS, (f"seed {seed}: {ACTIONS} actions took {took:.0f}s, over the "
+                                 f"{RUN_SECONDS:.0f}s budget")
+
+
+def restore(actor: Actor, original: dict[str, Any], world: World) -> None:
+    """The demo site's settings and Site as seed_demo left them."""
+    if original["footer_text"] is not None:
+        actor("footer_text", text=original["footer_text"])
+    if world.footer_links is not None:
+        actor("footer_links", links=world.footer_links)
+    if original["site_name"] is not None:
+        actor("site_name", name=original["site_name"])
+    if original["site_hostname"] is not None:
+        actor("site_hostname", **original["site_hostname"])
+    if world.collection_restricted:
+        actor("unrestrict_collection", collection_id=world.collection)
