@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import REPO, REVALIDATE_SECRET, wait_for
+from tests.conftest import REPO, REVALIDATE_SECRET, free_port, wait_for
 
 WEB = REPO / "web"
 
@@ -41,26 +41,56 @@ def _stop_group(process: subprocess.Popen) -> None:
             continue
 
 
+def _renderer_env(cms_server: str, url: str, dist_dir: str, tsconfig: str,
+                  node_env: str) -> dict[str, str]:
+    return {**os.environ, "CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
+            "NEXT_PUBLIC_SITE_URL": url, "NEXT_TELEMETRY_DISABLED": "1",
+            "NEXT_DIST_DIR": dist_dir, "NEXT_TSCONFIG_PATH": tsconfig, "NODE_ENV": node_env}
+
+
+def _next(command: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    # Its own process group: `next` forks a server that must not outlive the session.
+    return subprocess.Popen([str(WEB / "node_modules" / ".bin" / "next"), command, "-p",
+                             str(port), "-H", "127.0.0.1"],
+                            cwd=WEB, env=env, start_new_session=True)
+
+
 @pytest.fixture(scope="session")
 def web_server(cms_server, ports, web_url) -> Iterator[str]:
     dist_dir = f".next-e2e-{os.getpid()}"
     tsconfig = _session_tsconfig(dist_dir)
-    env = {**os.environ, "CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
-           "NEXT_PUBLIC_SITE_URL": web_url, "NEXT_TELEMETRY_DISABLED": "1",
-           "NEXT_DIST_DIR": dist_dir, "NEXT_TSCONFIG_PATH": tsconfig, "NODE_ENV": "production"}
+    env = _renderer_env(cms_server, web_url, dist_dir, tsconfig, "production")
     try:
         if not (WEB / "node_modules").is_dir():
             subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB, env=env, check=True)
         subprocess.run(["npm", "run", "build"], cwd=WEB, env=env, check=True)
-        # Its own process group: `next start` forks a server that must not outlive the session.
-        process = subprocess.Popen([str(WEB / "node_modules" / ".bin" / "next"), "start", "-p",
-                                    str(ports["web"]), "-H", "127.0.0.1"],
-                                   cwd=WEB, env=env, start_new_session=True)
+        process = _next("start", ports["web"], env)
         try:
             wait_for(f"{web_url}/robots.txt", process, timeout=90)
             yield web_url
         finally:
             _stop_group(process)
     finally:
+        shutil.rmtree(WEB / dist_dir, ignore_errors=True)
+        (WEB / tsconfig).unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def dev_server(cms_server) -> Iterator[str]:
+    """The renderer under `next dev` (as `make dev` runs it), against the same CMS.
+
+    Pages compile on their first request, so tests ask it for a few addresses only.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    dist_dir = f".next-dev-{os.getpid()}"
+    tsconfig = _session_tsconfig(dist_dir)
+    process = _next("dev", port, _renderer_env(cms_server, url, dist_dir, tsconfig,
+                                               "development"))
+    try:
+        wait_for(f"{url}/robots.txt", process, timeout=180)
+        yield url
+    finally:
+        _stop_group(process)
         shutil.rmtree(WEB / dist_dir, ignore_errors=True)
         (WEB / tsconfig).unlink(missing_ok=True)
