@@ -5,8 +5,15 @@
  */
 import { type NextRequest, NextResponse } from "next/server";
 
+import { isDecodablePath } from "@/lib/paths";
+
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  // Next.js itself answers a bare 500 for escapes that are not UTF-8 ("/caf%E9/").
+  if (!isDecodablePath(pathname)) {
+    return new NextResponse("Bad Request: this address is not valid UTF-8\n",
+      { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
   const last = pathname.slice(pathname.lastIndexOf("/") + 1);
   if (pathname.endsWith("/") || last.includes(".")) return NextResponse.next();
   // Built by hand: NextURL re-applies the trailing-slash setting when it formats.
@@ -16,5 +23,7 @@ export function proxy(request: NextRequest) {
 export const config = {
   // Only paths without their trailing slash: a page request ("/about/") skips the proxy,
   // which is most of what a cached page costs to serve.
-  matcher: ["/((?!api/|api$|_next/|media/|documents/).*[^/])"],
+  // And paths with %-escapes, to check that they decode.
+  matcher: ["/((?!api/|api$|_next/|media/|documents/).*[^/])",
+    "/((?!api/|_next/|media/|documents/).*%.*)"],
 };
