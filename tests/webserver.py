@@ -75,11 +75,12 @@ def web_server(cms_server, ports, web_url) -> Iterator[str]:
         (WEB / tsconfig).unlink(missing_ok=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dev_server(cms_server) -> Iterator[str]:
     """The renderer under `next dev` (as `make dev` runs it), against the same CMS.
 
-    Pages compile on their first request, so tests ask it for a few addresses only.
+    Pages compile on their first request, so tests ask it for a few addresses only. Per
+    module: its watchers and compiler must not weigh on the tests that come after.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
