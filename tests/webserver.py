@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import REPO, REVALIDATE_SECRET, wait_for
+from tests.conftest import REPO, REVALIDATE_SECRET, free_port, wait_for
 
 WEB = REPO / "web"
 
@@ -97,3 +97,31 @@ def web_server(web_build, cms_server, ports, web_url) -> Iterator[str]:
            "NEXT_PUBLIC_SITE_URL": web_url}
     with next_start(web_build, ports["web"], env):
         yield web_url
+
+
+@pytest.fixture(scope="module")
+def dev_server(cms_server) -> Iterator[str]:
+    """The renderer under `next dev` (as `make dev` runs it), against the same CMS.
+
+    Pages compile on their first request, so tests ask it for a few addresses only. Per
+    module: its watchers and compiler must not weigh on the tests that come after.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    dist_dir = f".next-dev-{os.getpid()}"
+    tsconfig = _session_tsconfig(dist_dir)
+    env = {**os.environ, "CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
+           "NEXT_PUBLIC_SITE_URL": url, "NEXT_TELEMETRY_DISABLED": "1",
+           "NEXT_DIST_DIR": dist_dir, "NEXT_TSCONFIG_PATH": tsconfig,
+           "NODE_ENV": "development"}
+    # Its own process group: `next dev` forks a server that must not outlive the module.
+    process = subprocess.Popen([str(WEB / "node_modules" / ".bin" / "next"), "dev", "-p",
+                                str(port), "-H", "127.0.0.1"],
+                               cwd=WEB, env=env, start_new_session=True)
+    try:
+        wait_for(f"{url}/robots.txt", process, timeout=180)
+        yield url
+    finally:
+        _stop_group(process)
+        shutil.rmtree(WEB / dist_dir, ignore_errors=True)
+        (WEB / tsconfig).unlink(missing_ok=True)

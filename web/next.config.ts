@@ -31,12 +31,13 @@ const nextConfig: NextConfig = {
     ];
   },
   // Media URLs in the API are relative ("/media/..."); in development the renderer proxies
-  // them so the site works on one origin. In production nginx routes them to the CMS first.
+  // them, the CMS's document views and the login and password forms Wagtail sends visitors
+  // to (/_util/), so the site works on one origin. In production nginx routes them first.
+  // `:path(.*)`, not `:path*`: with trailingSlash the latter drops the final "/", and the
+  // CMS answers "/documents/authenticate_with_password/1" by redirecting back to "…/1/".
   async rewrites() {
-    return [
-      { source: "/media/:path*", destination: `${cmsApiUrl}/media/:path*` },
-      { source: "/documents/:path*", destination: `${cmsApiUrl}/documents/:path*` },
-    ];
+    return ["media", "documents", "_util"].map((prefix) => (
+      { source: `/${prefix}/:path(.*)`, destination: `${cmsApiUrl}/${prefix}/:path` }));
   },
 };
 

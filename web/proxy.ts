@@ -9,11 +9,17 @@
 import { type NextRequest, NextResponse } from "next/server";
 
 import { responseTags } from "@/lib/cache-tags";
+import { isDecodablePath } from "@/lib/paths";
 
 const XKEY_HEADER = "xkey";
 
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  // Next.js itself answers a bare 500 for escapes that are not UTF-8 ("/caf%E9/").
+  if (!isDecodablePath(pathname)) {
+    return new NextResponse("Bad Request: this address is not valid UTF-8\n",
+      { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
   const last = pathname.slice(pathname.lastIndexOf("/") + 1);
   if (!pathname.endsWith("/") && !last.includes(".")) {
     // Built by hand: NextURL re-applies the trailing-slash setting when it formats.
@@ -25,6 +31,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // The site's pages, not its API routes, build assets or what it proxies to the CMS.
+  // The site's pages (escapes included), not its API routes, build assets or what it
+  // proxies to the CMS.
   matcher: ["/((?!api/|api$|_next/|media/|documents/).*)"],
 };

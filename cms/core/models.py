@@ -9,11 +9,14 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from cms.blocks.links import LinkBlock
+from cms.core.forms import SchedulePageForm
 from cms.preview.tokens import PreviewMixin
 
 
 class BasePage(PreviewMixin, Page):
     """Every Mortar page type inherits this: SEO fields, headless serving and preview."""
+
+    base_form_class = SchedulePageForm
 
     search_description_max = 300
 

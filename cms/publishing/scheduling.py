@@ -87,7 +87,15 @@ def expire_if_due(label: str, pk: str, expected_expire_at: str | None = None) ->
             return EARLY
         if isinstance(obj, Page):
             obj = obj.specific
+        # Wagtail's unpublish cancels every scheduled revision, which is right when an
+        # editor unpublishes by hand but not here: "offline on Friday, the new version on
+        # Monday" would lose Monday and leave the page offline for good.
+        scheduled = list(obj.revisions.filter(approved_go_live_at__isnull=False)
+                         .values_list("pk", "approved_go_live_at"))
         obj.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+        for revision_id, go_live_at in scheduled:
+            Revision.objects.filter(pk=revision_id).update(approved_go_live_at=go_live_at)
+            transaction.on_commit(lambda r=revision_id, at=go_live_at: arm_revision(r, at))
     logger.info("expired %s %s", label, pk)
     return EXPIRED
 

@@ -1,5 +1,7 @@
 """The renderer (Next.js): preview, revalidation, CORS and "view live" links."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings.base import PRODUCTION, env
@@ -21,7 +23,12 @@ WAGTAIL_HEADLESS_PREVIEW = {
 # CORS: only the renderer's own origins, if the browser ever calls the API directly.
 CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
-CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The renderer proxies the CMS's forms (document passwords, login) on its own origin, so
+# a visitor's POST carries the renderer's Origin while the Host is the CMS's.
+CSRF_TRUSTED_ORIGINS: list[str] = [
+    *env.list("CSRF_TRUSTED_ORIGINS", default=[]),
+    "{0.scheme}://{0.netloc}".format(urlsplit(FRONTEND_URL)),
+]
 
 # Preview tokens older than this (seconds) are refused by /api/v2/page_preview/.
 PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=60 * 60)

@@ -10,6 +10,7 @@ from kombu.exceptions import ChannelError
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import REPO
+from tests.webserver import dev_server  # noqa: F401  (a fixture, owned by web/)
 
 SCREENSHOTS = REPO / "web" / "test-results"
 CHROMIUM = "/usr/bin/chromium"

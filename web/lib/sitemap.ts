@@ -3,6 +3,7 @@
  * sitemap API: /sitemap/1.xml, /sitemap/2.xml... Each stays far under the protocol's
  * 50,000 URLs, however large the site.
  */
+import { encodePath } from "@/lib/paths";
 import type { SitemapEntry } from "@/lib/types";
 
 const XML_HEADERS = { "Content-Type": "application/xml; charset=utf-8" };
@@ -10,11 +11,6 @@ const XML_HEADERS = { "Content-Type": "application/xml; charset=utf-8" };
 function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;").replace(/'/g, "&apos;");
-}
-
-/** A site path as a URL: each segment percent-encoded once, as browsers send it. */
-export function pageUrl(origin: string, htmlPath: string): string {
-  return origin + htmlPath.split("/").map((segment) => encodeURIComponent(segment)).join("/");
 }
 
 export function childSitemapPath(page: number): string {
@@ -37,7 +33,7 @@ export function sitemapIndex(origin: string, totalPages: number): Response {
 
 export function childSitemap(origin: string, pages: SitemapEntry[]): Response {
   const entries = pages.flatMap((page) => page.html_path ? [
-    `<url><loc>${escapeXml(pageUrl(origin, page.html_path))}</loc>`
+    `<url><loc>${escapeXml(origin + encodePath(page.html_path))}</loc>`
       + (page.last_published_at ? `<lastmod>${escapeXml(page.last_published_at)}</lastmod>` : "")
       + "</url>",
   ] : []);

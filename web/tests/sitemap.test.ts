@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { childSitemap, childSitemapNumber, pageUrl, sitemapIndex } from "@/lib/sitemap";
+import { childSitemap, childSitemapNumber, sitemapIndex } from "@/lib/sitemap";
 
 describe("sitemap", () => {
   it("is an index of one child sitemap per page of the API", async () => {
@@ -18,7 +18,7 @@ describe("sitemap", () => {
     ]).text();
     expect(body).toContain("<loc>https://example.org/%C3%BCber-uns/</loc>"
       + "<lastmod>2026-01-01T00:00:00+00:00</lastmod>");
-    expect(body).toContain("<loc>https://example.org/a%26b/</loc>");
+    expect(body).toContain("<loc>https://example.org/a&amp;b/</loc>");
     expect(body.match(/<url>/g)).toHaveLength(2);
   });
 
@@ -27,6 +27,5 @@ describe("sitemap", () => {
     for (const bad of ["0.xml", "x.xml", "2", "2.xml.gz", "-1.xml", "1234567.xml"]) {
       expect(childSitemapNumber(bad)).toBeNull();
     }
-    expect(pageUrl("https://e.org", "/")).toBe("https://e.org/");
   });
 });

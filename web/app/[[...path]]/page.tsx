@@ -13,7 +13,7 @@ import { cache } from "react";
 import { PageLayout, isListingType } from "@/components/pages/registry";
 import { PreviewBar } from "@/components/site/PreviewBar";
 import { type PageResult, absoluteUrl, getPageByPath, getPreviewPage, siteUrl } from "@/lib/cms";
-import { htmlPathFromSegments, isSafeLocalPath, listingPageOf } from "@/lib/paths";
+import { encodePath, htmlPathFromSegments, isSafeLocalPath, listingPageOf } from "@/lib/paths";
 import { PREVIEW_COOKIE, decodePreviewRef } from "@/lib/preview";
 
 export const revalidate = 3600;
@@ -80,7 +80,8 @@ export default async function Page({ params }: Props) {
   const htmlPath = htmlPathFromSegments((await params).path);
   const result = await load(htmlPath);
   if (result.kind === "redirect") {
-    const { location, permanent } = result;
+    const { permanent } = result;
+    const location = encodePath(result.location);  // a Location header is ASCII
     if (!isSafeLocalPath(location) && !/^https?:\/\//.test(location)) notFound();
     if (permanent) permanentRedirect(location);
     redirect(location);

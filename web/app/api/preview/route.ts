@@ -6,7 +6,7 @@ import { cookies, draftMode } from "next/headers";
 import { redirect } from "next/navigation";
 
 import { CmsUnavailableError, getPreviewPage } from "@/lib/cms";
-import { isSafeLocalPath } from "@/lib/paths";
+import { encodePath, isSafeLocalPath } from "@/lib/paths";
 import { PREVIEW_COOKIE, PREVIEW_COOKIE_OPTIONS, encodePreviewRef } from "@/lib/preview";
 
 const NO_STORE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
@@ -36,5 +36,5 @@ export async function GET(request: Request): Promise<Response> {
   }
   (await draftMode()).enable();
   (await cookies()).set(PREVIEW_COOKIE, encodePreviewRef({ contentType, token }), PREVIEW_COOKIE_OPTIONS);
-  redirect(path);
+  redirect(encodePath(path));
 }

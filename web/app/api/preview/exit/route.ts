@@ -2,7 +2,7 @@
 import { cookies, draftMode } from "next/headers";
 import { redirect } from "next/navigation";
 
-import { isSafeLocalPath } from "@/lib/paths";
+import { encodePath, isSafeLocalPath } from "@/lib/paths";
 import { PREVIEW_COOKIE, PREVIEW_COOKIE_OPTIONS } from "@/lib/preview";
 
 export async function GET(request: Request): Promise<Response> {
@@ -10,5 +10,5 @@ export async function GET(request: Request): Promise<Response> {
   (await draftMode()).disable();
   // Same flags as when it was set, or a browser may keep the framed (SameSite=None) one.
   (await cookies()).set(PREVIEW_COOKIE, "", { ...PREVIEW_COOKIE_OPTIONS, maxAge: 0 });
-  redirect(isSafeLocalPath(path) ? path : "/");
+  redirect(isSafeLocalPath(path) ? encodePath(path) : "/");
 }

@@ -1,0 +1,29 @@
+"""Django's CommonMiddleware, with APPEND_SLASH that keeps a form's method and body."""
+
+from django.http import HttpRequest, HttpResponseBase
+from django.middleware import common
+from django.utils.http import escape_leading_slashes
+
+# Methods a 301 may turn into GET: every other one is redirected with 308, which keeps it.
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    """`POST /documents/authenticate_with_password/1` answers 308 to `…/1/`.
+
+    Django's own raises a RuntimeError (a 500) for it when DEBUG is on, and answers 301
+    otherwise, on which browsers drop the body and resend as GET; a visitor posting a
+    form through a proxy that lost the slash would see an error either way.
+    """
+
+    def get_full_path_with_slash(self, request: HttpRequest) -> str:
+        return escape_leading_slashes(request.get_full_path(force_append_slash=True))
+
+    def process_response(self, request: HttpRequest,
+                         response: HttpResponseBase) -> HttpResponseBase:
+        if (response.status_code == 404 and request.method not in SAFE_METHODS
+                and self.should_redirect_with_slash(request)):
+            redirect = self.response_redirect_class(self.get_full_path_with_slash(request))
+            redirect.status_code = 308
+            return redirect
+        return super().process_response(request, response)
