@@ -256,3 +256,10 @@ def test_wrong_secret_is_recorded_and_not_retried_in_a_loop(home, start_worker, 
         assert renderer.bodies == []
     finally:
         renderer.close()
+
+
+def test_a_page_published_into_the_menu_reaches_the_menu(home, client, renderer, settings):
+    client.get("/api/v2/navigation/")
+    RevalidationRequest.objects.all().delete()
+    add_page(home, "new-in-menu", show_in_menus=True)
+    assert "navigation" in deliver_all(renderer, settings)
