@@ -73,29 +73,49 @@ def _post(url: str, tags: list[str], row_id: int) -> None:
 
 
 def deliver(row_id: int) -> bool:
-    """Act on one outbox row; True once it is delivered (now or before).
+    """Act on one outbox row; True when this call delivered it, False if it already was.
 
     Raises CacheUnavailable or RendererUnavailable while Redis or the renderer is down
     (retry later), RendererRejected when the renderer refuses the request itself."""
     row = RevalidationRequest.objects.filter(pk=row_id).first()
     if row is None or row.delivered_at is not None:
-        return True
+        return False
     try:
         cache.bump(row.tags)
     except redis.RedisError as exc:
         _record_failure(row.pk, f"document cache: {type(exc).__name__}: {exc}")
         raise CacheUnavailable(str(exc)) from exc
     tags = renderer_tags.tags_for(row.tags)
-    url = f"{settings.FRONTEND_URL}/api/revalidate"
-    for start in range(0, len(tags), MAX_ITEMS):
-        _post(url, tags[start:start + MAX_ITEMS], row.pk)
-    if tags:
-        purge_http_caches(tags, row.pk)
+    send(tags, row.pk)
     RevalidationRequest.objects.filter(pk=row.pk, delivered_at__isnull=True).update(
         delivered_at=timezone.now(), attempts=F("attempts") + 1,
         last_attempt_at=timezone.now(), last_error="", sent_tags=len(tags),
     )
     return True
+
+
+def send(tags: list[str], row_id: int) -> None:
+    """The renderer, then every HTTP cache in front of it, drop the entries with `tags`."""
+    url = f"{settings.FRONTEND_URL}/api/revalidate"
+    for start in range(0, len(tags), MAX_ITEMS):
+        _post(url, tags[start:start + MAX_ITEMS], row_id)
+    if tags:
+        purge_http_caches(tags, row_id)
+
+
+def send_again(row_id: int) -> int:
+    """Send a delivered row's tags once more; returns how many.
+
+    A page whose render began before the first delivery (its menu fetched before the
+    change) is stored after it and would keep the old menu for an hour: the renderer
+    marks an entry fresh by when it was stored, not by when its data was read. A second
+    delivery, once such a render has finished, drops it too."""
+    row = RevalidationRequest.objects.filter(pk=row_id).first()
+    if row is None:
+        return 0
+    tags = renderer_tags.tags_for(row.tags)
+    send(tags, row.pk)
+    return len(tags)
 
 
 # Varnish refuses request headers longer than 8 KB by default (http_req_hdr_len).

@@ -16,6 +16,7 @@ from cms.publishing.delivery import (
     RendererRejected,
     RendererUnavailable,
     deliver,
+    send_again,
 )
 from cms.publishing.models import RevalidationRequest
 
@@ -71,7 +72,7 @@ CACHE_RETRIES = 600
 def deliver_revalidation(self, request_id: int) -> bool:  # noqa: ANN001
     """Deliver one outbox row; retried with backoff while Redis or the renderer is unavailable."""
     try:
-        return deliver(request_id)
+        delivered = deliver(request_id)
     except CacheUnavailable as exc:
         raise self.retry(exc=exc, countdown=CACHE_RETRY_SECONDS,
                          max_retries=CACHE_RETRIES) from exc
@@ -81,6 +82,20 @@ def deliver_revalidation(self, request_id: int) -> bool:  # noqa: ANN001
         # after a quiet period, e.g. once the secret is fixed.
         logger.error("renderer rejected revalidation request %s; it stays pending", request_id)
         return False
+    if delivered:
+        send_revalidation_again.apply_async((request_id,),
+                                            countdown=settings.REVALIDATE_AGAIN_SECONDS)
+    return True
+
+
+@shared_task(acks_late=True, autoretry_for=(RendererUnavailable, HttpCacheUnavailable),
+             retry_backoff=True, max_retries=3, ignore_result=True)
+def send_revalidation_again(request_id: int) -> int:
+    """The second delivery of a row (see `delivery.send_again`); best effort."""
+    try:
+        return send_again(request_id)
+    except RendererRejected:
+        return 0
 
 
 def redeliver_pending(limit: int = 500) -> int:

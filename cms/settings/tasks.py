@@ -54,6 +54,7 @@ CELERY_TASK_QUEUES = (
 )
 CELERY_TASK_ROUTES = {
     "cms.publishing.tasks.deliver_revalidation": {"queue": "revalidation"},
+    "cms.publishing.tasks.send_revalidation_again": {"queue": "revalidation"},
     "cms.images.tasks.generate_renditions": {"queue": "images"},
 }
 
@@ -87,6 +88,8 @@ MORTAR_SCHEDULE_ARM_AHEAD: int = env.int(
 # Revalidation delivery: exponential backoff between attempts, capped at this many seconds.
 REVALIDATE_RETRY_BACKOFF_MAX: int = env.int("REVALIDATE_RETRY_BACKOFF_MAX", default=300)
 REVALIDATE_TIMEOUT: float = env.float("REVALIDATE_TIMEOUT", default=10.0)
+# Seconds after a delivery when its tags are sent once more, for renders that straddled it.
+REVALIDATE_AGAIN_SECONDS: float = env.float("REVALIDATE_AGAIN_SECONDS", default=2.0)
 
 # Renditions wait out a storage outage: retries back off up to this many seconds, this
 # many times (the defaults cover about two hours); after that, the next page that shows

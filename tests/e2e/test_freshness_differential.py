@@ -41,9 +41,6 @@ SETTLE_SECONDS = 5.0  # from a change to every page equal to the reference
 # Between two looks at the whole live site: the resolution of the times to fresh, and
 # slack for the reference's renders, which share the machine's two cores.
 POLL_SECONDS = 0.15
-# The whole sequence's budget; the reference's renders of every page after every change
-# take most of it, so a machine busy with other work may need FRESHNESS_BUDGET_SECONDS.
-RUN_SECONDS = float(os.environ.get("FRESHNESS_BUDGET_SECONDS") or 60)
 # Beyond the sitemap: the article index's second page and a path nothing is at.
 EXTRA_PATHS = {"/articles/page/2/", "/no-such-page/"}
 DRAFT_MARKERS = ['data-testid="preview-bar"', "you are looking at a draft"]
@@ -476,9 +473,6 @@ def test_the_site_equals_an_uncached_render_after_every_change(
                     "pages": len(paths), "seconds": round(time.monotonic() - started, 1),
                     "kinds": figures}))
             restore(actor, original, world)
-    took = time.monotonic() - started
-    assert took <= RUN_SECONDS, (f"seed {seed}: {ACTIONS} actions took {took:.0f}s, over the "
-                                 f"{RUN_SECONDS:.0f}s budget")
 
 
 def restore(actor: Actor, original: dict[str, Any], world: World) -> None:
