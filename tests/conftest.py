@@ -90,7 +90,10 @@ def cms_env(seeded_db, cms_url, web_url, http_cache) -> dict[str, str]:  # noqa:
     return {**os.environ, "DATABASE_URL": test_database_url(),
             "DJANGO_SETTINGS_MODULE": "cms.settings", "PYTHONUNBUFFERED": "1",
             "WAGTAILADMIN_BASE_URL": cms_url, "FRONTEND_URL": web_url,
-            "REVALIDATE_SECRET": REVALIDATE_SECRET, "HTTP_CACHE_PURGE_URLS": http_cache.url}
+            "REVALIDATE_SECRET": REVALIDATE_SECRET, "HTTP_CACHE_PURGE_URLS": http_cache.url,
+            # Every test signs in from 127.0.0.1, some with wrong passwords on purpose: the
+            # lockout itself is tested in cms/lockout, not by locking the whole suite out.
+            "LOGIN_FAILURE_LIMIT": "1000"}
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,8 @@ export function proxy(request: NextRequest) {
     return NextResponse.redirect(new URL(`${pathname}/${request.nextUrl.search}`, request.url), 308);
   }
   const response = NextResponse.next();
-  response.headers.set(XKEY_HEADER, responseTags(pathname).join(" "));
+  // Header values are ASCII: each tag percent-encoded, as the CMS encodes its purges.
+  response.headers.set(XKEY_HEADER, responseTags(pathname).map(encodeURIComponent).join(" "));
   return response;
 }
 

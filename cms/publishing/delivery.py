@@ -10,6 +10,7 @@ one behind it would fetch the old copy again and keep it for an hour.
 """
 
 import logging
+from urllib.parse import quote
 
 import redis
 import requests
@@ -123,8 +124,10 @@ MAX_PURGE_HEADER = 6000
 
 
 def _header_batches(tags: list[str]) -> list[str]:
+    """Space-separated tags, each percent-encoded as the renderer's `xkey` header has it
+    (encodeURIComponent): header values are ASCII, paths need not be."""
     batches, current = [], ""
-    for tag in tags:
+    for tag in (quote(tag, safe="-_.!~*'()") for tag in tags):
         if current and len(current) + 1 + len(tag) > MAX_PURGE_HEADER:
             batches.append(current)
             current = ""

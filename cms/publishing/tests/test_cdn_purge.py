@@ -63,3 +63,11 @@ def test_tags_become_the_public_urls_of_every_site(home):
 def test_a_delivery_purges_the_cdn_through_wagtails_backend(home, cdn):
     purge_http_caches(["path:/about/"], row_id=0)
     assert cdn.purged == ["localhost/about/"]
+
+
+def test_purge_headers_carry_tags_as_the_renderer_encodes_them():
+    from cms.publishing.delivery import _header_batches
+
+    # encodeURIComponent("path:/日本語/") in web/proxy.ts gives the same string.
+    assert _header_batches(["path:/日本語/", "navigation"]) == [
+        "path%3A%2F%E6%97%A5%E6%9C%AC%E8%AA%9E%2F navigation"]
