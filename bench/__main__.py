@@ -50,6 +50,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import tests.conftest  # noqa: E402, F401  (first: it imports tests.httpcache once defined)
 from bench import dataset, scheduling  # noqa: E402
 from bench.load import Load, wrk  # noqa: E402
 from cms.publishing.models import RevalidationRequest  # noqa: E402
