@@ -139,12 +139,22 @@ REDIS_URL: str = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis, to carry on without the cache when Redis is unreachable:
+            # Wagtail's admin and django-axes read it on every request, and an outage
+            # must not turn the admin into 500s (a miss is served; the error is logged).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mortar"),
             "TIMEOUT": 60 * 60 * 24,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # Seconds: a Redis that hangs costs a request this, not a worker.
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     # Sessions in the database, read through Redis: editors stay signed in when Redis is not.
     SESSION_ENGINE = "cms.core.sessions"
 else:

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from cms.settings.base import INSTALLED_APPS, MIDDLEWARE, REDIS_URL, env
+from cms.settings.base import INSTALLED_APPS, MIDDLEWARE, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "cms.lockout", "axes"]
 # Last, as Axes asks: it turns a lockout flagged during the request into its answer.
@@ -16,10 +16,9 @@ AXES_FAILURE_LIMIT: int = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-# Counts live in Redis where there is one (they expire with the lockout), else in the
-# database, where Django's admin lists and deletes them.
-AXES_HANDLER = ("axes.handlers.cache.AxesCacheHandler" if REDIS_URL
-                else "axes.handlers.database.AxesDatabaseHandler")
+# Counts live in the database, where Django's admin lists and deletes them, and which
+# a Redis outage leaves alone (Axes's cache handler fails when Redis does).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "cms.lockout.client.client_ip"
 AXES_LOCKOUT_TEMPLATE = "lockout/locked_out.html"
 # Log lockouts with the username and IP, so an administrator knows what to unlock;
