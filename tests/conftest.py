@@ -93,7 +93,9 @@ def cms_env(seeded_db, cms_url, web_url, http_cache) -> dict[str, str]:  # noqa:
             "REVALIDATE_SECRET": REVALIDATE_SECRET, "HTTP_CACHE_PURGE_URLS": http_cache.url,
             # Every test signs in from 127.0.0.1, some with wrong passwords on purpose: the
             # lockout itself is tested in cms/lockout, not by locking the whole suite out.
-            "LOGIN_FAILURE_LIMIT": "1000"}
+            "LOGIN_FAILURE_LIMIT": "1000",
+            # Outage tests break a part, then ask /healthz: no answer from before the break.
+            "HEALTH_CHECK_CACHE_SECONDS": "0"}
 
 
 @pytest.fixture(scope="session")

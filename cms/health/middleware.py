@@ -1,4 +1,4 @@
-"""Answer `/healthz` before host validation and HTTPS redirects.
+"""Answer `/healthz` and `/livez` before host validation and HTTPS redirects.
 
 Load balancers and compose probe the container by IP or `localhost`, names that
 production's ALLOWED_HOSTS rightly leaves out. The answer builds nothing from the
@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from cms.health.views import healthz
+from cms.health.views import healthz, livez
 
 
 class HealthzMiddleware:
@@ -19,4 +19,6 @@ class HealthzMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info == "/healthz":
             return healthz(request)
+        if request.path_info == "/livez":
+            return livez(request)
         return self.get_response(request)

@@ -1,15 +1,25 @@
-"""`/healthz` for load balancers and compose: is each part this CMS needs reachable?"""
+"""Health answers for load balancers and compose.
+
+`/livez`: the process answers (liveness); touches nothing, cheap for anyone.
+`/healthz`: is each part this CMS needs reachable (readiness)? Each run makes a
+database query, a cache round trip, a broker connection and an S3 request, so one
+process runs it at most once every HEALTH_CHECK_CACHE_SECONDS and answers every
+caller in between with that run's result: public through nginx, it cannot be used
+to make the CMS hammer its own dependencies.
+"""
 
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from queue import Empty, Queue
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from kombu import Connection
@@ -92,10 +102,45 @@ def run_checks(deadline: float) -> dict[str, dict[str, object]]:
     return {name: results[name] for name in CHECKS}
 
 
+@dataclass(frozen=True)
+class Readiness:
+    checks: dict[str, dict[str, object]]
+    checked_at: str  # ISO 8601, UTC: when this run started
+    started: float  # time.monotonic() at that moment
+
+
+_last: Readiness | None = None
+# One run at a time: callers arriving during a run wait for it and share its answer.
+_running = threading.Lock()
+
+
+def readiness() -> Readiness:
+    """The last run's answer if younger than HEALTH_CHECK_CACHE_SECONDS, else a new run."""
+    global _last
+    window = settings.HEALTH_CHECK_CACHE_SECONDS
+    with _running:
+        if _last is not None and time.monotonic() - _last.started < window:
+            return _last
+        started = time.monotonic()
+        checked_at = timezone.now().isoformat()
+        _last = Readiness(run_checks(PROBE_TIMEOUT + 0.5), checked_at, started)
+        return _last
+
+
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = run_checks(PROBE_TIMEOUT + 0.5)
-    healthy = all(result["ok"] for result in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks},
+    """200 `{"status": "ok", "checked_at", "checks": {part: {"ok", "ms"[, "error"]}}}`,
+    or 503 with `"status": "fail"` when a part is unreachable."""
+    answer = readiness()
+    healthy = all(result["ok"] for result in answer.checks.values())
+    return JsonResponse({"status": "ok" if healthy else "fail",
+                         "checked_at": answer.checked_at, "checks": answer.checks},
                         status=200 if healthy else 503)
+
+
+@never_cache
+@require_safe
+def livez(request: HttpRequest) -> JsonResponse:
+    """200 `{"status": "ok"}` while the process serves requests; checks nothing else."""
+    return JsonResponse({"status": "ok"})

@@ -195,3 +195,5 @@ LOGGING = {
 
 # Seconds a by-path document stays cached at most (changes drop it sooner); 0 turns it off.
 API_CACHE_SECONDS: int = env.int("API_CACHE_SECONDS", default=60 * 60)
+# Seconds one process reuses its last /healthz run (cms.health.views); 0 runs every time.
+HEALTH_CHECK_CACHE_SECONDS: float = env.float("HEALTH_CHECK_CACHE_SECONDS", default=5.0)

@@ -17,7 +17,7 @@ if PRODUCTION:
     # renderer reading the API (CMS_API_URL=http://api:8000) and health checks. A redirect
     # to https://api:8000 would break them; browsers only reach these through nginx, which
     # already answers plain HTTP with a redirect.
-    SECURE_REDIRECT_EXEMPT = [r"^api/", r"^healthz/?$"]
+    SECURE_REDIRECT_EXEMPT = [r"^api/", r"^healthz/?$", r"^livez/?$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

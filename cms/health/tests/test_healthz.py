@@ -152,3 +152,31 @@ def test_wrong_credentials_is_503_naming_storage(db, s3_media, client):
     assert status == 503
     assert failing(body) == {"storage"}
     assert body["checks"]["storage"]["error"] == "ClientError"
+
+
+def test_one_run_answers_every_caller_within_the_window(db, s3_env, stoppable_moto, client,
+                                                        settings):
+    server, endpoint = stoppable_moto
+    s3_env(endpoint)
+    first = healthz(client)  # a run of its own (the window is 0 until now)
+    settings.HEALTH_CHECK_CACHE_SECONDS = 60
+    server.stop()
+    within = healthz(client)  # S3 is down, but no caller makes the CMS ask it again yet
+    settings.HEALTH_CHECK_CACHE_SECONDS = 0
+    after = healthz(client)
+
+    assert first[0] == 200 and within == first
+    assert after[0] == 503 and failing(after[1]) == {"storage"}
+    assert after[1]["checked_at"] > first[1]["checked_at"]
+
+
+def test_livez_answers_without_checking_anything(db, client):
+    # Broker, cache and storage all unreachable: liveness is about this process only.
+    broken = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
+    with override_settings(CELERY_BROKER_URL=f"redis://127.0.0.1:{closed_port()}/0",
+                           CACHES=broken, ALLOWED_HOSTS=["cms.example.com"]):
+        response = client.get("/livez", headers={"host": "10.0.0.5:8000"})
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
