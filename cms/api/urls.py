@@ -3,7 +3,7 @@
 from django.urls import path
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from cms.api import views
+from cms.api import page_access, views
 from cms.api.stock import DocumentsAPIViewSet, ImagesAPIViewSet, PagesAPIViewSet
 
 api_router = WagtailAPIRouter("wagtailapi")
@@ -16,4 +16,5 @@ urlpatterns = [
     path("navigation/", views.navigation, name="navigation"),
     path("sitemap/", views.sitemap, name="sitemap"),
     path("schema/", views.openapi_schema, name="openapi-schema"),
+    path("page_access/", page_access.page_access, name="page-access"),
 ]

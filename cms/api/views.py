@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
-from cms.api import cache, dependencies, documents, schema, streamfield
+from cms.api import cache, dependencies, documents, page_access, schema, streamfield
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.listing import MAX_LISTING_PAGE
 from cms.api.lookup import find_live_page, find_redirect, load_specific
@@ -119,6 +119,8 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         restricted = restricted_paths()
         found = find_live_page(site, path, restricted)
         page = load_specific(site, found) if found else None
+        if page is None and (protected := page_access.protected_page(site, path)):
+            return _password_protected(request, site, tag, protected, listing_page)
         if page is None:
             return _no_page(request, site, path, tag, restricted)
         built = documents.build_with_deps(page, site, restricted, listing_page)
@@ -131,6 +133,26 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         if epoch_before is None:
             break  # Redis cannot say: serve what was built
     return _document_response(request, body, etag, hit=False)
+
+
+def _password_protected(request: HttpRequest, site: Any, tag: str,
+                        protected: page_access.Protected, listing_page: int) -> HttpResponse:
+    """401 naming the password to enter, or the page for a visitor who entered them all:
+    never from or into a cache, the renderer's included."""
+    missing = page_access.first_unpassed(protected, request)
+    if missing is not None:
+        if _from_renderer(request):  # the form it caches shows until the restriction changes
+            renderer_tags.record(tag, {dependencies.page(protected.page.pk),
+                                       dependencies.site(site.pk), *dependencies.GLOBAL})
+        return json_response(
+            {"message": "This page needs a password",
+             "password_required": {"restriction_id": missing.pk,
+                                   "html_path": html_path(missing.page, site.root_page.url_path)}},
+            status=401, Cache_Control="no-cache")
+    page = protected.page.specific_class.objects.select_related("locale").get(
+        pk=protected.page.pk)
+    built = documents.build_with_deps(page, site, restricted_paths(), listing_page)
+    return json_response(built.document, Cache_Control="private, no-store")
 
 
 def _max_age(built: documents.Built) -> float | None:

@@ -29,9 +29,14 @@ def _throttled(request: HttpRequest, restriction: str, view: Any, *args: Any) ->
     return response
 
 
+def page_restriction_credentials(restriction_id: int) -> dict[str, str]:
+    """What Axes counts a page password restriction's guesses under."""
+    return {"username": f"page-restriction-{restriction_id}"}
+
+
 def page_password(request: HttpRequest, page_view_restriction_id: int,
                   page_id: int) -> HttpResponse:
-    return _throttled(request, f"page-restriction-{page_view_restriction_id}",
+    return _throttled(request, page_restriction_credentials(page_view_restriction_id)["username"],
                       page_views.authenticate_with_password, page_view_restriction_id, page_id)
 
 

@@ -25,3 +25,6 @@ AXES_LOCKOUT_TEMPLATE = "lockout/locked_out.html"
 # no "AXES: BEGIN" line on every process start (management commands print one line).
 AXES_SENSITIVE_PARAMETERS: list[str] = []
 AXES_VERBOSE = False
+
+# Seconds a visitor who entered a page's password may see it (cms.api.page_access).
+PAGE_ACCESS_SECONDS: int = env.int("PAGE_ACCESS_SECONDS", default=12 * 60 * 60)

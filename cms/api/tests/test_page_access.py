@@ -1,0 +1,138 @@
+"""Password-protected pages through the API: a 401 naming the password, a token for the
+right one, the page for its holder only, and never from or into a cache."""
+
+import json
+
+import pytest
+from django.test import override_settings
+from wagtail.models import PageViewRestriction
+
+from cms.api.tests.test_page_by_path_api import add, get
+from sites.example.models import ContentPage
+
+ACCESS = "/api/v2/page_access/"
+PASSWORD = "open sesame"
+
+
+@pytest.fixture
+def secret(home):
+    page = add(home, ContentPage(title="Members", slug="members",
+                                 body=json.dumps([{"type": "rich_text",
+                                                   "value": "<p>Hidden words</p>"}])))
+    return PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password=PASSWORD)
+
+
+def enter(client, restriction_id, password, **headers):
+    response = client.post(ACCESS, json.dumps({"restriction_id": restriction_id,
+                                               "password": password}),
+                           content_type="application/json", headers=headers)
+    return response, json.loads(response.content)
+
+
+def test_needs_a_password_without_the_content(client, secret):
+    restriction = secret
+    response, body = get(client, "/members/")
+    assert response.status_code == 401
+    assert body == {"message": "This page needs a password",
+                    "password_required": {"restriction_id": restriction.pk,
+                                          "html_path": "/members/"}}
+    assert b"Hidden words" not in response.content and b"Members" not in response.content
+
+
+def test_right_password_gives_the_page_to_its_holder_only(client, secret):
+    restriction = secret
+    response, body = enter(client, restriction.pk, PASSWORD)
+    assert response.status_code == 200, body
+    assert body["max_age"] > 0
+
+    for _ in range(2):  # twice: the second is not a hit of the first
+        seen = client.get("/api/v2/pages/by-path/", {"html_path": "/members/"},
+                          headers={"X-Page-Access": body["token"]})
+        assert seen.status_code == 200
+        assert seen.json()["title"] == "Members"
+        assert "Hidden words" in json.dumps(seen.json()["body"])
+        assert seen["Cache-Control"] == "private, no-store"
+        assert "X-Mortar-Cache" not in seen
+    # Without the token, straight after: still the password form.
+    assert get(client, "/members/")[0].status_code == 401
+
+
+def test_descendants_need_the_same_password(client, secret):
+    restriction = secret
+    add(restriction.page.specific, ContentPage(title="Minutes", slug="minutes"))
+    response, body = get(client, "/members/minutes/")
+    assert response.status_code == 401
+    assert body["password_required"] == {"restriction_id": restriction.pk,
+                                         "html_path": "/members/"}
+    token = enter(client, restriction.pk, PASSWORD)[1]["token"]
+    seen = client.get("/api/v2/pages/by-path/", {"html_path": "/members/minutes/"},
+                      headers={"X-Page-Access": f"forged, {token}"})
+    assert seen.status_code == 200 and seen.json()["title"] == "Minutes"
+
+
+def test_wrong_password_is_a_field_error(client, secret):
+    restriction = secret
+    response, body = enter(client, restriction.pk, "guess")
+    assert response.status_code == 400
+    assert body["errors"]["password"] == [
+        "The password you have entered is not correct. Please try again."]
+    assert "token" not in body
+
+
+def test_changed_password_ends_old_tokens(client, secret):
+    restriction = secret
+    token = enter(client, restriction.pk, PASSWORD)[1]["token"]
+    restriction.password = "new one"
+    restriction.save()
+    seen = client.get("/api/v2/pages/by-path/", {"html_path": "/members/"},
+                      headers={"X-Page-Access": token})
+    assert seen.status_code == 401
+
+
+def test_token_of_another_restriction_opens_nothing(client, secret, home):
+    other = add(home, ContentPage(title="Board", slug="board"))
+    other_restriction = PageViewRestriction.objects.create(
+        page=other, restriction_type=PageViewRestriction.PASSWORD, password="board")
+    token = enter(client, other_restriction.pk, "board")[1]["token"]
+    seen = client.get("/api/v2/pages/by-path/", {"html_path": "/members/"},
+                      headers={"X-Page-Access": token})
+    assert seen.status_code == 401
+
+
+def test_login_restricted_page_stays_not_found(client, home):
+    page = add(home, ContentPage(title="Staff", slug="staff"))
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    assert get(client, "/staff/")[0].status_code == 404
+
+
+@pytest.mark.parametrize("body, status", [
+    (b"not json", 400),
+    (b"[1, 2]", 400),
+    (b'{"restriction_id": "1", "password": "x"}', 400),
+    (b'{"restriction_id": true, "password": "x"}', 400),
+    (b'{"restriction_id": 99999999999, "password": "x"}', 400),
+    (b'{"restriction_id": 1}', 400),
+    (b'{"restriction_id": 1, "password": "a\\u0000b"}', 400),
+    (b'{"restriction_id": 2147483647, "password": "x"}', 404),
+    (b'{"password": "' + b"x" * 5000 + b'"}', 413),
+])
+def test_bad_input_is_a_clear_4xx(client, secret, body, status):
+    response = client.post(ACCESS, body, content_type="application/json")
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["message"]
+
+
+def test_only_post(client, secret):
+    assert client.get(ACCESS).status_code == 405
+
+
+@override_settings(AXES_FAILURE_LIMIT=5)
+def test_guessing_is_throttled(client, secret):
+    restriction = secret
+    answers = [enter(client, restriction.pk, f"guess {n}")[0].status_code for n in range(6)]
+    assert answers == [400] * 4 + [429] * 2  # the 5th wrong one starts the lockout
+    right = enter(client, restriction.pk, PASSWORD)[0]
+    assert right.status_code == 429  # locked out, even with the right password
+    assert int(right["Retry-After"]) > 0
