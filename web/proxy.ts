@@ -3,12 +3,15 @@
  * - page paths end in "/" like the CMS's html_path: "/about" answers 308 to "/about/"
  *   (next.config's own trailing-slash redirect is off so that POST /api/revalidate is
  *   never redirected);
+ * - a request carrying a page access cookie (lib/page-access.ts) is rewritten to the
+ *   route that renders a password-protected page for that visitor alone;
  * - each response says which cache tags it is made of (`xkey`), so that an HTTP cache in
  *   front (infra/varnish) drops it when the CMS purges one of them.
  */
 import { type NextRequest, NextResponse } from "next/server";
 
 import { responseTags } from "@/lib/cache-tags";
+import { PAGE_ACCESS_COOKIE_PREFIX, PAGE_ACCESS_ROUTE } from "@/lib/page-access";
 import { isDecodablePath } from "@/lib/paths";
 
 const XKEY_HEADER = "xkey";
@@ -24,6 +27,17 @@ export function proxy(request: NextRequest) {
   if (!pathname.endsWith("/") && !last.includes(".")) {
     // Built by hand: NextURL re-applies the trailing-slash setting when it formats.
     return NextResponse.redirect(new URL(`${pathname}/${request.nextUrl.search}`, request.url), 308);
+  }
+  // A visitor who entered a page's password: that page is rendered for them alone.
+  if (!pathname.startsWith(`${PAGE_ACCESS_ROUTE}/`) && request.cookies.getAll()
+    .some((cookie) => cookie.name.startsWith(PAGE_ACCESS_COOKIE_PREFIX))) {
+    const url = request.nextUrl.clone();
+    url.pathname = `${PAGE_ACCESS_ROUTE}${pathname}`;
+    // The server's own origin as it sees it: `next start` speaks plain HTTP, while nextUrl
+    // takes https from nginx's X-Forwarded-Proto; with that origin Next.js would proxy the
+    // rewrite to the public URL instead of serving it itself.
+    url.protocol = "http:";
+    return NextResponse.rewrite(url);
   }
   const response = NextResponse.next();
   // Header values are ASCII: each tag percent-encoded, as the CMS encodes its purges.

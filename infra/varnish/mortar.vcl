@@ -37,7 +37,7 @@ sub vcl_recv {
         return (pass);
     }
     # The renderer's own routes (preview, revalidation) and its draft mode.
-    if (req.url ~ "^/api/" || req.http.Cookie ~ "(^|;\s*)(__prerender_bypass|__next_preview_data|mortar_preview|mortar_page_access|sessionid|csrftoken)=") {
+    if (req.url ~ "^/api/" || req.http.Cookie ~ "(^|;\s*)(__prerender_bypass|__next_preview_data|mortar_preview|mortar_page_access_[0-9]+|sessionid|csrftoken)=") {
         return (pass);
     }
     # No other cookie changes a page: keep them out of the cache's way.

@@ -356,6 +356,7 @@ def routes(document) -> list[tuple[str, str, str, bytes | None, bool]]:
         ("web", "POST", "/api/revalidate", json.dumps({"tags": ["x"]}).encode(), True),
         ("web", "GET", "/api/preview?content_type=example.articlepage&token=bad", None, True),
         ("web", "GET", "/api/preview/exit", None, True),
+        ("web", "POST", "/api/page-access", json.dumps({"password": "x"}).encode(), True),
         ("cms", "GET", "/api/v2/navigation/", None, True),
         ("cms", "GET", "/api/v2/pages/by-path/?html_path=/articles/", None, True),
         ("cms", "GET", "/api/v2/pages/?limit=1", None, True),
@@ -365,6 +366,7 @@ def routes(document) -> list[tuple[str, str, str, bytes | None, bool]]:
         ("cms", "GET", document.file.url, None, True),
         ("cms", "GET", "/static/wagtailadmin/css/core.css", None, True),
         ("cms", "GET", "/healthz", None, VARIES),
+        ("cms", "GET", "/livez", None, True),
     ]
 
 

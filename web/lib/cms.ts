@@ -36,6 +36,8 @@ export class CmsUnavailableError extends Error {
 export type PageResult =
   | { kind: "page"; page: PageDocument }
   | { kind: "redirect"; location: string; permanent: boolean }
+  /** A page that only a password opens: `protectedPath` is the page the password is for. */
+  | { kind: "password_required"; restrictionId: number; protectedPath: string }
   | { kind: "not_found" };
 
 export type PreviewResult =
@@ -71,6 +73,9 @@ async function json<T>(response: Response, path: string): Promise<T> {
 }
 
 type RedirectBody = { message: string; redirect?: { location: string; permanent: boolean } };
+type PasswordRequiredBody = {
+  message: string; password_required?: { restriction_id: number; html_path: string | null };
+};
 
 /**
  * The renderer identifies itself with the revalidation secret, so that the CMS records
@@ -88,15 +93,26 @@ function rendererCredentials(): Record<string, string> {
  * cache entry, all under the page's tag.
  */
 export async function getPageByPath(
-  htmlPath: string, options: { listingPage?: number; draft?: boolean } = {},
+  htmlPath: string, options: { listingPage?: number; draft?: boolean; access?: string[] } = {},
 ): Promise<PageResult> {
   const endpoint = "/api/v2/pages/by-path/";
   const params: Record<string, string> = { html_path: htmlPath, ...siteParam() };
   const listing = options.listingPage !== undefined;
   if (listing) params.page = String(options.listingPage);
+  // A visitor's page access tokens: what they open is theirs alone, never cached.
+  const access: Record<string, string> = options.access?.length
+    ? { "X-Page-Access": options.access.join(",") } : {};
   const response = await request(endpoint, params,
-    { draft: options.draft ?? false, tags: [pathTag(htmlPath)] }, rendererCredentials());
+    { draft: (options.draft ?? false) || "X-Page-Access" in access, tags: [pathTag(htmlPath)] },
+    { ...rendererCredentials(), ...access });
   if (response.status === 404) return { kind: "not_found" };
+  if (response.status === 401) {
+    const body = await json<PasswordRequiredBody>(response, endpoint);
+    const required = body.password_required;
+    if (!required) throw new CmsUnavailableError(`CMS answered ${endpoint} with 401`);
+    return { kind: "password_required", restrictionId: required.restriction_id,
+      protectedPath: required.html_path ?? htmlPath };
+  }
   if (response.status === 301 || response.status === 302) {
     const body = await json<RedirectBody>(response, endpoint);
     const location = body.redirect?.location ?? response.headers.get("Location");
@@ -119,6 +135,41 @@ export async function getPreviewPage(contentType: string, token: string): Promis
   if (response.status >= 400 && response.status < 500) {
     const body = await json<{ message?: string }>(response, endpoint);
     return { kind: "refused", status: response.status, message: body.message ?? "Preview refused" };
+  }
+  throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
+}
+
+export type PageAccessResult =
+  | { kind: "granted"; token: string; maxAge: number }
+  | { kind: "refused"; status: number; message: string };
+
+/**
+ * POST /api/v2/page_access/: a token for a page password restriction, if `password` is
+ * right. `visitorIp` goes on as X-Forwarded-For: the CMS throttles guesses per address.
+ */
+export async function postPageAccess(restrictionId: number, password: string,
+                                     visitorIp: string | null): Promise<PageAccessResult> {
+  const endpoint = "/api/v2/page_access/";
+  let response: Response;
+  try {
+    response = await fetch(`${cmsApiUrl()}${endpoint}`, {
+      method: "POST",
+      cache: "no-store",
+      headers: { Accept: "application/json", "Content-Type": "application/json",
+        ...(visitorIp ? { "X-Forwarded-For": visitorIp } : {}) },
+      body: JSON.stringify({ restriction_id: restrictionId, password }),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new CmsUnavailableError(`CMS request to ${endpoint} failed`, { cause: error });
+  }
+  if (response.ok) {
+    const body = await json<{ token: string; max_age: number }>(response, endpoint);
+    return { kind: "granted", token: body.token, maxAge: body.max_age };
+  }
+  if (response.status >= 400 && response.status < 500) {
+    const body = await json<{ message?: string }>(response, endpoint);
+    return { kind: "refused", status: response.status, message: body.message ?? "Refused" };
   }
   throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
 }

@@ -11,6 +11,7 @@ import { notFound, permanentRedirect, redirect } from "next/navigation";
 import { cache } from "react";
 
 import { PageLayout, isListingType } from "@/components/pages/registry";
+import { PagePasswordForm } from "@/components/site/PagePasswordForm";
 import { PreviewBar } from "@/components/site/PreviewBar";
 import { type PageResult, absoluteUrl, getPageByPath, getPreviewPage, siteUrl } from "@/lib/cms";
 import { encodePath, htmlPathFromSegments, isSafeLocalPath, listingPageOf } from "@/lib/paths";
@@ -61,6 +62,9 @@ const load = cache(async (htmlPath: string): Promise<Loaded> => {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const htmlPath = htmlPathFromSegments((await params).path);
   const result = await load(htmlPath);
+  if (result.kind === "password_required") {
+    return { title: "Password required", robots: { index: false, follow: false } };
+  }
   if (result.kind !== "page") return { title: "Page not found" };
   const { seo } = result.page.meta;
   const image = seo.image ? [{ url: absoluteUrl(seo.image.src), width: seo.image.width,
@@ -87,6 +91,12 @@ export default async function Page({ params }: Props) {
     redirect(location);
   }
   if (result.kind === "not_found") notFound();
+  if (result.kind === "password_required") {
+    // The same form for every visitor, so it is cached like a page; the page itself is
+    // rendered by app/mortar-page-access for visitors holding its password's cookie.
+    return <PagePasswordForm restrictionId={result.restrictionId} path={htmlPath}
+      protectedPath={result.protectedPath} />;
+  }
 
   const { page } = result;
   return (

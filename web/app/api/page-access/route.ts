@@ -1,0 +1,74 @@
+/**
+ * POST /api/page-access (the password form of a protected page): the password goes to
+ * the CMS server side; the token it gives comes back as an httpOnly cookie scoped to the
+ * protected page, then the visitor is sent to the page. A refusal goes back to the form,
+ * with the reason.
+ */
+import { NextResponse } from "next/server";
+
+import { CmsUnavailableError, postPageAccess } from "@/lib/cms";
+import {
+  PAGE_ACCESS_ROUTE,
+  type PageAccessError,
+  pageAccessCookieName,
+  pageAccessCookieOptions,
+} from "@/lib/page-access";
+import { encodePath, isSafeLocalPath } from "@/lib/paths";
+
+const MAX_PASSWORD_LENGTH = 1000;
+
+function seeOther(location: string): NextResponse {
+  return new NextResponse(null, { status: 303, headers: { Location: location, "Cache-Control": "no-store" } });
+}
+
+function backToForm(path: string, error: PageAccessError): Response {
+  return seeOther(`${PAGE_ACCESS_ROUTE}${encodePath(path)}?error=${error}`);
+}
+
+/**
+ * The visitor's address: nginx sets X-Real-IP (replacing any the client sent); the HTTP
+ * cache between nginx and the renderer appends itself to X-Forwarded-For, so that one's
+ * last entry is nginx, not the visitor. Without nginx, the last X-Forwarded-For entry.
+ */
+function visitorIp(request: Request): string | null {
+  const real = request.headers.get("x-real-ip")?.trim();
+  if (real) return real;
+  const forwarded = request.headers.get("x-forwarded-for");
+  return forwarded?.split(",").pop()?.trim() || null;
+}
+
+export async function POST(request: Request): Promise<Response> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return Response.json({ message: "Send the password form" }, { status: 400 });
+  }
+  const field = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value : "";
+  };
+  const path = field("path");
+  const protectedPath = field("protected_path");
+  const restrictionId = Number(field("restriction_id"));
+  const password = field("password");
+  if (!isSafeLocalPath(path) || !Number.isSafeInteger(restrictionId) || restrictionId < 1) {
+    return Response.json({ message: "path and restriction_id are required" }, { status: 400 });
+  }
+  if (!password || password.length > MAX_PASSWORD_LENGTH) return backToForm(path, "wrong");
+  // The cookie opens the protected page's subtree only; never wider than the page asked for.
+  const scope = isSafeLocalPath(protectedPath) && path.startsWith(protectedPath) ? protectedPath : path;
+
+  let result;
+  try {
+    result = await postPageAccess(restrictionId, password, visitorIp(request));
+  } catch (error) {
+    if (error instanceof CmsUnavailableError) return backToForm(path, "unavailable");
+    throw error;
+  }
+  if (result.kind === "refused") return backToForm(path, result.status === 429 ? "locked" : "wrong");
+  const response = seeOther(encodePath(path));
+  response.cookies.set(pageAccessCookieName(restrictionId), result.token,
+    pageAccessCookieOptions(encodePath(scope), result.maxAge));
+  return response;
+}

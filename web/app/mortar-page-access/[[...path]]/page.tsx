@@ -1,0 +1,36 @@
+/**
+ * A password-protected page for the visitor who entered its password: proxy.ts rewrites
+ * requests carrying a page access cookie here. Rendered per request with the visitor's
+ * tokens, never cached (by Next.js, or by the HTTP cache: the response is private).
+ */
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { notFound } from "next/navigation";
+
+import { PageLayout } from "@/components/pages/registry";
+import { PagePasswordForm } from "@/components/site/PagePasswordForm";
+import { getPageByPath } from "@/lib/cms";
+import { pageAccessError, pageAccessTokens } from "@/lib/page-access";
+import { htmlPathFromSegments } from "@/lib/paths";
+
+export const dynamic = "force-dynamic";
+
+type Props = {
+  params: Promise<{ path?: string[] }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+export const metadata: Metadata = { robots: { index: false, follow: false } };
+
+export default async function ProtectedPage({ params, searchParams }: Props) {
+  const htmlPath = htmlPathFromSegments((await params).path);
+  const access = pageAccessTokens((await cookies()).getAll());
+  const result = await getPageByPath(htmlPath, { access });
+  if (result.kind === "password_required") {
+    return <PagePasswordForm restrictionId={result.restrictionId} path={htmlPath}
+      protectedPath={result.protectedPath} error={pageAccessError((await searchParams).error)} />;
+  }
+  // Not a protected page (any more): the visitor gets what everyone gets, at its address.
+  if (result.kind !== "page") notFound();
+  return <PageLayout page={result.page} />;
+}

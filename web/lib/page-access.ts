@@ -1,0 +1,42 @@
+/**
+ * Password-protected pages: one httpOnly cookie per password restriction a visitor
+ * passed, holding the CMS's signed token and scoped (Path) to the protected page's
+ * subtree, so only requests for those pages carry it. proxy.ts sends such requests to
+ * PAGE_ACCESS_ROUTE, rendered for that visitor alone; the HTTP cache passes them by.
+ */
+export const PAGE_ACCESS_COOKIE_PREFIX = "mortar_page_access_";
+/** The uncached route a request carrying a page access cookie is rewritten to. */
+export const PAGE_ACCESS_ROUTE = "/mortar-page-access";
+
+export function pageAccessCookieName(restrictionId: number): string {
+  return `${PAGE_ACCESS_COOKIE_PREFIX}${restrictionId}`;
+}
+
+/** The CMS tokens among a request's cookies, for its `X-Page-Access` header. */
+export function pageAccessTokens(cookies: { name: string; value: string }[]): string[] {
+  return cookies.filter((cookie) => cookie.name.startsWith(PAGE_ACCESS_COOKIE_PREFIX)
+    && /^[A-Za-z0-9_\-:.]{1,500}$/.test(cookie.value)).map((cookie) => cookie.value);
+}
+
+export function pageAccessCookieOptions(path: string, maxAge: number) {
+  return {
+    httpOnly: true,
+    path,
+    maxAge,
+    sameSite: "lax",
+    secure: process.env.NODE_ENV !== "development",
+  } as const;
+}
+
+/** What the password form says after a refused attempt (`?error=` of PAGE_ACCESS_ROUTE). */
+export const PAGE_ACCESS_ERRORS = {
+  wrong: "The password you have entered is not correct. Please try again.",
+  locked: "Too many wrong passwords: try again later.",
+  unavailable: "The password could not be checked just now. Please try again.",
+} as const;
+
+export type PageAccessError = keyof typeof PAGE_ACCESS_ERRORS;
+
+export function pageAccessError(raw: string | string[] | undefined): PageAccessError | null {
+  return typeof raw === "string" && raw in PAGE_ACCESS_ERRORS ? raw as PageAccessError : null;
+}
