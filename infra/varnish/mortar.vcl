@@ -53,6 +53,19 @@ sub vcl_hash {
 }
 
 sub vcl_backend_response {
+    # The renderer failed (most often: the CMS is down and the page is not in its cache).
+    if (beresp.status >= 500) {
+        if (bereq.is_bgfetch) {
+            return (abandon);  # keep serving the stale copy this fetch was to refresh
+        }
+        # The site's own error page, as "try again later" for browsers and crawlers.
+        set beresp.status = 503;
+        set beresp.reason = "Service Unavailable";
+        set beresp.http.Retry-After = "30";
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
     if (beresp.http.Set-Cookie || beresp.http.Cache-Control ~ "(private|no-store)") {
         set beresp.uncacheable = true;
         set beresp.ttl = 0s;
