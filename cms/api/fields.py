@@ -11,7 +11,6 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -162,7 +161,6 @@ def _read_itself(page: Any) -> Any:
     return page
 
 
-@cache
 def page_field(model: type[models.Model], name: str) -> PageField:
     """How the page JSON shows `name` of `model` (an `api_fields` or `summary_fields` name)."""
     declared = next((f for f in getattr(model, "api_fields", []) if isinstance(f, APIField)

@@ -46,15 +46,20 @@ def image_json(image: AbstractImage, found: list[RenditionRow],
     if image.has_focal_point() and image.width and image.height:
         focal = {"x": round(image.focal_point_x / image.width, 4),
                  "y": round(image.focal_point_y / image.height, 4)}
-    srcset = []
-    seen: set[tuple[str, int]] = set()
-    for rendition in sorted(found, key=lambda r: r.width):
-        if (rendition.format, rendition.width) in seen:
-            continue
-        seen.add((rendition.format, rendition.width))
-        srcset.append({"url": rendition.url, "width": rendition.width,
-                       "height": rendition.height, "format": rendition.format})
     src = src_row(found)
+    srcset: list[dict[str, Any]] = []
+    # One entry per format and width: a WebP original's `width-960` and its
+    # `width-960|format-webp` are the same picture; the one `src` names is kept.
+    at: dict[tuple[str, int], int] = {}
+    for rendition in sorted(found, key=lambda r: r.width):
+        entry = {"url": rendition.url, "width": rendition.width,
+                 "height": rendition.height, "format": rendition.format}
+        key = (rendition.format, rendition.width)
+        if key not in at:
+            at[key] = len(srcset)
+            srcset.append(entry)
+        elif rendition == src:
+            srcset[at[key]] = entry
     return {
         "id": image.pk,
         "title": image.title,
