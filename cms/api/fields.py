@@ -128,7 +128,7 @@ class PageField:
     read: Callable[[Any], Any]
 
 
-def _field_schema(field: Any, name: str) -> Schema:
+def _field_schema(field: Any) -> Schema:
     if isinstance(field, models.DateTimeField | models.DateField):
         return {"type": ["string", "null"] if field.null else "string",
                 "format": "date-time" if isinstance(field, models.DateTimeField) else "date"}
@@ -178,7 +178,7 @@ def page_field(model: type[models.Model], name: str) -> PageField:
                          _read_attribute(field.attname))
     if isinstance(field, ClusterTaggableManager) or name == "tags":
         return PageField(name, TagsAdapter(), _read_attribute(name))
-    return PageField(name, ScalarAdapter(_field_schema(field, name), _plain),
+    return PageField(name, ScalarAdapter(_field_schema(field), _plain),
                      _read_attribute(name))
 
 
