@@ -182,6 +182,15 @@ def page_field(model: type[models.Model], name: str) -> PageField:
                      _read_attribute(name))
 
 
+def shown_by_adapter(model: type[models.Model], name: str) -> bool:
+    """Whether `name` has a shape here; inline children (a ParentalKey's related objects)
+    and many-to-many fields other than tags are left to Wagtail's nested serializers."""
+    field = _field(model, name)
+    if field is None or not field.is_relation or isinstance(field, models.ForeignKey):
+        return True
+    return isinstance(field, ClusterTaggableManager) or name == "tags"
+
+
 def collect(page: Any, names: list[str], refs: Refs) -> None:
     for name in names:
         field = page_field(type(page), name)

@@ -97,7 +97,8 @@ class PagesAPIViewSet(CheckedParametersMixin, WagtailPagesAPIViewSet):
         # Every api_fields entry as by-path shows it; an APIField(serializer=...) keeps its own.
         overrides = super().get_field_serializer_overrides(model)
         for name in fields.api_field_names(model):
-            overrides.setdefault(name, RepresentedField())
+            if fields.shown_by_adapter(model, name):
+                overrides.setdefault(name, RepresentedField())
         return overrides
 
     def get_serializer_context(self) -> dict[str, Any]:
