@@ -1,110 +1,30 @@
-"""The page document: one JSON object with everything the renderer needs for a page."""
+"""Transitional: the old names of `cms.api.representation`, for the callers not yet moved
+(`cms.api.views`, `cms.preview.views`). Delete once they import the new names:
+`documents.build` → `representation.page_json`, `documents.build_with_deps` →
+`representation.represent_page` (its result's `.document` is now `.data`)."""
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from wagtail.models import Page, Site
 
-from cms.api import dependencies, fields
-from cms.api.listing import PendingListing, paginate
-from cms.api.paths import html_path
-from cms.api.resolver import Refs, Resolver
-from cms.api.visibility import visible_q
-
-
-def page_type(page: Page) -> str:
-    return f"{page._meta.app_label}.{type(page).__name__}"
-
-
-def breadcrumbs(page: Page, site: Site) -> list[dict[str, Any]]:
-    root = site.root_page
-    if not page.path:  # a page being previewed before its first save
-        return []
-    ancestors = (
-        Page.objects.ancestor_of(page).filter(visible_q(), depth__gte=root.depth)
-        .only("id", "title", "url_path").order_by("depth")
-    )
-    return [{"id": a.pk, "title": a.title, "html_path": html_path(a, root.url_path)}
-            for a in ancestors]
-
-
-def summary_field_names(page: Page) -> list[str]:
-    return list(getattr(type(page), "summary_fields", []))
-
-
-def page_summary(page: Page, resolver: Resolver) -> dict[str, Any]:
-    return {"id": page.pk, "title": page.title, "type": page_type(page),
-            "html_path": html_path(page, resolver.root_path),
-            **fields.render(page, summary_field_names(page), resolver)}
+from cms.api import representation
 
 
 @dataclass
 class Built:
     document: dict[str, Any]
-    deps: set[str]  # the names of everything it shows (cms.api.dependencies)
-    complete: bool  # False while renditions it needs are still being made
-    expires_at: datetime.datetime | None  # the soonest expiry of a page it shows
+    deps: set[str]
+    complete: bool
+    expires_at: Any
 
 
-def build(page: Page, site: Site, restricted: list[str], listing_page: int = 1) -> dict[str, Any]:
-    """The whole document for a live page; queries stay constant whatever the page holds."""
-    return build_with_deps(page, site, restricted, listing_page).document
+def build(page: Page, site: Site, restricted: list[str], listing_page: int = 1) -> dict:
+    return representation.represent_page(page, site, restricted, listing_page).data
 
 
 def build_with_deps(page: Page, site: Site, restricted: list[str],
                     listing_page: int = 1) -> Built:
-    names = fields.api_field_names(type(page))
-    extras: dict[str, PendingListing] = {
-        name: paginate(getattr(page, name)(), listing_page, page.listing_per_page)
-        for name in getattr(page, "api_listings", {})
-    }
-
-    refs = Refs()
-    fields.collect(page, names, refs)
-    if getattr(page, "social_image_id", None):
-        refs.images.add(page.social_image_id)
-    for extra in extras.values():
-        for item in extra.items:
-            fields.collect(item, summary_field_names(item), refs)
-
-    resolver = Resolver(site, restricted)
-    resolver.load(refs)
-
-    document: dict[str, Any] = {
-        "id": page.pk,
-        "title": page.title,
-        "meta": {
-            "type": page_type(page),
-            "html_path": html_path(page, site.root_page.url_path),
-            "locale": page.locale.language_code,
-            "first_published_at": _iso(page.first_published_at),
-            "last_published_at": _iso(page.last_published_at),
-            "seo": {
-                "title": page.seo_title or page.title,
-                "description": page.search_description or "",
-                "image": resolver.image(getattr(page, "social_image_id", None)),
-            },
-            "breadcrumbs": breadcrumbs(page, site),
-        },
-        **fields.render(page, names, resolver),
-    }
-    resolver.note_expiry(page.expire_at)
-    deps = {dependencies.page(page.pk), dependencies.site(site.pk), *dependencies.GLOBAL}
-    deps.update(dependencies.page(crumb["id"]) for crumb in document["meta"]["breadcrumbs"])
-    deps.update(dependencies.page(pk) for pk in refs.pages)
-    deps.update(dependencies.image(pk) for pk in refs.images)
-    deps.update(dependencies.document(pk) for pk in refs.documents)
-    for key, extra in extras.items():
-        document[key] = {"items": [page_summary(item, resolver) for item in extra.items],
-                         **extra.meta()}
-        deps.add(dependencies.children(page.pk))
-        deps.update(dependencies.page(item.pk) for item in extra.items)
-        for item in extra.items:
-            resolver.note_expiry(item.expire_at)
-    return Built(document, deps, complete=not resolver.incomplete,
-                 expires_at=resolver.expires_at)
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value else None
+    # Looked up at each call, so a test that patches representation.represent_page sees it.
+    made = representation.represent_page(page, site, restricted, listing_page)
+    return Built(made.data, made.deps, made.complete, made.expires_at)

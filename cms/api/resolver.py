@@ -1,20 +1,25 @@
-"""Bulk loading of everything a page document points at: images, pages, documents, embeds.
+"""Bulk loading of everything a page's JSON points at: images, pages, documents, embeds,
+snippets.
 
-A document is built in two passes: the first collects every id it references
+A page's JSON is made in two passes: the first collects every id it references
 (`Refs`), then `Resolver.load` fetches each kind with one query, so the number
 of queries for a page does not grow with its number of blocks, images or links.
+The second pass (`cms.api.adapters`) reads what was loaded from the Resolver,
+which travels to the blocks as `context["resolver"]`.
 """
 
 import datetime
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any
 
+from django.apps import apps
 from wagtail.documents import get_document_model
 from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
-from wagtail.models import Page, Site
+from wagtail.models import DraftStateMixin, Page, Site
 
+from cms.api import dependencies
 from cms.api.paths import html_path
 from cms.api.visibility import (
     is_private,
@@ -23,6 +28,7 @@ from cms.api.visibility import (
     restricted_collection_paths,
 )
 from cms.images import renditions
+from cms.images.api import RenditionRow, file_format, image_json
 
 
 @dataclass
@@ -31,50 +37,17 @@ class Refs:
     pages: set[int] = field(default_factory=set)
     documents: set[int] = field(default_factory=set)
     embeds: set[str] = field(default_factory=set)
+    # snippet model label ("app_label.Model") -> primary keys
+    snippets: dict[str, set[Any]] = field(default_factory=dict)
 
-
-def file_format(name: str) -> str:
-    ext = name.rsplit(".", 1)[-1].lower()
-    return "jpeg" if ext == "jpg" else ext
-
-
-class RenditionRow(NamedTuple):
-    """An existing rendition, read without building model instances (a page shows hundreds)."""
-
-    filter_spec: str
-    url: str
-    width: int
-    height: int
-    format: str
-
-
-def image_document(image: AbstractImage, found: list[RenditionRow],
-                   alt: str | None = None) -> dict:
-    """The API's image object: the original's size and focal point plus existing renditions."""
-    focal = None
-    if image.has_focal_point() and image.width and image.height:
-        focal = {"x": round(image.focal_point_x / image.width, 4),
-                 "y": round(image.focal_point_y / image.height, 4)}
-    srcset = []
-    seen: set[tuple[str, int]] = set()
-    for rendition in sorted(found, key=lambda r: r.width):
-        if (rendition.format, rendition.width) in seen:
-            continue
-        seen.add((rendition.format, rendition.width))
-        srcset.append({"url": rendition.url, "width": rendition.width,
-                       "height": rendition.height, "format": rendition.format})
-    own_format = file_format(image.file.name)
-    fallback = [entry for entry in srcset if entry["format"] == own_format]
-    return {
-        "id": image.pk,
-        "title": image.title,
-        "alt": alt or image.default_alt_text,
-        "width": image.width,
-        "height": image.height,
-        "focal_point": focal,
-        "src": fallback[-1]["url"] if fallback else image.file.url,
-        "srcset": srcset,
-    }
+    def dependency_names(self) -> set[str]:
+        """The names (cms.api.dependencies) of everything referenced."""
+        names = {dependencies.page(pk) for pk in self.pages}
+        names.update(dependencies.image(pk) for pk in self.images)
+        names.update(dependencies.document(pk) for pk in self.documents)
+        names.update(dependencies.snippet(label, pk)
+                     for label, pks in self.snippets.items() for pk in pks)
+        return names
 
 
 class Resolver:
@@ -88,6 +61,7 @@ class Resolver:
         self._pages: dict[int, dict] = {}
         self._documents: dict[int, dict] = {}
         self._embeds: dict[str, dict] = {}
+        self._snippets: dict[tuple[str, Any], dict] = {}
         # Set when an image lacked renditions: the document is served, and soon rebuilt.
         self.incomplete = False
         # The soonest expiry of a linked page: the document is stale from then on.
@@ -120,6 +94,19 @@ class Resolver:
                     "provider_name": embed.provider_name, "width": embed.width,
                     "height": embed.height, "thumbnail_url": embed.thumbnail_url or None,
                 })
+        for label, pks in refs.snippets.items():
+            wanted = {pk for pk in pks if (label, str(pk)) not in self._snippets}
+            if wanted:
+                self._load_snippets(label, wanted)
+
+    def _load_snippets(self, label: str, pks: set[Any]) -> None:
+        model = apps.get_model(label)
+        snippets = model.objects.all()
+        if issubclass(model, DraftStateMixin):  # a snippet never published shows nothing
+            snippets = snippets.filter(live=True)
+        for pk, snippet in snippets.in_bulk(pks).items():
+            # Keyed by the id as text: JSON keeps an int, but a UUID arrives as a string.
+            self._snippets[(label, str(pk))] = {"id": pk, "type": label, "title": str(snippet)}
 
     def _load_images(self, ids: set[int]) -> None:
         if not ids:
@@ -172,13 +159,16 @@ class Resolver:
 
     def image(self, pk: int | None, alt: str | None = None) -> dict | None:
         entry = self._images.get(pk) if pk else None
-        return image_document(entry[0], entry[1], alt) if entry else None
+        return image_json(entry[0], entry[1], alt) if entry else None
 
     def page(self, pk: int | None) -> dict | None:
         return self._pages.get(pk) if pk else None
 
     def document(self, pk: int | None) -> dict | None:
         return self._documents.get(pk) if pk else None
+
+    def snippet(self, label: str, pk: Any) -> dict | None:
+        return self._snippets.get((label, str(pk))) if pk is not None else None
 
     def embed(self, url: str | None) -> dict | None:
         if not url:

@@ -57,6 +57,8 @@ def _embed(attrs: dict[str, str], resolver: Resolver) -> str:
     return ""
 
 
-def render(html: str, resolver: Resolver) -> str:
+def site_html(html: str, resolver: Resolver) -> str:
+    """Rich text as HTML for the site: internal links as site paths, images and embeds
+    as HTML; what is gone (a draft page, a private image) leaves no broken link."""
     html = FIND_A_TAG.sub(lambda m: _link(extract_attrs(m.group(1)), resolver), html)
     return FIND_EMBED_TAG.sub(lambda m: _embed(extract_attrs(m.group(1)), resolver), html)

@@ -1,49 +1,33 @@
 """The OpenAPI 3.1 document of our API, generated from the page models and block definitions.
 
 Nothing here lists a page type's fields or a block's children by hand: they are
-read from `api_fields`, `summary_fields`, `api_extra_schema` and the StreamField
-block tree, mirroring what `fields.py` and `streamfield.py` output. A block that
-reshapes its JSON with `api_value` describes the result with `api_schema`.
+read from `api_fields`, `summary_fields`, `api_listings` and the StreamField block
+tree, through the same adapters (`cms.api.adapters`) that make the JSON. A block that
+shapes its own JSON with `get_api_representation` describes it with `api_schema`.
 """
 
-from typing import Any
 
 from django.apps import apps
-from django.db import models
-from modelcluster.contrib.taggit import ClusterTaggableManager
 from wagtail import blocks
-from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.embeds.blocks import EmbedBlock
-from wagtail.fields import RichTextField, StreamField
-from wagtail.images.blocks import ImageChooserBlock
-from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
-from cms.api.fields import _field, api_field_names
+from cms.api.adapters import (
+    INTEGER,
+    NULLABLE_STRING,
+    STRING,
+    NoAdapter,
+    Schema,
+    nullable,
+    obj,
+    ref,
+)
+from cms.api.fields import api_field_names, field_schema
 from cms.api.listing import MAX_LISTING_PAGE
 from cms.api.paths import HTML_PATH_PATTERN, MAX_PATH_LENGTH
 from cms.api.sites import HOSTNAME
+from cms.api.streams import defines_own_representation, leaf_adapter
 from cms.core.models import NavigationSettings
 
-Schema = dict[str, Any]
-
-
-def ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def nullable(schema: Schema) -> Schema:
-    return {"oneOf": [schema, {"type": "null"}]}
-
-
-def obj(properties: dict[str, Schema], **extra: Any) -> Schema:
-    return {"type": "object", "properties": properties, "required": list(properties),
-            "additionalProperties": False, **extra}
-
-
-STRING: Schema = {"type": "string"}
-NULLABLE_STRING: Schema = {"type": ["string", "null"]}
-INTEGER: Schema = {"type": "integer"}
 PAGE_LINK = obj({"id": INTEGER, "title": STRING, "html_path": STRING},
                 description="A link to a live page: `html_path` is a site path, or a full "
                             "URL for a page of another site.")
@@ -72,6 +56,8 @@ SHARED: dict[str, Schema] = {
                   "thumbnail_url": NULLABLE_STRING}),
     "PageMeta": {**obj(META), "properties": {
         **META, "preview": {"type": "boolean", "description": "true on draft previews only"}}},
+    "Snippet": obj({"id": {"type": ["integer", "string"]}, "type": STRING, "title": STRING},
+                   description="A snippet: `type` is its model, `app_label.Model`."),
     "MenuItem": obj({"id": INTEGER, "title": STRING, "html_path": NULLABLE_STRING,
                      "children": {"type": "array", "items": ref("MenuItem")}}),
 }
@@ -82,15 +68,19 @@ def block_name(block: blocks.Block) -> str:
 
 
 def block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
-    """The JSON Schema of what `streamfield.render` outputs for this block.
+    """The JSON Schema of what `cms.api.streams.represent` gives for this block.
 
     Our own blocks become named components (`CallToActionBlockValue`), so the
     generated TypeScript types carry the same names as the Python classes.
+    Raises NoAdapter, naming the block, for a block kind the API cannot show.
     """
     schema = _block_schema(block, components)
     shape = getattr(block, "api_schema", None)
     if shape:
         schema = shape(schema)
+    elif defines_own_representation(type(block)):
+        # Its JSON is its own: without a schema for it, the contract would be a guess.
+        raise NoAdapter(block)
     if type(block).__module__.startswith("wagtail."):
         return schema
     name = f"{block_name(block)}Value"
@@ -110,56 +100,8 @@ def _block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
         return obj(properties)
     if isinstance(block, blocks.ListBlock):
         return {"type": "array", "items": block_schema(block.child_block, components)}
-    if isinstance(block, ImageChooserBlock):
-        return nullable(ref("Image"))
-    if isinstance(block, blocks.PageChooserBlock):
-        return nullable(ref("PageLink"))
-    if isinstance(block, DocumentChooserBlock):
-        return nullable(ref("DocumentLink"))
-    if isinstance(block, EmbedBlock):
-        return nullable(ref("Embed"))
-    if isinstance(block, blocks.RichTextBlock):
-        return {"type": "string", "contentMediaType": "text/html"}
-    if isinstance(block, blocks.URLBlock):
-        return NULLABLE_STRING
-    if isinstance(block, blocks.IntegerBlock):
-        return {"type": ["integer", "null"]}
-    if isinstance(block, blocks.FloatBlock | blocks.DecimalBlock):
-        return {"type": ["number", "null"]}
-    if isinstance(block, blocks.BooleanBlock):
-        return {"type": "boolean"}
-    if isinstance(block, blocks.ChoiceBlock):
-        return {"type": ["string", "integer", "null"]}
-    if isinstance(block, blocks.DateBlock | blocks.DateTimeBlock | blocks.TimeBlock):
-        return NULLABLE_STRING
-    return STRING
-
-
-def field_schema(model: type[Page], name: str, components: dict[str, Schema]) -> Schema:
-    """The JSON Schema of what `fields.render` outputs for this model field."""
-    field = _field(model, name)
-    if isinstance(field, StreamField):
-        return block_schema(field.stream_block, components)
-    if isinstance(field, RichTextField):
-        return {"type": "string", "contentMediaType": "text/html"}
-    if isinstance(field, models.ForeignKey):
-        if issubclass(field.related_model, AbstractImage):
-            return nullable(ref("Image"))
-        if issubclass(field.related_model, Page):
-            return nullable(ref("PageLink"))
-        return {"type": ["integer", "null"]}
-    if isinstance(field, ClusterTaggableManager) or name == "tags":
-        return {"type": "array", "items": STRING}
-    if isinstance(field, models.DateTimeField | models.DateField):
-        return {"type": ["string", "null"] if field.null else "string",
-                "format": "date-time" if isinstance(field, models.DateTimeField) else "date"}
-    if isinstance(field, models.BooleanField):
-        return {"type": "boolean"}
-    if isinstance(field, models.IntegerField):
-        return {"type": ["integer", "null"] if field.null else "integer"}
-    if isinstance(field, models.FloatField | models.DecimalField):
-        return {"type": "number"}
-    return NULLABLE_STRING if getattr(field, "null", False) else STRING
+    adapter = leaf_adapter(block)
+    return adapter.schema(components) if adapter else {}
 
 
 def page_types() -> list[type[Page]]:

@@ -1,23 +1,28 @@
 """Wagtail's stock API v2 endpoints (`pages/`, `images/`, `documents/`) as Mortar serves them.
 
 Subclasses of Wagtail's viewsets, registered on the same `WagtailAPIRouter`, so the
-URLs, parameters and answers stay Wagtail's; what Mortar adds goes here.
+URLs, parameters and answers stay Wagtail's; what Mortar adds goes here. A page's
+`api_fields` come out in the same shapes as by-path (`cms.api.fields`: images with
+their srcset, page links with `html_path`, rich text with site paths), loaded in bulk
+for all the pages of an answer: one contract.
 """
 
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import QueryDict
+from rest_framework import serializers
 from rest_framework.request import Request
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet as WagtailDocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIViewSet
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from cms.api import fields
 from cms.api.errors import BadRequest
 from cms.api.params import (
     SEARCH_OPERATORS,
@@ -28,7 +33,8 @@ from cms.api.params import (
     whole_number,
 )
 from cms.api.paths import path_error
-from cms.api.visibility import not_expired_q
+from cms.api.resolver import Refs, Resolver
+from cms.api.visibility import not_expired_q, restricted_paths
 
 # PostgreSQL's OFFSET is a bigint, but no listing comes near this; a larger one is a typo.
 MAX_OFFSET = 2**31 - 1
@@ -68,8 +74,58 @@ class CheckedParametersMixin(BaseAPIViewSet):
             check_field_filter(model, name, query[name])
 
 
+RESOLVER = "mortar_resolver"  # the serializer context's key for the answer's bulk loader
+
+
+class RepresentedField(serializers.Field):
+    """A page's `api_fields` entry as by-path shows it (`cms.api.fields`), read from the
+    answer's Resolver, which `PagesAPIViewSet.get_serializer` loaded for every page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, page: Page) -> Any:
+        field = fields.page_field(type(page), self.field_name)
+        return field.adapter.represent(field.read(page), self.context[RESOLVER])
+
+
 class PagesAPIViewSet(CheckedParametersMixin, WagtailPagesAPIViewSet):
     """`/api/v2/pages/`, `pages/<id>/`, `pages/find/`."""
+
+    @classmethod
+    def get_field_serializer_overrides(cls, model: type[models.Model]) -> dict[str, Any]:
+        # Every api_fields entry as by-path shows it; an APIField(serializer=...) keeps its own.
+        overrides = super().get_field_serializer_overrides(model)
+        for name in fields.api_field_names(model):
+            if fields.shown_by_adapter(model, name):
+                overrides.setdefault(name, RepresentedField())
+        return overrides
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        site = Site.find_for_request(self.request) or Site.objects.filter(
+            is_default_site=True).select_related("root_page").first()
+        if site is None:  # no Site at all: paths are the tree's own, from its root
+            site = Site(root_page=Page.get_first_root_node())
+        return {**super().get_serializer_context(),
+                RESOLVER: Resolver(site, restricted_paths())}
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.BaseSerializer:
+        """The serializer, with what its pages' represented fields show loaded at once."""
+        serializer = super().get_serializer(*args, **kwargs)
+        one = serializer.child if kwargs.get("many") else serializer
+        names = [name for name, field in one.fields.items()
+                 if isinstance(field, RepresentedField)]
+        if names:
+            pages = list(args[0]) if kwargs.get("many") else [args[0]]
+            # Tags, a query per page otherwise: one for all (by-path's listings do the same).
+            tagged = [name for name in names if pages and isinstance(
+                fields.page_field(type(pages[0]), name).adapter, fields.TagsAdapter)]
+            prefetch_related_objects(pages, *tagged)
+            refs = Refs()
+            for page in pages:
+                fields.collect(page, names, refs)
+            serializer.context[RESOLVER].load(refs)
+        return serializer
 
     def get_base_queryset(self) -> QuerySet:
         # Wagtail's own rule (live, public, in the request's site) plus Mortar's one

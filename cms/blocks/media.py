@@ -17,8 +17,9 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = "Image"
 
-    def api_value(self, value: dict) -> dict:
-        """The alt text lives on the image object; this block's alt overrides the image's."""
+    def get_api_representation(self, value: dict, context: dict | None = None) -> dict:
+        """{"image": Image | None, "caption": str}: this block's alt, when given, overrides
+        the image's own on the image object, where the renderer reads it."""
         image = value["image"]
         if image is not None and value.get("alt"):
             image = {**image, "alt": value["alt"]}

@@ -16,7 +16,8 @@ class HeadingBlock(blocks.StructBlock):
         icon = "title"
         label = "Heading"
 
-    def api_value(self, value: dict) -> dict:
+    def get_api_representation(self, value: dict, context: dict | None = None) -> dict:
+        """{"text": str, "level": 2 | 3 | 4}: the level as a number, as the heading's tag."""
         return {**value, "level": int(value.get("level") or 2)}
 
     def api_schema(self, schema: dict) -> dict:

@@ -25,6 +25,8 @@ def filter_specs() -> list[str]:
 
 
 FILTER_SPECS: tuple[str, ...] = tuple(filter_specs())
+# The specs that leave the output format to Wagtail (its choice for each original).
+OWN_FORMAT_SPECS: frozenset[str] = frozenset(filter_spec(width, "original") for width in WIDTHS)
 
 
 QUEUED_TTL = 10 * 60

@@ -373,6 +373,12 @@ export interface components {
             tags?: string[];
         };
         RichTextBlockValue: string;
+        /** @description A snippet: `type` is its model, `app_label.Model`. */
+        Snippet: {
+            id: number | string;
+            title: string;
+            type: string;
+        };
         TwoColumnBlockValue: {
             left: components["schemas"]["ColumnStreamBlockValue"];
             right: components["schemas"]["ColumnStreamBlockValue"];

@@ -153,18 +153,18 @@ def test_changing_an_image_refreshes_pages_that_show_it(client, about, make_imag
 def test_a_change_during_a_build_is_not_hidden_by_the_cache(client, about, publish,
                                                             monkeypatch):
     """A publish that lands while a document is being built: that document is not kept."""
-    from cms.api import documents
+    from cms.api import representation
 
-    real_build = documents.build_with_deps
+    real_build = representation.represent_page
 
     def build_then_publish_elsewhere(*args, **kwargs):
         built = real_build(*args, **kwargs)
         cache.bump([dependencies.page(about.pk)])  # what the publish's after-commit does
         return built
 
-    monkeypatch.setattr(documents, "build_with_deps", build_then_publish_elsewhere)
+    monkeypatch.setattr(representation, "represent_page", build_then_publish_elsewhere)
     fetch(client)
-    monkeypatch.setattr(documents, "build_with_deps", real_build)
+    monkeypatch.setattr(representation, "represent_page", real_build)
 
     assert fetch(client)[0]["X-Mortar-Cache"] == "miss"
 

@@ -5,12 +5,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cms.api.adapters import NoAdapter
 from cms.api.schema import openapi
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "web" / "lib" / "openapi.json"
 
 
-def render() -> str:
+def schema_text() -> str:
     return json.dumps(openapi(), indent=2, sort_keys=True) + "\n"
 
 
@@ -23,7 +24,10 @@ class Command(BaseCommand):
                             help="exit non-zero if the file differs from what the models give")
 
     def handle(self, *args: Any, output: Path, check: bool, **options: Any) -> None:
-        text = render()
+        try:
+            text = schema_text()
+        except NoAdapter as error:  # a block the API cannot show: no document, no types
+            raise CommandError(str(error)) from error
         if check:
             if not output.is_file() or output.read_text() != text:
                 raise CommandError(f"{output} is stale: run `make types` and commit the result")

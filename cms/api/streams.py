@@ -1,0 +1,111 @@
+"""StreamField data to API JSON, walking the block definitions over the stored raw data.
+
+Working from raw data (ids, not model instances) lets one pass collect every
+reference of a page, however deeply nested, before anything is loaded; the second
+pass represents each block with what was loaded. Containers (StreamBlock,
+StructBlock, ListBlock) are walked here; every leaf goes through its adapter
+(`cms.api.adapters`), which holds its collect, its JSON and its schema.
+
+A block shapes its own JSON through Wagtail's seam, `get_api_representation(value,
+context)`: when its class defines one, it is called with `value` the block's JSON as
+its kind gives it (children already represented) and `context["resolver"]` the
+page's bulk loader (`cms.api.resolver.Resolver`); it returns the block's JSON, whose
+schema its `api_schema(schema)` gives from the default one (`cms.api.schema`).
+"""
+
+from functools import cache
+from typing import Any
+
+from wagtail import blocks
+
+from cms.api.adapters import Adapter, NoAdapter, block_adapter
+from cms.api.resolver import Refs, Resolver
+
+Context = dict[str, Any]  # {"resolver": Resolver, ...}: Wagtail's API serializer context
+
+
+def context_for(resolver: Resolver) -> Context:
+    return {"resolver": resolver}
+
+
+def _items(raw: Any) -> list[Any]:
+    """ListBlock values are stored as [{"type": "item", "value": ...}] or, older, bare values."""
+    if not isinstance(raw, list):
+        return []
+    return [item["value"] if isinstance(item, dict) and item.get("type") == "item"
+            and "value" in item else item for item in raw]
+
+
+def is_container(block: blocks.Block) -> bool:
+    return isinstance(block, blocks.StreamBlock | blocks.StructBlock | blocks.ListBlock)
+
+
+@cache
+def defines_own_representation(kind: type[blocks.Block]) -> bool:
+    """Whether a block class (not Wagtail's own) overrides `get_api_representation`."""
+    return not kind.get_api_representation.__module__.startswith("wagtail.")
+
+
+def leaf_adapter(block: blocks.Block) -> Adapter | None:
+    """The leaf's adapter; None for a block that makes its JSON itself. Raises NoAdapter
+    for a block that does neither."""
+    try:
+        return block_adapter(block)
+    except NoAdapter:
+        if defines_own_representation(type(block)):
+            return None
+        raise
+
+
+def collect(block: blocks.Block, raw: Any, refs: Refs) -> None:
+    """Note in `refs` every id `raw` (the block's stored data) points at."""
+    if isinstance(block, blocks.StreamBlock):
+        for child in raw or []:
+            if isinstance(child, dict) and child.get("type") in block.child_blocks:
+                collect(block.child_blocks[child["type"]], child.get("value"), refs)
+    elif isinstance(block, blocks.StructBlock):
+        raw = raw if isinstance(raw, dict) else {}
+        for name, child_block in block.child_blocks.items():
+            collect(child_block, raw.get(name), refs)
+    elif isinstance(block, blocks.ListBlock):
+        for item in _items(raw):
+            collect(block.child_block, item, refs)
+    elif (adapter := leaf_adapter(block)) is not None:
+        adapter.collect(raw, refs)
+
+
+def represent(block: blocks.Block, raw: Any, context: Context) -> Any:
+    """The block's JSON, once `context["resolver"]` has loaded what `collect` noted."""
+    value = _represent(block, raw, context)
+    if defines_own_representation(type(block)):
+        return block.get_api_representation(value, context)
+    return value
+
+
+def _represent(block: blocks.Block, raw: Any, context: Context) -> Any:
+    if isinstance(block, blocks.StreamBlock):
+        out = []
+        for child in raw or []:
+            if not isinstance(child, dict):
+                continue
+            child_block = block.child_blocks.get(child.get("type"))
+            if child_block is None:  # a block type removed from the code since it was saved
+                continue
+            out.append({"type": child["type"], "id": child.get("id"),
+                        "value": represent(child_block, child.get("value"), context)})
+        return out
+    if isinstance(block, blocks.StructBlock):
+        raw = raw if isinstance(raw, dict) else {}
+        return {name: represent(child_block, raw.get(name), context)
+                for name, child_block in block.child_blocks.items()}
+    if isinstance(block, blocks.ListBlock):
+        return [represent(block.child_block, item, context) for item in _items(raw)]
+    adapter = leaf_adapter(block)
+    # Without an adapter, the block's own get_api_representation makes the JSON from raw.
+    return adapter.represent(raw, context["resolver"]) if adapter else raw
+
+
+def raw_data(value: Any) -> list[Any]:
+    """A StreamField's stored data, from its StreamValue or as given (a list of dicts)."""
+    raw = getattr(value, "raw_data", value)
+    return list(raw) if raw is not None else []

@@ -1,0 +1,101 @@
+"""Every block kind's JSON conforms to its schema, and a kind without an adapter is refused."""
+
+import jsonschema
+import pytest
+from django import forms
+from django.core.management import CommandError, call_command
+from wagtail import blocks
+from wagtail.models import Locale, Site
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from cms.api.adapters import NoAdapter
+from cms.api.representation import represent_stream
+from cms.api.schema import SHARED, block_schema
+from sites.example.models import ContentPage
+
+
+class ColourBlock(blocks.FieldBlock):
+    """A block kind no adapter knows."""
+
+    def __init__(self, **kwargs: object) -> None:
+        self.field = forms.CharField()
+        super().__init__(**kwargs)
+
+
+def every_kind_block() -> blocks.StreamBlock:
+    return blocks.StreamBlock([
+        ("snippet", SnippetChooserBlock("wagtailcore.Locale")),
+        ("static", blocks.StaticBlock()),
+        ("facts", blocks.StructBlock([
+            ("count", blocks.IntegerBlock(required=False)),
+            ("ratio", blocks.DecimalBlock(required=False)),
+            ("on", blocks.BooleanBlock(required=False)),
+            ("day", blocks.DateBlock(required=False)),
+            ("email", blocks.EmailBlock(required=False)),
+            ("tags", blocks.MultipleChoiceBlock(choices=[("a", "A"), ("b", "B")])),
+            ("page", blocks.PageChooserBlock(required=False)),
+        ])),
+    ])
+
+
+def validate(block, instance):
+    components = dict(SHARED)
+    schema = block_schema(block, components)
+    jsonschema.Draft202012Validator({**schema, "components": {"schemas": components}}
+                                    ).validate(instance)
+
+
+def test_a_snippet_and_a_static_block_conform_to_their_schema(home):
+    site = Site.objects.get(is_default_site=True)
+    locale = Locale.objects.get()
+    block = every_kind_block()
+    raw = [
+        {"type": "snippet", "id": "1", "value": locale.pk},
+        {"type": "snippet", "id": "2", "value": 987654},  # a deleted snippet
+        {"type": "static", "id": "3", "value": None},
+        {"type": "facts", "id": "4", "value": {
+            "count": 3, "ratio": "1.50", "on": True, "day": "2026-01-02", "email": None,
+            "tags": ["a"], "page": home.pk}},
+    ]
+
+    data, names = represent_stream(block, raw, site, [])
+
+    assert data[0]["value"] == {"id": locale.pk, "type": "wagtailcore.Locale",
+                                "title": str(locale)}
+    assert data[1]["value"] is None and data[2]["value"] is None
+    assert data[3]["value"]["ratio"] == 1.5 and data[3]["value"]["email"] == ""
+    assert data[3]["value"]["page"]["html_path"] == "/"
+    validate(block, data)
+    assert f"snippet:wagtailcore.locale:{locale.pk}" in names and f"page:{home.pk}" in names
+
+
+def test_the_snippet_schema_rejects_what_the_json_used_to_be():
+    with pytest.raises(jsonschema.ValidationError):
+        validate(every_kind_block(), [{"type": "snippet", "id": "1", "value": 3}])
+
+
+def test_a_block_kind_without_an_adapter_fails_export_schema_naming_it(monkeypatch, tmp_path):
+    colour = ColourBlock()
+    colour.set_name("colour")
+    monkeypatch.setitem(ContentPage.body.field.stream_block.child_blocks, "colour", colour)
+
+    with pytest.raises(CommandError, match=r"test_adapters\.ColourBlock \('colour'\)"):
+        call_command("export_schema", "--output", str(tmp_path / "openapi.json"))
+    assert not (tmp_path / "openapi.json").exists()
+
+
+def test_a_block_with_its_own_json_must_describe_it():
+    class BadgeBlock(blocks.CharBlock):
+        def get_api_representation(self, value, context=None):
+            return {"badge": value}
+
+    with pytest.raises(NoAdapter, match="BadgeBlock"):
+        block_schema(BadgeBlock(), {})
+
+    class DescribedBadgeBlock(BadgeBlock):
+        def api_schema(self, schema):
+            return {"type": "object", "properties": {"badge": schema}}
+
+    components: dict = {}
+    block_schema(DescribedBadgeBlock(), components)
+    assert components["DescribedBadgeBlockValue"]["properties"]["badge"] == {"type": "string"}
