@@ -82,6 +82,8 @@ def test_stock_endpoints_answer_odd_parameters_without_a_server_error(cms_server
         if response.status_code >= 500:
             failures.append(f"{response.status_code} {response.request.url}")
         elif response.status_code == 400:
+            assert response.headers.get("Content-Type", "").startswith("application/json"), \
+                (response.request.url, response.text[:300])
             assert "message" in response.json(), response.text[:300]
 
     fuzz()

@@ -6,8 +6,8 @@ token instead of a session entry:
 - `POST /api/v2/page_access/` with `{"restriction_id": int, "password": str}` checks
   the password with Wagtail's own form, throttled per restriction and per IP as
   Wagtail's password form is (django-axes, cms.lockout), and answers
-  `{"token": str, "max_age": seconds}`; 400 with `errors.password` for a wrong one,
-  404 for an unknown restriction, 429 while locked out.
+  `{"token": str, "max_age": seconds}`; 401 with `errors.password` for a wrong one,
+  400 for malformed input, 404 for an unknown restriction, 429 while locked out.
 - by-path, for a page that only password restrictions keep private, answers 401
   `{"message", "password_required": {"restriction_id", "html_path"}}` (no content),
   or, given tokens for every such restriction in `X-Page-Access` (comma-separated),
@@ -39,8 +39,10 @@ from cms.lockout.views import page_restriction_credentials
 
 HEADER = "HTTP_X_PAGE_ACCESS"
 SALT = "mortar.page-access"
-# Tokens read from one header at most: a visitor passes a handful of restrictions.
+# Tokens read from one header at most (a visitor passes a handful of restrictions), and
+# the header's length: 20 tokens of about 80 characters.
 MAX_TOKENS = 20
+MAX_HEADER_LENGTH = 2000
 MAX_BODY_BYTES = 4096
 MAX_PASSWORD_LENGTH = 1000
 
@@ -87,6 +89,13 @@ def _passed(request: HttpRequest) -> set[tuple[int, str]]:
     return passed
 
 
+def header_error(request: HttpRequest) -> str | None:
+    """Why the request's X-Page-Access cannot be read, if it cannot."""
+    if len(request.META.get(HEADER, "")) > MAX_HEADER_LENGTH:
+        return f"X-Page-Access is longer than {MAX_HEADER_LENGTH} characters"
+    return None
+
+
 def first_unpassed(protected: Protected, request: HttpRequest) -> PageViewRestriction | None:
     """The outermost restriction the request holds no valid token for, if any."""
     passed = _passed(request) if request.META.get(HEADER) else set()
@@ -112,6 +121,8 @@ def _read(request: HttpRequest) -> tuple[int, str] | HttpResponse:
     if not isinstance(body, dict):
         return _error(400, "The body must be a JSON object")
     restriction_id, password = body.get("restriction_id"), body.get("password")
+    if isinstance(restriction_id, float) and restriction_id.is_integer():
+        restriction_id = int(restriction_id)  # JSON has one number type: 3.0 is 3
     if isinstance(restriction_id, bool) or not isinstance(restriction_id, int) \
             or not 1 <= restriction_id <= 2**31 - 1:
         return _error(400, "restriction_id must be a positive whole number")
@@ -146,7 +157,7 @@ def page_access(request: HttpRequest) -> HttpResponse:
             request.axes_locked_out = False  # type: ignore[attr-defined]
             return _locked_out()
         errors = [str(error) for error in form.errors["password"]]
-        return _error(400, "Wrong password", errors={"password": errors})
+        return _error(401, "Wrong password", errors={"password": errors})
     return json_response({"token": token_for(restriction),
                           "max_age": settings.PAGE_ACCESS_SECONDS})
 

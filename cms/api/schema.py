@@ -11,6 +11,7 @@ from django.apps import apps
 from wagtail import blocks
 from wagtail.models import Page
 
+from cms.api import page_access
 from cms.api.adapters import (
     INTEGER,
     NULLABLE_STRING,
@@ -39,6 +40,16 @@ META: dict[str, Schema] = {
 }
 SHARED: dict[str, Schema] = {
     "Error": {"type": "object", "properties": {"message": STRING}, "required": ["message"]},
+    "PasswordRequired": obj({"message": STRING, "password_required": obj({
+        "restriction_id": INTEGER, "html_path": NULLABLE_STRING})},
+        description="A page only a password opens; `html_path` is the page it is set on."),
+    "PageAccessRequest": obj({
+        "restriction_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "password": {"type": "string", "minLength": 1, "maxLength": 1000,
+                     "pattern": "^[^\u0000]*$"}}),
+    "PageAccess": obj({"token": STRING, "max_age": INTEGER},
+                      description="Send `token` in `X-Page-Access` (comma-separated) to see "
+                                  "the page; valid `max_age` seconds."),
     "Redirect": obj({"message": STRING, "redirect": obj({"location": STRING,
                                                          "permanent": {"type": "boolean"}})}),
     "Rendition": obj({"url": STRING, "width": INTEGER, "height": INTEGER, "format": STRING}),
@@ -182,6 +193,9 @@ def openapi() -> Schema:
                      "schema": {"type": "string", "minLength": 1,
                                 "maxLength": MAX_PATH_LENGTH, "pattern": HTML_PATH_PATTERN}},
                     site_param,
+                    {"name": "X-Page-Access", "in": "header", "required": False,
+                     "schema": {"type": "string", "maxLength": page_access.MAX_HEADER_LENGTH},
+                     "description": "Tokens from page_access, comma-separated"},
                     {"name": "page", "in": "query", "required": False,
                      "schema": {"type": "integer", "minimum": 1,
                                 "maximum": MAX_LISTING_PAGE}},
@@ -191,7 +205,23 @@ def openapi() -> Schema:
                     "301": response(ref("Redirect"), "A permanent Wagtail redirect"),
                     "302": response(ref("Redirect"), "A temporary Wagtail redirect"),
                     "304": {"description": "Not modified (If-None-Match)"},
+                    "401": response(ref("PasswordRequired"),
+                                    "A password-protected page, without its content"),
                     **error,
+                },
+            }},
+            "/api/v2/page_access/": {"post": {
+                "operationId": "pageAccess",
+                "summary": "A token opening a password-protected page, for the right password",
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": ref("PageAccessRequest")}}},
+                "responses": {
+                    "200": response(ref("PageAccess"), "The password is right"),
+                    "400": response(ref("Error"), "Bad input"),
+                    "401": response(ref("Error"), "Wrong password (`errors.password`)"),
+                    "404": response(ref("Error"), "No such password restriction"),
+                    "413": response(ref("Error"), "Body too large"),
+                    "429": response(ref("Error"), "Too many wrong passwords (Retry-After)"),
                 },
             }},
             "/api/v2/page_preview/": {"get": {

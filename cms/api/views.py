@@ -99,6 +99,8 @@ def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
 @api_view({"html_path", "site", "page"})
 def page_by_path(request: HttpRequest) -> HttpResponse:
     path = clean_html_path(request.GET.get("html_path"))
+    if error := page_access.header_error(request):
+        raise BadRequest(error)
     listing_page = _positive_int(request, "page", 1, MAX_LISTING_PAGE)
     # The raw Host header is enough for a key: only requests that passed every check on
     # the way to a document ever store one under it.

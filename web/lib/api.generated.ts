@@ -20,6 +20,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/page_access/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A token opening a password-protected page, for the right password */
+        post: operations["pageAccess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/page_preview/": {
         parameters: {
             query?: never;
@@ -328,6 +345,15 @@ export interface components {
             id: number;
             title: string;
         };
+        /** @description Send `token` in `X-Page-Access` (comma-separated) to see the page; valid `max_age` seconds. */
+        PageAccess: {
+            max_age: number;
+            token: string;
+        };
+        PageAccessRequest: {
+            password: string;
+            restriction_id: number;
+        };
         PageDocument: components["schemas"]["ArticleIndexPage"] | components["schemas"]["ArticlePage"] | components["schemas"]["ContentPage"] | components["schemas"]["HomePage"];
         /** @description A link to a live page: `html_path` is a site path, or a full URL for a page of another site. */
         PageLink: {
@@ -349,6 +375,14 @@ export interface components {
                 title: string;
             };
             type: string;
+        };
+        /** @description A page only a password opens; `html_path` is the page it is set on. */
+        PasswordRequired: {
+            message: string;
+            password_required: {
+                html_path: string | null;
+                restriction_id: number;
+            };
         };
         QuoteBlockValue: {
             attribution: string;
@@ -436,6 +470,75 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pageAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PageAccessRequest"];
+            };
+        };
+        responses: {
+            /** @description The password is right */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageAccess"];
+                };
+            };
+            /** @description Bad input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong password (`errors.password`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such password restriction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many wrong passwords (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -544,7 +647,10 @@ export interface operations {
                 site?: string;
                 page?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Tokens from page_access, comma-separated */
+                "X-Page-Access"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -591,6 +697,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A password-protected page, without its content */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordRequired"];
                 };
             };
             /** @description Not found */

@@ -9,7 +9,9 @@
 import "server-only";
 
 import { NAVIGATION_TAG, SITEMAP_TAG, pathTag } from "@/lib/cache-tags";
-import type { Navigation, PageDocument, SitemapPage } from "@/lib/types";
+import type {
+  Navigation, PageAccess, PageDocument, PasswordRequired, SitemapPage,
+} from "@/lib/types";
 
 /** Safety net if a revalidation request were ever lost; publishing revalidates at once. */
 export const REVALIDATE_SECONDS = 3600;
@@ -73,9 +75,7 @@ async function json<T>(response: Response, path: string): Promise<T> {
 }
 
 type RedirectBody = { message: string; redirect?: { location: string; permanent: boolean } };
-type PasswordRequiredBody = {
-  message: string; password_required?: { restriction_id: number; html_path: string | null };
-};
+
 
 /**
  * The renderer identifies itself with the revalidation secret, so that the CMS records
@@ -107,8 +107,7 @@ export async function getPageByPath(
     { ...rendererCredentials(), ...access });
   if (response.status === 404) return { kind: "not_found" };
   if (response.status === 401) {
-    const body = await json<PasswordRequiredBody>(response, endpoint);
-    const required = body.password_required;
+    const required = (await json<Partial<PasswordRequired>>(response, endpoint)).password_required;
     if (!required) throw new CmsUnavailableError(`CMS answered ${endpoint} with 401`);
     return { kind: "password_required", restrictionId: required.restriction_id,
       protectedPath: required.html_path ?? htmlPath };
@@ -164,7 +163,7 @@ export async function postPageAccess(restrictionId: number, password: string,
     throw new CmsUnavailableError(`CMS request to ${endpoint} failed`, { cause: error });
   }
   if (response.ok) {
-    const body = await json<{ token: string; max_age: number }>(response, endpoint);
+    const body = await json<PageAccess>(response, endpoint);
     return { kind: "granted", token: body.token, maxAge: body.max_age };
   }
   if (response.status >= 400 && response.status < 500) {

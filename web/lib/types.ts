@@ -50,3 +50,8 @@ export type Navigation = Json<"navigation">;
 export type MenuItem = Schemas["MenuItem"];
 export type SitemapPage = Json<"sitemap">;
 export type SitemapEntry = SitemapPage["pages"][number];
+
+/** by-path's 401: a page only a password opens (no content). */
+export type PasswordRequired = Schemas["PasswordRequired"];
+/** page_access's 200: the token that opens it. */
+export type PageAccess = Schemas["PageAccess"];

@@ -74,7 +74,7 @@ def test_descendants_need_the_same_password(client, secret):
 def test_wrong_password_is_a_field_error(client, secret):
     restriction = secret
     response, body = enter(client, restriction.pk, "guess")
-    assert response.status_code == 400
+    assert response.status_code == 401
     assert body["errors"]["password"] == [
         "The password you have entered is not correct. Please try again."]
     assert "token" not in body
@@ -132,7 +132,7 @@ def test_only_post(client, secret):
 def test_guessing_is_throttled(client, secret):
     restriction = secret
     answers = [enter(client, restriction.pk, f"guess {n}")[0].status_code for n in range(6)]
-    assert answers == [400] * 4 + [429] * 2  # the 5th wrong one starts the lockout
+    assert answers == [401] * 4 + [429] * 2  # the 5th wrong one starts the lockout
     right = enter(client, restriction.pk, PASSWORD)[0]
     assert right.status_code == 429  # locked out, even with the right password
     assert int(right["Retry-After"]) > 0
