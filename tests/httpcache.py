@@ -4,7 +4,9 @@ Started before the CMS, which is told to purge it (HTTP_CACHE_PURGE_URLS); its p
 marks the renderer healthy once `next start` answers.
 """
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -23,16 +25,18 @@ BACKENDS = REPO / "infra" / "varnish" / "backends.vcl"
 
 
 def backends_vcl(renderers: list[tuple[str, int]]) -> str:
-    """infra/varnish/backends.vcl with these renderers in place of the compose service."""
+    """infra/varnish/backends.vcl with these renderers in place of the compose services."""
     text = BACKENDS.read_text()
     head, _, rest = text.partition("backend web1 {")
-    body, _, tail = rest.partition("}\n")
+    body, _, _ = rest.partition("}\n")
+    tail = rest[rest.index("sub vcl_init"):]
     declared = ""
     for n, (host, port) in enumerate(renderers, start=1):
-        own = body.replace('"web"', f'"{host}"').replace('"3000"', f'"{port}"')
-        declared += f"backend web{n} {{{own}}}\n"
+        own = body.replace('"web-1"', f'"{host}"').replace('"3000"', f'"{port}"')
+        declared += f"backend web{n} {{{own}}}\n\n"
     adds = "".join(f"    renderers.add_backend(web{n});\n" for n in range(1, len(renderers) + 1))
-    return (head + declared + tail).replace("    renderers.add_backend(web1);\n", adds)
+    tail = re.sub(r"(    renderers\.add_backend\(web\d+\);\n)+", adds, tail)
+    return head + declared + tail
 
 
 class Varnish:
@@ -85,3 +89,30 @@ def http_cache(ports) -> Iterator[Varnish]:
         yield varnish
     finally:
         varnish.stop()
+
+
+@pytest.fixture(scope="session")
+def scale_out_cache(ports) -> Iterator[Varnish]:
+    """Varnish in front of every renderer of the scale-out test (ports web, web2, ...), as
+    production runs one cache in front of several; the CMS purges it with the session's.
+    Renderers not started are probed as down and never asked."""
+    if not Path(VARNISHD).exists():
+        pytest.skip("varnish is not installed")
+    names = ["web", *sorted(name for name in ports if name.startswith("web") and name != "web")]
+    varnish = Varnish([("127.0.0.1", ports[name]) for name in names])
+    try:
+        varnish.wait_ready()
+        yield varnish
+    finally:
+        varnish.stop()
+
+
+def backend_requests(varnish: Varnish) -> dict[str, int]:
+    """How many fetches Varnish sent each of its renderers (web1, web2, ...), from its
+    shared-memory counters."""
+    output = subprocess.run(["varnishstat", "-n", str(varnish.directory / "work"), "-1", "-j",
+                             "-f", "VBE.*.req"], capture_output=True, text=True, check=True)
+    counters = json.loads(output.stdout)
+    counters = counters.get("counters", counters)
+    return {name.split(".")[-2]: value["value"] for name, value in counters.items()
+            if isinstance(value, dict) and name.startswith("VBE.")}

@@ -1,3 +1,5 @@
+import path from "node:path";
+
 import type { NextConfig } from "next";
 
 // Server side only: where the renderer reaches the CMS (never sent to the browser).
@@ -16,6 +18,12 @@ const nextConfig: NextConfig = {
   // proxy.ts adds the slash to page paths only: POST /api/revalidate must not be redirected.
   skipTrailingSlashRedirect: true,
   poweredByHeader: false,
+  // Several `next start` instances share one ISR/data cache in Redis (cache-handler.mjs),
+  // so a revalidation received by one reaches all. Without REDIS_URL (`make dev`) Next.js
+  // keeps its own cache on local disk. (The standalone server keeps the choice made at
+  // build time: infra/docker/web.Dockerfile builds with a REDIS_URL.)
+  cacheHandler: process.env.REDIS_URL ? path.resolve("cache-handler.mjs") : undefined,
+  cacheMaxMemorySize: process.env.REDIS_URL ? 0 : undefined,
   // For a renderer reached without nginx (which sends these itself and drops these
   // copies). No X-Frame-Options: the admin on another origin frames the preview.
   async headers() {
