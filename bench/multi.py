@@ -53,7 +53,7 @@ def main() -> dict[str, float | int]:
     path = data.light_path
     cms = [f"http://127.0.0.1:{free_port()}" for _ in range(2)]
     web = [f"http://127.0.0.1:{free_port()}" for _ in range(2)]
-    varnish = Varnish([("127.0.0.1", int(url.rsplit(":", 1)[1])) for url in web])
+    varnish = Varnish([("127.0.0.1", int(url.rsplit(":", 1)[1])) for url in web], SECRET)
     processes: dict[str, subprocess.Popen] = {}
     # Entries of this run only: the Redis database may hold an earlier run's.
     prefix = f"bench-{time.time_ns()}:"
@@ -90,8 +90,12 @@ def main() -> dict[str, float | int]:
                                           hostport(varnish.url)))
 
         def reads() -> dict[str, Callable[[], str]]:
-            found: dict[str, Callable[[], str]] = {
-                "front": lambda: front.request("GET", path).body.decode("utf-8", "replace")}
+            def through_front() -> str:
+                answer = front.request("GET", path)
+                return (f"{answer.status} {answer.headers.get('X-Cache')}\n"
+                        + answer.body.decode("utf-8", "replace"))
+
+            found: dict[str, Callable[[], str]] = {"front": through_front}
             for n, url in enumerate(web, start=1):
                 found[f"web{n}"] = lambda url=url: read_text(f"{url}{path}")
             for n, url in enumerate(cms, start=1):
@@ -116,7 +120,8 @@ def main() -> dict[str, float | int]:
                 if waiting:
                     time.sleep(0.02)
             if waiting:
-                raise SystemExit(f"bench.multi: {sorted(waiting)} never showed publish {n}")
+                raise SystemExit(f"bench.multi: {sorted(waiting)} never showed publish {n}: "
+                                 + " | ".join(read()[:300] for read in waiting.values()))
             timings.append(time.monotonic() - started)
             for _ in range(READS_AFTER):
                 stale += sum(title not in read() for read in reads().values())

@@ -40,17 +40,18 @@ def backends_vcl(renderers: list[tuple[str, int]]) -> str:
 
 
 class Varnish:
-    def __init__(self, renderers: list[tuple[str, int]]) -> None:
+    def __init__(self, renderers: list[tuple[str, int]], secret: str = REVALIDATE_SECRET) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.directory = Path(tempfile.mkdtemp(prefix="mortar-varnish-"))
         (self.directory / "backends.vcl").write_text(backends_vcl(renderers))
         shutil.copy(VCL, self.directory / "mortar.vcl")
+        self.secret = secret
         self.process = subprocess.Popen(
             [VARNISHD, "-F", "-j", "none", "-n", str(self.directory / "work"),
              "-a", f"127.0.0.1:{self.port}", "-f", str(self.directory / "mortar.vcl"),
              "-s", "malloc,64m", "-T", "none"],
-            env={**os.environ, "MORTAR_PURGE_SECRET": REVALIDATE_SECRET},
+            env={**os.environ, "MORTAR_PURGE_SECRET": secret},
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
     def wait_ready(self) -> None:
@@ -61,7 +62,7 @@ class Varnish:
                 raise RuntimeError(f"varnishd exited with {self.process.returncode}")
             try:
                 request = Request(self.url, method="PURGE",
-                                  headers={"X-Purge-Secret": REVALIDATE_SECRET,
+                                  headers={"X-Purge-Secret": self.secret,
                                            "xkey-purge": "none"})
                 with urlopen(request, timeout=2):
                     return
