@@ -1,8 +1,9 @@
 /**
  * The renderer's ISR and data cache in Redis, shared by every `next start` instance, so one
  * `revalidateTag` (POST /api/revalidate, on whichever instance received it) drops the
- * entry for all of them. next.config.ts selects this file only when REDIS_URL is set;
- * without it (`make dev`) Next.js keeps its own cache on local disk.
+ * entry for all of them. next.config.ts selects this file only when REDIS_URL is set and
+ * the server is not `next dev`; otherwise (`make dev`) Next.js keeps its own cache on
+ * local disk.
  *
  * Entries live under `<CACHE_KEY_PREFIX>next:<build id>:`: a new build never reads an
  * older build's pages, and test sessions sharing a Redis database never read each other's.
