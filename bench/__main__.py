@@ -3,9 +3,9 @@
 Prints a Markdown table and writes bench/results.json. Production settings,
 PostgreSQL and Redis (database `mortar_bench`, Redis db 15 unless BENCH_* say
 otherwise), gunicorn with 2 workers, `next build && next start`, wrk with 10
-connections for 15 s after a warm-up. Then: scheduled-publish
-lateness (bench.scheduling, its own worker), the answers at 50,000 pages (bench.large) and publish →
-visible on 2 CMS + 2 renderers behind nginx (bench.multi).
+connections for 15 s after a warm-up. Then: scheduled-publish lateness
+(bench.scheduling, its own worker), the answers at 50,000 pages (bench.large), and
+publish → visible on 2 CMS + 2 renderers behind nginx (bench.multi).
 """
 
 import json
