@@ -175,7 +175,7 @@ def main() -> None:
                                  cwd=REPO / "web", **web_env)
         wait_for(f"{web}/", processes["web"])
 
-        front = Varnish([("127.0.0.1", PORTS["web"])])
+        front = Varnish([("127.0.0.1", PORTS["web"])], SECRET)
         stoppers.append(front.stop)
         front.wait_ready()
         wait_for(f"{front.url}{data.heavy_path}", processes["web"])
