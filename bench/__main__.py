@@ -3,7 +3,9 @@
 Prints a Markdown table and writes bench/results.json. Production settings,
 PostgreSQL and Redis (database `mortar_bench`, Redis db 15 unless BENCH_* say
 otherwise), gunicorn with 2 workers, `next build && next start`, wrk with 10
-connections for 15 s after a warm-up.
+connections for 15 s after a warm-up. Then: scheduled-publish lateness
+(bench.scheduling, its own worker), the answers at 50,000 pages (bench.large), and
+publish → visible on 2 CMS + 2 renderers behind nginx (bench.multi).
 """
 
 import json
@@ -173,7 +175,7 @@ def main() -> None:
                                  cwd=REPO / "web", **web_env)
         wait_for(f"{web}/", processes["web"])
 
-        front = Varnish([("127.0.0.1", PORTS["web"])])
+        front = Varnish([("127.0.0.1", PORTS["web"])], SECRET)
         stoppers.append(front.stop)
         front.wait_ready()
         wait_for(f"{front.url}{data.heavy_path}", processes["web"])
@@ -225,6 +227,11 @@ def main() -> None:
         text=True, env={k: v for k, v in os.environ.items()
                         if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ENV")}).stdout
         .strip().splitlines()[-1])
+    print(f"bench: publish-to-visible on 2 CMS + 2 renderers behind nginx ({PUBLISHES} "
+          "publishes)", flush=True)
+    multi = json.loads(subprocess.run(
+        [sys.executable, "-m", "bench.multi", "--reuse-build"], cwd=REPO, check=True,
+        capture_output=True, text=True).stdout.strip().splitlines()[-1])
     late = background["scheduled_publish_lateness_ms"]
     results = {
         "schedule_lateness_p50_ms": late["p50"], "schedule_lateness_p95_ms": late["p95"],
@@ -246,6 +253,7 @@ def main() -> None:
         "errors": sum(load.errors for load in loads.values()),
         "pages": data.pages,
         **large,
+        **multi,
     }
     ratios = {
         "warm_over_stock": results["warm_rps"] / results["stock_rps"],
@@ -272,6 +280,8 @@ def main() -> None:
                 "front_site_over_static",
                 "heavy_queries", "light_queries", "publish_visible_p50_s",
                 "publish_visible_p95_s", "publish_renderer_tags_max",
+                "multi_publish_visible_p50_s", "multi_publish_visible_p95_s",
+                "multi_stale_reads", "multi_reads_after",
                 "schedule_lateness_p50_ms", "schedule_lateness_p95_ms",
                 "rendition_set_seconds_per_image", "cms_worker_rss_mb", "web_rss_mb", "pages",
                 "sitemap_index_ms", "sitemap_child_ms", "bypath_cold_p50_ms_50k",

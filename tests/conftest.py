@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -65,12 +66,17 @@ def seeded_db(django_db_setup, django_db_blocker) -> None:
 
 
 REVALIDATE_SECRET = "e2e-revalidate-secret-0123456789"
+# `next start` instances of the scale-out test (tests/scaleout.py), the session's included.
+RENDERERS = 2
 
 
 @pytest.fixture(scope="session")
 def ports() -> dict[str, int]:
     """Chosen up front: the CMS must know the renderer's URL and the renderer the CMS's."""
-    return {"cms": free_port(), "web": free_port()}
+    # web2..webN: the renderers the scale-out test adds behind its own HTTP cache
+    # (tests/scaleout.py); nothing else starts them.
+    return {"cms": free_port(), "web": free_port(),
+            **{f"web{n}": free_port() for n in range(2, RENDERERS + 1)}}
 
 
 @pytest.fixture(scope="session")
@@ -84,13 +90,16 @@ def web_url(ports) -> str:
 
 
 @pytest.fixture(scope="session")
-def cms_env(seeded_db, cms_url, web_url, http_cache) -> dict[str, str]:  # noqa: F811
+def cms_env(seeded_db, cms_url, web_url, http_cache,  # noqa: F811
+            scale_out_cache) -> dict[str, str]:  # noqa: F811
     """The environment every CMS process of the stack shares: the test database, Redis,
-    the renderer and the HTTP cache in front of it."""
+    the renderer and the HTTP caches in front of it (the session's, and the scale-out
+    test's in front of all its renderers)."""
     return {**os.environ, "DATABASE_URL": test_database_url(),
             "DJANGO_SETTINGS_MODULE": "cms.settings", "PYTHONUNBUFFERED": "1",
             "WAGTAILADMIN_BASE_URL": cms_url, "FRONTEND_URL": web_url,
-            "REVALIDATE_SECRET": REVALIDATE_SECRET, "HTTP_CACHE_PURGE_URLS": http_cache.url,
+            "REVALIDATE_SECRET": REVALIDATE_SECRET,
+            "HTTP_CACHE_PURGE_URLS": f"{http_cache.url},{scale_out_cache.url}",
             # Every test signs in from 127.0.0.1, some with wrong passwords on purpose: the
             # lockout itself is tested in cms/lockout, not by locking the whole suite out.
             "LOGIN_FAILURE_LIMIT": "1000",
@@ -112,11 +121,10 @@ def celery_worker(cms_env) -> Iterator[subprocess.Popen]:
         stop(process)
 
 
-@pytest.fixture(scope="session")
-def cms_server(cms_env, cms_url, ports) -> Iterator[str]:
-    url = cms_url
-    port = ports["cms"]
-    env = cms_env
+@contextmanager
+def gunicorn(env: dict[str, str], port: int) -> Iterator[str]:
+    """The CMS under gunicorn on 127.0.0.1:`port`, answering once its API does."""
+    url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
@@ -130,5 +138,13 @@ def cms_server(cms_env, cms_url, ports) -> Iterator[str]:
         stop(process)
 
 
-from tests.httpcache import http_cache  # noqa: E402, F401  (a fixture, owned by infra/)
+@pytest.fixture(scope="session")
+def cms_server(cms_env, cms_url, ports) -> Iterator[str]:
+    with gunicorn(cms_env, ports["cms"]) as url:
+        assert url == cms_url
+        yield url
+
+
+from tests.httpcache import http_cache, scale_out_cache  # noqa: E402, F401  (fixtures, infra/)
+from tests.scaleout import more_cms_servers, more_renderers  # noqa: E402, F401  (fixtures)
 from tests.webserver import web_build, web_server  # noqa: E402, F401  (fixtures, owned by web/)

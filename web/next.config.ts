@@ -1,4 +1,7 @@
+import path from "node:path";
+
 import type { NextConfig } from "next";
+import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
 
 // Server side only: where the renderer reaches the CMS (never sent to the browser).
 const cmsApiUrl = (process.env.CMS_API_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
@@ -41,4 +44,14 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+/**
+ * Several `next start` instances share one ISR/data cache in Redis (cache-handler.mjs), so
+ * a revalidation received by one reaches all. Without REDIS_URL, and always under
+ * `next dev` (`make dev`: one process), Next.js keeps its own cache on local disk. The
+ * standalone server keeps the choice made at build time: infra/docker/web.Dockerfile
+ * builds with a REDIS_URL.
+ */
+export default function config(phase: string): NextConfig {
+  if (!process.env.REDIS_URL || phase === PHASE_DEVELOPMENT_SERVER) return nextConfig;
+  return { ...nextConfig, cacheHandler: path.resolve("cache-handler.mjs"), cacheMaxMemorySize: 0 };
+}

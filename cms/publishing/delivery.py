@@ -3,7 +3,10 @@
 Order matters: each cache refills from the one behind it, so a cache told before the
 one behind it would fetch the old copy again and keep it for an hour.
 - the CMS's document cache drops the documents that show the row's names;
-- the renderer (`POST /api/revalidate`) drops the entries whose tags show them;
+- the renderer (`POST /api/revalidate`) drops the entries whose tags show them: one
+  renderer is told (FRONTEND_URL; in production the HTTP cache or a balancer in front of
+  the renderers, which picks one that is up), and every instance sees it, as they share
+  one cache in Redis (web/cache-handler.mjs);
 - each HTTP cache in front of the renderer purges the same tags: Varnish by `xkey`
   (HTTP_CACHE_PURGE_URLS, infra/varnish), a CDN by URL through Wagtail's
   frontend_cache backends (WAGTAILFRONTENDCACHE).

@@ -20,6 +20,11 @@ ENV NEXT_PUBLIC_SITE_URL=$NEXT_PUBLIC_SITE_URL
 # next.config.ts bakes its /media/ and /documents/ rewrites to the CMS into the build.
 ARG CMS_API_URL=http://api:8000
 ENV CMS_API_URL=$CMS_API_URL
+# The standalone server keeps the next.config.ts of the build: a REDIS_URL here selects
+# the shared Redis cache handler (web/cache-handler.mjs), which connects only at run time,
+# to the REDIS_URL the container is given (none: an in-memory cache of its own).
+ARG REDIS_URL=redis://redis:6379/2
+ENV REDIS_URL=$REDIS_URL
 COPY --from=deps /web/node_modules ./node_modules
 COPY web/ ./
 RUN npm run build && mkdir -p public

@@ -1,6 +1,7 @@
-# The renderers behind the HTTP cache, for docker-compose.yml (service `web`, 2 replicas
-# resolve to one name; list each host when they have their own). Probed, so a renderer
-# that is down is skipped until it answers again.
+# The renderers behind the HTTP cache, for docker-compose.yml (services web-1, web-2).
+# One backend per renderer: Varnish refuses a host name that resolves to several
+# addresses, so replicas are listed one by one (a third: a backend web3 and its
+# add_backend line). Probed, so a renderer that is down is skipped until it answers again.
 vcl 4.1;
 
 import directors;
@@ -14,7 +15,13 @@ probe renderer_alive {
 }
 
 backend web1 {
-    .host = "web";
+    .host = "web-1";
+    .port = "3000";
+    .probe = renderer_alive;
+}
+
+backend web2 {
+    .host = "web-2";
     .port = "3000";
     .probe = renderer_alive;
 }
@@ -22,6 +29,7 @@ backend web1 {
 sub vcl_init {
     new renderers = directors.round_robin();
     renderers.add_backend(web1);
+    renderers.add_backend(web2);
 }
 
 sub mortar_backends {

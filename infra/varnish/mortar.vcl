@@ -89,6 +89,15 @@ sub vcl_backend_response {
     return (deliver);
 }
 
+sub vcl_backend_error {
+    # A renderer that went away since its last probe (up to two probe intervals): ask the
+    # next one of the round robin once, rather than answer 503. Bodiless requests only: a
+    # POST's body is not kept for a second try.
+    if (bereq.retries == 0 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
+}
+
 sub vcl_deliver {
     # The tags and Next.js's own cache headers are between the renderer and this cache.
     unset resp.http.xkey;
