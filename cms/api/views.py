@@ -1,51 +1,64 @@
-"""Mortar's own API endpoints: the page document by path, navigation and the sitemap."""
+"""Mortar's own API v2 endpoints: the page document by path, navigation and the sitemap.
+
+Viewsets on Wagtail's `WagtailAPIRouter` (`cms.api.urls`), like Wagtail's own
+`pages/find/`: `pages/by-path/` is an extra URL of the pages endpoint; `navigation/`
+and `sitemap/` are endpoints of their own. Query parameters are checked by Wagtail's
+`check_query_parameters` seam and errors answered by the viewset's `handle_exception`,
+as `{"message": ...}` JSON like Wagtail's.
+"""
 
 import hmac
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import URLPattern
+from django.urls import path as url_path
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page
 
 from cms.api import cache, dependencies, documents, schema, streamfield
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.listing import MAX_LISTING_PAGE
-from cms.api.lookup import find_live_page, find_redirect, load_specific
+from cms.api.lookup import Routed, find_redirect, route
 from cms.api.paths import clean_html_path, html_path
 from cms.api.resolver import Refs, Resolver
 from cms.api.sites import site_for_request, site_param
+from cms.api.stock import PagesAPIViewSet as StockPagesAPIViewSet
 from cms.api.visibility import is_private, restricted_paths, visible_q
 from cms.core.models import NavigationSettings
 from cms.publishing import renderer_tags
 
-View = Callable[[HttpRequest], HttpResponse]
 
+class MortarEndpointMixin:
+    """What Mortar's endpoints share: the parameters each view knows (others are a 400
+    naming them and the allowed ones) and APIErrors answered as their JSON."""
 
-def api_view(known_params: set[str]) -> Callable[[View], View]:
-    """GET/HEAD only; unknown query parameters and APIErrors become 4xx JSON."""
+    # The query parameters each view (the viewset's action) accepts.
+    action_parameters: ClassVar[dict[str, frozenset[str]]] = {}
+    action: str | None
+    request: Request
 
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest) -> HttpResponse:
-            try:
-                unknown = sorted(set(request.GET) - known_params)
-                if unknown:
-                    raise BadRequest(f"Unknown query parameters: {', '.join(unknown)}",
-                                     allowed=sorted(known_params))
-                return view(request)
-            except APIError as error:
-                return error.response()
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        known = self.action_parameters.get(self.action or "")
+        if known is not None:
+            self.check_action_parameters(request, known)
 
-        # Read-only and cookie-free: CSRF has nothing to protect, and other methods get 405.
-        return csrf_exempt(require_safe(wrapper))
+    def check_action_parameters(self, request: Request, known: frozenset[str]) -> None:
+        unknown = sorted(set(request.GET) - known)
+        if unknown:
+            raise BadRequest(f"Unknown query parameters: {', '.join(unknown)}",
+                             allowed=sorted(known))
 
-    return decorate
+    def handle_exception(self, exc: Exception) -> HttpResponse:
+        if isinstance(exc, APIError):
+            return exc.response()
+        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 def _positive_int(request: HttpRequest, name: str, default: int, maximum: int) -> int:
@@ -77,10 +90,18 @@ def _from_renderer(request: HttpRequest) -> bool:
         given.encode(), settings.REVALIDATE_SECRET.encode())
 
 
+def _redirect_response(path: str, location: str, permanent: bool) -> HttpResponse:
+    return json_response(
+        {"message": f"{path} redirects to {location}",
+         "redirect": {"location": location, "permanent": permanent}},
+        status=301 if permanent else 302, Location=location,
+    )
+
+
 def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
              restricted: list[str]) -> HttpResponse:
     """A redirect covering the path, else 404; both change only when routes do."""
-    redirect = find_redirect(site, path, restricted)
+    redirect = find_redirect(request, site, path, restricted)
     names = {dependencies.ROUTES, dependencies.site(site.pk), *dependencies.GLOBAL}
     if redirect is not None and redirect.page_id is not None:
         names.add(dependencies.page(redirect.page_id))
@@ -89,21 +110,31 @@ def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
         renderer_tags.record(tag, names)
     if redirect is None:
         raise NotFound(f"No page at {path}")
-    return json_response(
-        {"message": f"{path} redirects to {redirect.location}",
-         "redirect": {"location": redirect.location, "permanent": redirect.permanent}},
-        status=301 if redirect.permanent else 302, Location=redirect.location,
-    )
+    return _redirect_response(path, redirect.location, redirect.permanent)
 
 
-@api_view({"html_path", "site", "page"})
+def _sub_route_answer(request: HttpRequest, site: Any, path: str, tag: str,
+                      routed: Routed) -> HttpResponse:
+    """A page's sub-route that redirects (e.g. a listing's "page/1/" to the listing)."""
+    page, answer = routed.page, routed.answer
+    if _from_renderer(request):
+        renderer_tags.record(tag, {dependencies.ROUTES, dependencies.page(page.pk),
+                                   dependencies.site(site.pk), *dependencies.GLOBAL})
+    base = html_path(page, site.root_page.url_path) or "/"
+    return _redirect_response(path, base + (answer.redirect_to or "").lstrip("/"),
+                              answer.permanent)
+
+
 def page_by_path(request: HttpRequest) -> HttpResponse:
+    """The page document at `html_path` (what `pages/by-path/` answers).
+
+    A cache hit is a plain HttpResponse built from the stored bytes, with no SQL."""
     path = clean_html_path(request.GET.get("html_path"))
-    listing_page = _positive_int(request, "page", 1, MAX_LISTING_PAGE)
+    listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)  # 0: not given
     # The raw Host header is enough for a key: only requests that passed every check on
     # the way to a document ever store one under it.
     key = (cache.request_key(site_param(request), request.META.get("HTTP_HOST", ""), path,
-                             listing_page) if cache.enabled() else None)
+                             listing_param or 1) if cache.enabled() else None)
     if key and (entry := cache.get(key)):
         return _document_response(request, entry.body, entry.etag, hit=True)
 
@@ -117,11 +148,24 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         # Read before any data: a change landing after this drops what is built from it.
         epoch_before = cache.epoch() if key else None
         restricted = restricted_paths()
-        found = find_live_page(site, path, restricted)
-        page = load_specific(site, found) if found else None
-        if page is None:
+        routed = route(request, site, path, restricted)
+        if routed is None:
             return _no_page(request, site, path, tag, restricted)
-        built = documents.build_with_deps(page, site, restricted, listing_page)
+        if routed.answer.redirect_to is not None:
+            return _sub_route_answer(request, site, path, tag, routed)
+        if listing_param and routed.subpath:
+            raise BadRequest("page is given twice: in the path and as ?page=")
+        page = routed.page
+        listing_page = listing_param or routed.answer.listing_page
+        try:
+            built = documents.build_with_deps(page, site, restricted, listing_page)
+        except NotFound:
+            # A listing page past the last: it exists once enough pages are added.
+            if _from_renderer(request):
+                renderer_tags.record(tag, {dependencies.ROUTES, dependencies.page(page.pk),
+                                           dependencies.children(page.pk),
+                                           dependencies.site(site.pk), *dependencies.GLOBAL})
+            raise
         renderer_tags.record(tag, built.deps)
         body = orjson.dumps(built.document)
         etag = cache.etag_for(body)
@@ -148,7 +192,6 @@ def _menu_item(page: Page, root_path: str) -> dict[str, Any]:
             "children": []}
 
 
-@api_view({"site"})
 def navigation(request: HttpRequest) -> HttpResponse:
     """The main menu (pages shown in menus, two levels) and the footer of a site."""
     site = site_for_request(request)
@@ -203,7 +246,6 @@ def navigation(request: HttpRequest) -> HttpResponse:
 SITEMAP_PAGE_SIZE = 10_000
 
 
-@api_view({"site", "page"})
 def sitemap(request: HttpRequest) -> HttpResponse:
     """Every live, public page of a site, SITEMAP_PAGE_SIZE a page (`?page=N`, from 1),
     for sitemap.xml (an index of child sitemaps, one per page)."""
@@ -235,7 +277,85 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     })
 
 
-@api_view(set())
-def openapi_schema(request: HttpRequest) -> HttpResponse:
-    """The OpenAPI 3.1 document, generated from the page models and blocks."""
-    return json_response(schema.openapi())
+_JSON = JSONRenderer()
+
+
+class PagesAPIViewSet(MortarEndpointMixin, StockPagesAPIViewSet):
+    """`/api/v2/pages/` (Wagtail's, see cms.api.stock) and `pages/by-path/`."""
+
+    action_parameters = {"by_path_view": frozenset({"html_path", "site", "page"})}
+
+    def by_path_view(self, request: Request) -> HttpResponse:
+        return page_by_path(request._request)
+
+    # by-path's own checks accept nothing but a clean path, a hostname and a number, and
+    # refuse every other parameter; its answers are JSON whatever the Accept header.
+    # Skipping the stock endpoint's field checks and content negotiation keeps a cache
+    # hit's cost near that of a plain Django view.
+    def check_parameters(self, query: QueryDict) -> None:
+        if self.action != "by_path_view":
+            super().check_parameters(query)
+
+    def perform_content_negotiation(self, request: Request,
+                                    force: bool = False) -> tuple[BaseRenderer, str]:
+        if self.action == "by_path_view":
+            return _JSON, _JSON.media_type
+        return super().perform_content_negotiation(request, force)
+
+    @property
+    def default_response_headers(self) -> dict[str, str]:
+        headers = super().default_response_headers
+        if self.action == "by_path_view":
+            headers.pop("Vary", None)  # one representation, whatever the Accept header
+        return headers
+
+    @classmethod
+    def get_urlpatterns(cls) -> list[URLPattern]:
+        return [
+            *super().get_urlpatterns(),
+            url_path("by-path/", cls.as_view({"get": "by_path_view"}), name="by-path"),
+        ]
+
+
+class MortarAPIViewSet(MortarEndpointMixin, BaseAPIViewSet):
+    """An endpoint of Mortar's own, with one view at its root."""
+
+    renderer_classes = [JSONRenderer]
+    model = Page  # what the router matches models against; the listed objects are pages
+    view_parameters: frozenset[str] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.action_parameters = {"root_view": cls.view_parameters}
+
+    def root_view(self, request: Request) -> HttpResponse:
+        raise NotImplementedError
+
+    @classmethod
+    def get_urlpatterns(cls) -> list[URLPattern]:
+        return [url_path("", cls.as_view({"get": "root_view"}), name="root")]
+
+
+class NavigationAPIViewSet(MortarAPIViewSet):
+    """`/api/v2/navigation/`."""
+
+    view_parameters = frozenset({"site"})
+
+    def root_view(self, request: Request) -> HttpResponse:
+        return navigation(request._request)
+
+
+class SitemapAPIViewSet(MortarAPIViewSet):
+    """`/api/v2/sitemap/`."""
+
+    view_parameters = frozenset({"site", "page"})
+
+    def root_view(self, request: Request) -> HttpResponse:
+        return sitemap(request._request)
+
+
+class SchemaAPIViewSet(MortarAPIViewSet):
+    """`/api/v2/schema/`: the OpenAPI 3.1 document, generated from the page models and blocks."""
+
+    def root_view(self, request: Request) -> HttpResponse:
+        return json_response(schema.openapi())
