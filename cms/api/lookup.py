@@ -95,7 +95,10 @@ def route(request: HttpRequest, site: Site, path: str, restricted: list[str]) ->
     if not subpath:
         return Routed(found, RouteAnswer(), subpath=False)
     view, view_args, view_kwargs = args
-    answer = view(request, *view_args, **view_kwargs)
+    try:
+        answer = view(request, *view_args, **view_kwargs)
+    except Http404:
+        return None
     # A sub-route made for HTML serving only has no answer for the API.
     return Routed(found, answer, subpath=True) if isinstance(answer, RouteAnswer) else None
 
