@@ -84,16 +84,14 @@ function rendererCredentials(): Record<string, string> {
 /**
  * GET /api/v2/pages/by-path/: the page, a Wagtail redirect, or nothing at that path.
  *
- * With `listingPage` (even 1) the URL carries `&page=N`: each page of a listing is its own
- * cache entry, all under the page's tag.
+ * Every path is the CMS's to answer, a listing's pages ("/articles/page/2/") included:
+ * each is its own cache entry, under its own path's tag.
  */
 export async function getPageByPath(
-  htmlPath: string, options: { listingPage?: number; draft?: boolean } = {},
+  htmlPath: string, options: { draft?: boolean } = {},
 ): Promise<PageResult> {
   const endpoint = "/api/v2/pages/by-path/";
   const params: Record<string, string> = { html_path: htmlPath, ...siteParam() };
-  const listing = options.listingPage !== undefined;
-  if (listing) params.page = String(options.listingPage);
   const response = await request(endpoint, params,
     { draft: options.draft ?? false, tags: [pathTag(htmlPath)] }, rendererCredentials());
   if (response.status === 404) return { kind: "not_found" };
