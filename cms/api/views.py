@@ -313,7 +313,10 @@ class PagesAPIViewSet(MortarEndpointMixin, StockPagesAPIViewSet):
     def get_urlpatterns(cls) -> list[URLPattern]:
         return [
             *super().get_urlpatterns(),
-            url_path("by-path/", cls.as_view({"get": "by_path_view"}), name="by-path"),
+            # GET and HEAD only, as before: OPTIONS too answers 405, not DRF's metadata.
+            url_path("by-path/", cls.as_view({"get": "by_path_view"},
+                                             http_method_names=["get", "head"]),
+                     name="by-path"),
         ]
 
 
@@ -321,6 +324,7 @@ class MortarAPIViewSet(MortarEndpointMixin, BaseAPIViewSet):
     """An endpoint of Mortar's own, with one view at its root."""
 
     renderer_classes = [JSONRenderer]
+    http_method_names = ["get", "head"]
     model = Page  # what the router matches models against; the listed objects are pages
     view_parameters: frozenset[str] = frozenset()
 

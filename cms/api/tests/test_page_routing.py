@@ -212,3 +212,13 @@ def test_the_host_port_chooses_the_site(client, settings, home):
 
     assert on_8080["title"] == by_param["title"] == "Other home"
     assert on_80["title"] == "Home"
+
+
+@pytest.mark.parametrize("url", [URL + "?html_path=/", "/api/v2/navigation/", "/api/v2/sitemap/",
+                                 "/api/v2/schema/"])
+def test_mortar_endpoints_answer_get_and_head_only(client, home, url):
+    assert client.head(url).status_code == 200
+    for method in (client.options, client.post, client.put, client.delete):
+        response = method(url)
+        assert response.status_code == 405, method
+        assert "message" in json.loads(response.content)
