@@ -2,9 +2,16 @@
 
 Viewsets on Wagtail's `WagtailAPIRouter` (`cms.api.urls`), like Wagtail's own
 `pages/find/`: `pages/by-path/` is an extra URL of the pages endpoint; `navigation/`
-and `sitemap/` are endpoints of their own. Query parameters are checked by Wagtail's
-`check_query_parameters` seam and errors answered by the viewset's `handle_exception`,
-as `{"message": ...}` JSON like Wagtail's.
+and `sitemap/` are endpoints of their own. DRF dispatches them (methods, 405s), each
+view names the query parameters it knows (as Wagtail's `find_query_parameters` does for
+`find/`), checked in the viewset's `initial`, and errors are answered by its
+`handle_exception`: `{"message": ...}` JSON, like Wagtail's.
+
+A by-path request, from URL to JSON: cms.urls → the router (cms.api.urls) →
+PagesAPIViewSet.by_path_view → page_by_path: the checked parameters (cms.api.paths,
+cms.api.sites), a cache hit (cms.api.cache) returned as a plain HttpResponse; else the
+Site, routing (cms.api.lookup, the page's own route()), the document
+(cms.api.documents and what it uses), then the cache and the renderer's tags.
 """
 
 import hmac
