@@ -30,6 +30,9 @@ class Routed:
     page: Page  # the specific page routing ended at, visible to the public
     answer: RouteAnswer  # what its sub-route asked for (the default for its own path)
     subpath: bool  # True when a sub-route of the page answered, not the page's own path
+    # True when a custom route() chose the page: what it reads is its own business, so the
+    # answer is taken to change with any route (a page published, moved or unpublished).
+    custom: bool = False
 
 
 def _hands_over(model: type[Page], remaining: list[str]) -> bool:
@@ -91,16 +94,18 @@ def route(request: HttpRequest, site: Site, path: str, restricted: list[str]) ->
     found = found.specific
     if not _is_visible(found, site, restricted):
         return None
+    custom = type(page).route not in (Page.route, RoutablePageMixin.route)
     subpath = bool(remaining) and found.pk == page.pk and isinstance(page, RoutablePageMixin)
     if not subpath:
-        return Routed(found, RouteAnswer(), subpath=False)
+        return Routed(found, RouteAnswer(), subpath=False, custom=custom)
     view, view_args, view_kwargs = args
     try:
         answer = view(request, *view_args, **view_kwargs)
     except Http404:
         return None
     # A sub-route made for HTML serving only has no answer for the API.
-    return Routed(found, answer, subpath=True) if isinstance(answer, RouteAnswer) else None
+    return (Routed(found, answer, subpath=True, custom=custom)
+            if isinstance(answer, RouteAnswer) else None)
 
 
 def _is_visible(page: Page, site: Site, restricted: list[str]) -> bool:

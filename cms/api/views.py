@@ -173,6 +173,8 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
                                            dependencies.children(page.pk),
                                            dependencies.site(site.pk), *dependencies.GLOBAL})
             raise
+        if routed.custom:
+            built.deps.add(dependencies.ROUTES)
         renderer_tags.record(tag, built.deps)
         body = orjson.dumps(built.document)
         etag = cache.etag_for(body)
