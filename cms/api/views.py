@@ -8,13 +8,15 @@ view names the query parameters it knows (as Wagtail's `find_query_parameters` d
 `handle_exception`: `{"message": ...}` JSON, like Wagtail's.
 
 A by-path request, from URL to JSON: cms.urls → the router (cms.api.urls) →
+a cache hit (cms.api.cache) as a plain HttpResponse before DRF's dispatch; else
 PagesAPIViewSet.by_path_view → page_by_path: the checked parameters (cms.api.paths,
-cms.api.sites), a cache hit (cms.api.cache) returned as a plain HttpResponse; else the
-Site, routing (cms.api.lookup, the page's own route()), the document
+cms.api.sites), the Site, routing (cms.api.lookup, the page's own route()), the document
 (cms.api.documents and what it uses), then the cache and the renderer's tags.
 """
 
 import hmac
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, ClassVar
 
 import orjson
@@ -132,16 +134,36 @@ def _sub_route_answer(request: HttpRequest, site: Any, path: str, tag: str,
                               answer.permanent)
 
 
-def page_by_path(request: HttpRequest) -> HttpResponse:
-    """The page document at `html_path` (what `pages/by-path/` answers).
+BY_PATH_PARAMETERS = frozenset({"html_path", "site", "page"})
 
-    A cache hit is a plain HttpResponse built from the stored bytes, with no SQL."""
-    path = clean_html_path(request.GET.get("html_path"))
-    listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)  # 0: not given
+
+def _by_path_key(request: HttpRequest, path: str, listing_param: int) -> str | None:
     # The raw Host header is enough for a key: only requests that passed every check on
     # the way to a document ever store one under it.
-    key = (cache.request_key(site_param(request), request.META.get("HTTP_HOST", ""), path,
-                             listing_param or 1) if cache.enabled() else None)
+    return (cache.request_key(site_param(request), request.META.get("HTTP_HOST", ""), path,
+                              listing_param or 1) if cache.enabled() else None)
+
+
+def cached_by_path(request: HttpRequest) -> HttpResponse | None:
+    """A cache hit for a by-path request whose parameters are all known and valid, as a
+    plain HttpResponse (no SQL); None for anything else, which the viewset answers."""
+    if request.method not in ("GET", "HEAD") or not set(request.GET) <= BY_PATH_PARAMETERS:
+        return None
+    try:
+        path = clean_html_path(request.GET.get("html_path"))
+        key = _by_path_key(request, path, _positive_int(request, "page", 0, MAX_LISTING_PAGE))
+    except APIError:
+        return None
+    if key and (entry := cache.get(key)):
+        return _document_response(request, entry.body, entry.etag, hit=True)
+    return None
+
+
+def page_by_path(request: HttpRequest) -> HttpResponse:
+    """The page document at `html_path` (what `pages/by-path/` answers)."""
+    path = clean_html_path(request.GET.get("html_path"))
+    listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)  # 0: not given
+    key = _by_path_key(request, path, listing_param)
     if key and (entry := cache.get(key)):
         return _document_response(request, entry.body, entry.etag, hit=True)
 
@@ -292,7 +314,7 @@ _JSON = JSONRenderer()
 class PagesAPIViewSet(MortarEndpointMixin, StockPagesAPIViewSet):
     """`/api/v2/pages/` (Wagtail's, see cms.api.stock) and `pages/by-path/`."""
 
-    action_parameters = {"by_path_view": frozenset({"html_path", "site", "page"})}
+    action_parameters = {"by_path_view": BY_PATH_PARAMETERS}
 
     def by_path_view(self, request: Request) -> HttpResponse:
         return page_by_path(request._request)
@@ -313,20 +335,30 @@ class PagesAPIViewSet(MortarEndpointMixin, StockPagesAPIViewSet):
 
     @property
     def default_response_headers(self) -> dict[str, str]:
-        headers = super().default_response_headers
         if self.action == "by_path_view":
-            headers.pop("Vary", None)  # one representation, whatever the Accept header
-        return headers
+            # The headers of a cache hit, which DRF never sees: no "Vary: Accept" (one
+            # representation, whatever the Accept header), no "Allow".
+            return {}
+        return super().default_response_headers
+
+    @classmethod
+    def by_path_as_view(cls) -> Callable[..., HttpResponse]:
+        """The by-path view, with its document cache in front of DRF's dispatch (as
+        Django's cache middleware sits in front of a view): a hit costs one Redis GET
+        and no more; a miss, and every error, is the viewset's to answer."""
+        # GET and HEAD only, as before: OPTIONS too answers 405, not DRF's metadata.
+        viewset = cls.as_view({"get": "by_path_view"}, http_method_names=["get", "head"])
+
+        @wraps(viewset)
+        def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            return cached_by_path(request) or viewset(request, *args, **kwargs)
+
+        return view
 
     @classmethod
     def get_urlpatterns(cls) -> list[URLPattern]:
-        return [
-            *super().get_urlpatterns(),
-            # GET and HEAD only, as before: OPTIONS too answers 405, not DRF's metadata.
-            url_path("by-path/", cls.as_view({"get": "by_path_view"},
-                                             http_method_names=["get", "head"]),
-                     name="by-path"),
-        ]
+        return [*super().get_urlpatterns(),
+                url_path("by-path/", cls.by_path_as_view(), name="by-path")]
 
 
 class MortarAPIViewSet(MortarEndpointMixin, BaseAPIViewSet):

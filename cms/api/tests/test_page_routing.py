@@ -225,3 +225,16 @@ def test_mortar_endpoints_answer_get_and_head_only(client, home, url):
         response = method(url)
         assert response.status_code == 405, method
         assert "message" in json.loads(response.content)
+
+
+def test_a_cached_document_still_refuses_bad_parameters(client, home):
+    """Cache hits are answered before DRF's dispatch: never for a request it would refuse."""
+    assert get(client, "/")[0]["X-Mortar-Cache"] == "miss"
+    assert get(client, "/")[0]["X-Mortar-Cache"] == "hit"
+
+    response, body = get(client, "/", fields="*")
+    assert response.status_code == 400
+    assert body == {"message": "Unknown query parameters: fields",
+                    "allowed": ["html_path", "page", "site"]}
+    assert get(client, "/", page="0")[0].status_code == 400
+    assert client.post(URL + "?html_path=/").status_code == 405
