@@ -6,11 +6,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.api import page_access
 from cms.api.urls import api_router
 
 urlpatterns = [
-    # The page API first: it is the hot path, and Django tries patterns in order.
-    path("api/v2/", include("cms.api.urls")),
+    # The API first: by-path is the hot path, and Django tries patterns in order.
+    path("api/v2/", api_router.urls),
+    # Password-protected pages: a POST of the renderer's, outside the read-only router.
+    path("api/v2/page_access/", page_access.page_access, name="page-access"),
     path("django-admin/", admin.site.urls),
     # Before Wagtail's own: its page and document password forms, throttled.
     path("", include("cms.lockout.urls")),
@@ -18,9 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.health.urls")),
     path("", include("cms.media.urls")),
-    path("api/v2/", include("cms.preview.urls")),
     path("api/v2/", include("cms.publishing.urls")),
-    path("api/v2/", api_router.urls),
 ]
 
 if settings.DEBUG:

@@ -1,30 +1,119 @@
-"""Finding the page the public may see (or the redirect) at a site path."""
+"""What answers a site path: a page found by Wagtail's routing (`Page.route()`), or a redirect.
+
+Pages are found the way Wagtail serves them: the `route()` of a page takes the rest of
+the path and answers with a page (`RoutablePageMixin` sub-routes and custom `route()`
+methods included). What the public may see is still decided by `cms.api.visibility`,
+on the page routing ends at.
+
+A page's sub-route answers through the API by returning a `RouteAnswer` (see
+`cms.api.routes`); a page's own path always answers its document.
+"""
 
 from dataclasses import dataclass
 
+from django.http import Http404, HttpRequest
+from django.urls import Resolver404
+from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, Site
 
 from cms.api.paths import html_path
+from cms.api.routes import RouteAnswer
 from cms.api.visibility import is_private, visible_q
 
 
-def find_live_page(site: Site, path: str, restricted: list[str]) -> Page | None:
-    """The generic Page row at a path, if visible; its fields come from `specific`."""
-    url_path = site.root_page.url_path + path.lstrip("/")
-    page = Page.objects.filter(visible_q(site), url_path=url_path).only(
-        "id", "path", "content_type_id").first()
-    if page is None or page.specific_class is None or is_private(page.path, restricted):
-        return None
-    return page
+@dataclass(frozen=True)
+class Routed:
+    page: Page  # the specific page routing ended at, visible to the public
+    answer: RouteAnswer  # what its sub-route asked for (the default for its own path)
+    subpath: bool  # True when a sub-route of the page answered, not the page's own path
+    # True when a custom route() chose the page: what it reads is its own business, so the
+    # answer is taken to change with any route (a page published, moved or unpublished).
+    custom: bool = False
 
 
-def load_specific(site: Site, page: Page) -> Page | None:
-    """The page with all its fields, read afresh: it may have been unpublished meanwhile."""
-    model = page.specific_class
-    if model is None:
+def _hands_over(model: type[Page], remaining: list[str]) -> bool:
+    """True when a page of `model` would pass `remaining` on to its child by slug, as
+    `Page.route` does: the chain query already holds that child, so no need to ask it."""
+    route = model.route
+    if route is Page.route:
+        return True
+    if route is RoutablePageMixin.route:
+        # Its sub-routes come first; only when none matches does it hand over.
+        try:
+            model.get_resolver().resolve("/" + "/".join(remaining) + "/")  # type: ignore[attr-defined]
+        except (Http404, Resolver404):
+            return True
+    return False
+
+
+def route(request: HttpRequest, site: Site, path: str, restricted: list[str]) -> Routed | None:
+    """The visible page (and sub-route answer) at `path` of `site`; None when nothing is.
+
+    Where routing starts: Wagtail starts at the site's root page and asks each page on
+    the way for its child by slug, two queries a level (the child, then its specific
+    row). We read every page on the path in one query instead, then start `route()` at
+    the first page that may answer otherwise than by handing over to its child (a custom
+    `route()`, or a RoutablePageMixin sub-route matching the rest of the path), else at
+    the deepest page. Same result as routing from the root, since the pages skipped
+    would only have handed over; a plain page costs two queries, as the old url_path
+    lookup did, and the deeper pages below a custom route are Wagtail's own queries.
+    """
+    root = site.root_page
+    components = [part for part in path.split("/") if part]
+    prefixes = [root.url_path]
+    for part in components:
+        prefixes.append(f"{prefixes[-1]}{part}/")
+    rows = {row.url_path: row for row in (
+        Page.objects.filter(url_path__in=prefixes, path__startswith=root.path,
+                            depth__gte=root.depth)
+        .only("id", "path", "depth", "url_path", "content_type_id"))}
+    start: Page | None = None
+    remaining: list[str] = []
+    for level, prefix in enumerate(prefixes):
+        row = rows.get(prefix)
+        if row is None or row.specific_class is None:
+            break
+        start, remaining = row, components[level:]
+        if remaining and not _hands_over(row.specific_class, remaining):
+            break
+    if start is None or start.specific_class is None:
         return None
-    return model.objects.select_related("locale").filter(visible_q(site), pk=page.pk).first()
+    if remaining and _hands_over(start.specific_class, remaining):
+        return None  # it would look for its child by slug, which is not in `rows`
+    page = start.specific_class.objects.select_related("locale").filter(pk=start.pk).first()
+    if page is None:
+        return None
+    try:
+        found, args, _kwargs = page.route(request, remaining)
+    except Http404:
+        return None
+    found = found.specific
+    if not _is_visible(found, site, restricted):
+        return None
+    custom = type(page).route not in (Page.route, RoutablePageMixin.route)
+    subpath = bool(remaining) and found.pk == page.pk and isinstance(page, RoutablePageMixin)
+    if not subpath:
+        return Routed(found, RouteAnswer(), subpath=False, custom=custom)
+    view, view_args, view_kwargs = args
+    try:
+        answer = view(request, *view_args, **view_kwargs)
+    except Http404:
+        return None
+    # A sub-route made for HTML serving only has no answer for the API.
+    return (Routed(found, answer, subpath=True, custom=custom)
+            if isinstance(answer, RouteAnswer) else None)
+
+
+def _is_visible(page: Page, site: Site, restricted: list[str]) -> bool:
+    """cms.api.visibility's rule, on the page as routing read it (in this request)."""
+    root = site.root_page
+    return (page.live and (page.expire_at is None or page.expire_at > timezone.now())
+            and page.path.startswith(root.path) and page.depth >= root.depth
+            and not is_private(page.path, restricted))
 
 
 @dataclass(frozen=True)
@@ -34,19 +123,19 @@ class FoundRedirect:
     page_id: int | None  # the target page, when the redirect points at one
 
 
-def find_redirect(site: Site, path: str, restricted: list[str]) -> FoundRedirect | None:
+def find_redirect(request: HttpRequest, site: Site, path: str,
+                  restricted: list[str]) -> FoundRedirect | None:
     """A Wagtail redirect covering this path whose target the public may see, if any.
 
+    Wagtail's own lookup (its middleware's `get_redirect`), for the request's site: it
+    tries the path decoded and percent-encoded, as the admin stores non-ASCII paths.
     A redirect to a page that is not visible answers like an unknown path: its
     location would give the hidden page's path away."""
-    old_path = Redirect.normalise_path(path)
-    redirect = (
-        Redirect.get_for_site(site).filter(old_path=old_path)
-        .select_related("redirect_page").order_by("site_id").first()
-    )
+    encoded = Redirect.normalise_path(iri_to_uri(path), decode_unicode=False)
+    redirect = get_redirect(request, encoded)
     if redirect is None:
         return None
-    if redirect.redirect_page is None:
+    if redirect.redirect_page_id is None:
         if not redirect.redirect_link:
             return None
         return FoundRedirect(redirect.redirect_link, redirect.is_permanent, None)

@@ -3,7 +3,9 @@
 import re
 
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 from wagtail.models import Site
+from wagtail.models.sites import get_site_for_hostname
 
 from cms.api.errors import BadRequest, NotFound
 
@@ -19,12 +21,24 @@ def site_param(request: HttpRequest) -> str | None:
 
 
 def site_for_request(request: HttpRequest) -> Site:
+    """The Site by Wagtail's own hostname-and-port lookup, remembered on the request
+    where Wagtail keeps it, so its own code (routing, redirects, URLs) agrees."""
+    site = _find(request)
+    request._wagtail_site = site  # type: ignore[attr-defined]  # Site.find_for_request's cache
+    return site
+
+
+def _find(request: HttpRequest) -> Site:
     requested = site_param(request)
     if requested is None:
-        site = Site.find_for_request(request)
-        if site is None:
-            raise NotFound("No site is configured for this host")
-        return site
+        # The port the client asked for (Host: localhost:8080), which Wagtail's own
+        # Site.find_for_request ignores for the port the server listens on; the server's
+        # when the Host header names none.
+        hostname, port = split_domain_port(request._get_raw_host())  # type: ignore[attr-defined]
+        try:
+            return get_site_for_hostname(hostname, int(port) if port else request.get_port())
+        except Site.DoesNotExist:
+            raise NotFound("No site is configured for this host") from None
     hostname, _, port = requested.partition(":")
     sites = Site.objects.select_related("root_page").filter(hostname=hostname)
     if port:

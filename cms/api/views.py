@@ -1,51 +1,72 @@
-"""Mortar's own API endpoints: the page document by path, navigation and the sitemap."""
+"""Mortar's own API v2 endpoints: the page document by path, navigation and the sitemap.
+
+Viewsets on Wagtail's `WagtailAPIRouter` (`cms.api.urls`), like Wagtail's own
+`pages/find/`: `pages/by-path/` is an extra URL of the pages endpoint; `navigation/`
+and `sitemap/` are endpoints of their own. DRF dispatches them (methods, 405s), each
+view names the query parameters it knows (as Wagtail's `find_query_parameters` does for
+`find/`), checked in the viewset's `initial`, and errors are answered by its
+`handle_exception`: `{"message": ...}` JSON, like Wagtail's.
+
+A by-path request, from URL to JSON: cms.urls → the router (cms.api.urls) →
+a cache hit (cms.api.cache) as a plain HttpResponse before DRF's dispatch; else
+PagesAPIViewSet.by_path_view → page_by_path: the checked parameters (cms.api.paths,
+cms.api.sites), the Site, routing (cms.api.lookup, the page's own route()), the document
+(cms.api.representation and what it uses), then the cache and the renderer's tags.
+"""
 
 import hmac
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import URLPattern
+from django.urls import path as url_path
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page
 
-from cms.api import cache, dependencies, documents, page_access, schema, streamfield
+from cms.api import cache, dependencies, page_access, representation, schema
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.listing import MAX_LISTING_PAGE
-from cms.api.lookup import find_live_page, find_redirect, load_specific
+from cms.api.lookup import Routed, find_redirect, route
 from cms.api.paths import clean_html_path, html_path
-from cms.api.resolver import Refs, Resolver
 from cms.api.sites import site_for_request, site_param
+from cms.api.stock import PagesAPIViewSet as StockPagesAPIViewSet
 from cms.api.visibility import is_private, restricted_paths, visible_q
 from cms.core.models import NavigationSettings
 from cms.publishing import renderer_tags
 
-View = Callable[[HttpRequest], HttpResponse]
 
+class MortarEndpointMixin:
+    """What Mortar's endpoints share: the parameters each view knows (others are a 400
+    naming them and the allowed ones) and APIErrors answered as their JSON."""
 
-def api_view(known_params: set[str]) -> Callable[[View], View]:
-    """GET/HEAD only; unknown query parameters and APIErrors become 4xx JSON."""
+    # The query parameters each view (the viewset's action) accepts.
+    action_parameters: ClassVar[dict[str, frozenset[str]]] = {}
+    action: str | None
+    request: Request
 
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest) -> HttpResponse:
-            try:
-                unknown = sorted(set(request.GET) - known_params)
-                if unknown:
-                    raise BadRequest(f"Unknown query parameters: {', '.join(unknown)}",
-                                     allowed=sorted(known_params))
-                return view(request)
-            except APIError as error:
-                return error.response()
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        known = self.action_parameters.get(self.action or "")
+        if known is not None:
+            self.check_action_parameters(request, known)
 
-        # Read-only and cookie-free: CSRF has nothing to protect, and other methods get 405.
-        return csrf_exempt(require_safe(wrapper))
+    def check_action_parameters(self, request: Request, known: frozenset[str]) -> None:
+        unknown = sorted(set(request.GET) - known)
+        if unknown:
+            raise BadRequest(f"Unknown query parameters: {', '.join(unknown)}",
+                             allowed=sorted(known))
 
-    return decorate
+    def handle_exception(self, exc: Exception) -> HttpResponse:
+        if isinstance(exc, APIError):
+            return exc.response()
+        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 def _positive_int(request: HttpRequest, name: str, default: int, maximum: int) -> int:
@@ -77,10 +98,18 @@ def _from_renderer(request: HttpRequest) -> bool:
         given.encode(), settings.REVALIDATE_SECRET.encode())
 
 
+def _redirect_response(path: str, location: str, permanent: bool) -> HttpResponse:
+    return json_response(
+        {"message": f"{path} redirects to {location}",
+         "redirect": {"location": location, "permanent": permanent}},
+        status=301 if permanent else 302, Location=location,
+    )
+
+
 def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
              restricted: list[str]) -> HttpResponse:
     """A redirect covering the path, else 404; both change only when routes do."""
-    redirect = find_redirect(site, path, restricted)
+    redirect = find_redirect(request, site, path, restricted)
     names = {dependencies.ROUTES, dependencies.site(site.pk), *dependencies.GLOBAL}
     if redirect is not None and redirect.page_id is not None:
         names.add(dependencies.page(redirect.page_id))
@@ -89,23 +118,53 @@ def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
         renderer_tags.record(tag, names)
     if redirect is None:
         raise NotFound(f"No page at {path}")
-    return json_response(
-        {"message": f"{path} redirects to {redirect.location}",
-         "redirect": {"location": redirect.location, "permanent": redirect.permanent}},
-        status=301 if redirect.permanent else 302, Location=redirect.location,
-    )
+    return _redirect_response(path, redirect.location, redirect.permanent)
 
 
-@api_view({"html_path", "site", "page"})
+def _sub_route_answer(request: HttpRequest, site: Any, path: str, tag: str,
+                      routed: Routed) -> HttpResponse:
+    """A page's sub-route that redirects (e.g. a listing's "page/1/" to the listing)."""
+    page, answer = routed.page, routed.answer
+    if _from_renderer(request):
+        renderer_tags.record(tag, {dependencies.ROUTES, dependencies.page(page.pk),
+                                   dependencies.site(site.pk), *dependencies.GLOBAL})
+    base = html_path(page, site.root_page.url_path) or "/"
+    return _redirect_response(path, base + (answer.redirect_to or "").lstrip("/"),
+                              answer.permanent)
+
+
+BY_PATH_PARAMETERS = frozenset({"html_path", "site", "page"})
+
+
+def _by_path_key(request: HttpRequest, path: str, listing_param: int) -> str | None:
+    # The raw Host header is enough for a key: only requests that passed every check on
+    # the way to a document ever store one under it.
+    return (cache.request_key(site_param(request), request.META.get("HTTP_HOST", ""), path,
+                              listing_param or 1) if cache.enabled() else None)
+
+
+def cached_by_path(request: HttpRequest) -> HttpResponse | None:
+    """A cache hit for a by-path request whose parameters are all known and valid, as a
+    plain HttpResponse (no SQL); None for anything else, which the viewset answers."""
+    if request.method not in ("GET", "HEAD") or not set(request.GET) <= BY_PATH_PARAMETERS:
+        return None
+    try:
+        path = clean_html_path(request.GET.get("html_path"))
+        key = _by_path_key(request, path, _positive_int(request, "page", 0, MAX_LISTING_PAGE))
+    except APIError:
+        return None
+    if key and (entry := cache.get(key)):
+        return _document_response(request, entry.body, entry.etag, hit=True)
+    return None
+
+
 def page_by_path(request: HttpRequest) -> HttpResponse:
+    """The page document at `html_path` (what `pages/by-path/` answers)."""
     path = clean_html_path(request.GET.get("html_path"))
     if error := page_access.header_error(request):
         raise BadRequest(error)
-    listing_page = _positive_int(request, "page", 1, MAX_LISTING_PAGE)
-    # The raw Host header is enough for a key: only requests that passed every check on
-    # the way to a document ever store one under it.
-    key = (cache.request_key(site_param(request), request.META.get("HTTP_HOST", ""), path,
-                             listing_page) if cache.enabled() else None)
+    listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)  # 0: not given
+    key = _by_path_key(request, path, listing_param)
     if key and (entry := cache.get(key)):
         return _document_response(request, entry.body, entry.etag, hit=True)
 
@@ -119,15 +178,30 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         # Read before any data: a change landing after this drops what is built from it.
         epoch_before = cache.epoch() if key else None
         restricted = restricted_paths()
-        found = find_live_page(site, path, restricted)
-        page = load_specific(site, found) if found else None
-        if page is None and (protected := page_access.protected_page(site, path)):
-            return _password_protected(request, site, tag, protected, listing_page)
-        if page is None:
+        routed = route(request, site, path, restricted)
+        if routed is None and (protected := page_access.protected_page(site, path)):
+            return _password_protected(request, site, tag, protected, listing_param or 1)
+        if routed is None:
             return _no_page(request, site, path, tag, restricted)
-        built = documents.build_with_deps(page, site, restricted, listing_page)
+        if routed.answer.redirect_to is not None:
+            return _sub_route_answer(request, site, path, tag, routed)
+        if listing_param and routed.subpath:
+            raise BadRequest("page is given twice: in the path and as ?page=")
+        page = routed.page
+        listing_page = listing_param or routed.answer.listing_page
+        try:
+            built = representation.represent_page(page, site, restricted, listing_page)
+        except NotFound:
+            # A listing page past the last: it exists once enough pages are added.
+            if _from_renderer(request):
+                renderer_tags.record(tag, {dependencies.ROUTES, dependencies.page(page.pk),
+                                           dependencies.children(page.pk),
+                                           dependencies.site(site.pk), *dependencies.GLOBAL})
+            raise
+        if routed.custom:
+            built.deps.add(dependencies.ROUTES)
         renderer_tags.record(tag, built.deps)
-        body = orjson.dumps(built.document)
+        body = orjson.dumps(built.data)
         etag = cache.etag_for(body)
         if not key or cache.put(key, cache.CachedDocument(body, etag), epoch_before,
                                 built.deps, max_age=_max_age(built)):
@@ -153,11 +227,11 @@ def _password_protected(request: HttpRequest, site: Any, tag: str,
             status=401, Cache_Control="no-cache")
     page = protected.page.specific_class.objects.select_related("locale").get(
         pk=protected.page.pk)
-    built = documents.build_with_deps(page, site, restricted_paths(), listing_page)
-    return json_response(built.document, Cache_Control="private, no-store")
+    built = representation.represent_page(page, site, restricted_paths(), listing_page)
+    return json_response(built.data, Cache_Control="private, no-store")
 
 
-def _max_age(built: documents.Built) -> float | None:
+def _max_age(built: representation.Representation) -> float | None:
     """Seconds until the document must be rebuilt: a page it shows expires, or renditions."""
     ages = []
     if not built.complete:
@@ -172,7 +246,6 @@ def _menu_item(page: Page, root_path: str) -> dict[str, Any]:
             "children": []}
 
 
-@api_view({"site"})
 def navigation(request: HttpRequest) -> HttpResponse:
     """The main menu (pages shown in menus, two levels) and the footer of a site."""
     site = site_for_request(request)
@@ -202,17 +275,10 @@ def navigation(request: HttpRequest) -> HttpResponse:
             parent["children"].append(item)
 
     settings = NavigationSettings.for_site(site)
-    refs = Refs()
-    link_block = NavigationSettings.footer_links.field.stream_block
-
-    raw_links = list(settings.footer_links.raw_data)
-    streamfield.collect(link_block, raw_links, refs)
-    resolver = Resolver(site, restricted)
-    resolver.load(refs)
-    footer_links = [item["value"] for item in streamfield.render(link_block, raw_links, resolver)]
-    names.update(dependencies.page(pk) for pk in refs.pages)
-    names.update(dependencies.image(pk) for pk in refs.images)
-    names.update(dependencies.document(pk) for pk in refs.documents)
+    links, link_names = representation.represent_stream(
+        NavigationSettings.footer_links.field.stream_block, settings.footer_links, site, restricted)
+    footer_links = [item["value"] for item in links]
+    names |= link_names
     renderer_tags.record(renderer_tags.NAVIGATION, names)
     return json_response({
         "site": {"id": site.pk, "hostname": site.hostname, "name": site.site_name,
@@ -227,7 +293,6 @@ def navigation(request: HttpRequest) -> HttpResponse:
 SITEMAP_PAGE_SIZE = 10_000
 
 
-@api_view({"site", "page"})
 def sitemap(request: HttpRequest) -> HttpResponse:
     """Every live, public page of a site, SITEMAP_PAGE_SIZE a page (`?page=N`, from 1),
     for sitemap.xml (an index of child sitemaps, one per page)."""
@@ -259,7 +324,99 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     })
 
 
-@api_view(set())
-def openapi_schema(request: HttpRequest) -> HttpResponse:
-    """The OpenAPI 3.1 document, generated from the page models and blocks."""
-    return json_response(schema.openapi())
+_JSON = JSONRenderer()
+
+
+class PagesAPIViewSet(MortarEndpointMixin, StockPagesAPIViewSet):
+    """`/api/v2/pages/` (Wagtail's, see cms.api.stock) and `pages/by-path/`."""
+
+    action_parameters = {"by_path_view": BY_PATH_PARAMETERS}
+
+    def by_path_view(self, request: Request) -> HttpResponse:
+        return page_by_path(request._request)
+
+    # by-path's own checks accept nothing but a clean path, a hostname and a number, and
+    # refuse every other parameter; its answers are JSON whatever the Accept header.
+    # Skipping the stock endpoint's field checks and content negotiation keeps a cache
+    # hit's cost near that of a plain Django view.
+    def check_parameters(self, query: QueryDict) -> None:
+        if self.action != "by_path_view":
+            super().check_parameters(query)
+
+    def perform_content_negotiation(self, request: Request,
+                                    force: bool = False) -> tuple[BaseRenderer, str]:
+        if self.action == "by_path_view":
+            return _JSON, _JSON.media_type
+        return super().perform_content_negotiation(request, force)
+
+    @property
+    def default_response_headers(self) -> dict[str, str]:
+        if self.action == "by_path_view":
+            # The headers of a cache hit, which DRF never sees: no "Vary: Accept" (one
+            # representation, whatever the Accept header), no "Allow".
+            return {}
+        return super().default_response_headers
+
+    @classmethod
+    def by_path_as_view(cls) -> Callable[..., HttpResponse]:
+        """The by-path view, with its document cache in front of DRF's dispatch (as
+        Django's cache middleware sits in front of a view): a hit costs one Redis GET
+        and no more; a miss, and every error, is the viewset's to answer."""
+        # GET and HEAD only, as before: OPTIONS too answers 405, not DRF's metadata.
+        viewset = cls.as_view({"get": "by_path_view"}, http_method_names=["get", "head"])
+
+        @wraps(viewset)
+        def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            return cached_by_path(request) or viewset(request, *args, **kwargs)
+
+        return view
+
+    @classmethod
+    def get_urlpatterns(cls) -> list[URLPattern]:
+        return [*super().get_urlpatterns(),
+                url_path("by-path/", cls.by_path_as_view(), name="by-path")]
+
+
+class MortarAPIViewSet(MortarEndpointMixin, BaseAPIViewSet):
+    """An endpoint of Mortar's own, with one view at its root."""
+
+    renderer_classes = [JSONRenderer]
+    http_method_names = ["get", "head"]
+    model = Page  # what the router matches models against; the listed objects are pages
+    view_parameters: frozenset[str] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.action_parameters = {"root_view": cls.view_parameters}
+
+    def root_view(self, request: Request) -> HttpResponse:
+        raise NotImplementedError
+
+    @classmethod
+    def get_urlpatterns(cls) -> list[URLPattern]:
+        return [url_path("", cls.as_view({"get": "root_view"}), name="root")]
+
+
+class NavigationAPIViewSet(MortarAPIViewSet):
+    """`/api/v2/navigation/`."""
+
+    view_parameters = frozenset({"site"})
+
+    def root_view(self, request: Request) -> HttpResponse:
+        return navigation(request._request)
+
+
+class SitemapAPIViewSet(MortarAPIViewSet):
+    """`/api/v2/sitemap/`."""
+
+    view_parameters = frozenset({"site", "page"})
+
+    def root_view(self, request: Request) -> HttpResponse:
+        return sitemap(request._request)
+
+
+class SchemaAPIViewSet(MortarAPIViewSet):
+    """`/api/v2/schema/`: the OpenAPI 3.1 document, generated from the page models and blocks."""
+
+    def root_view(self, request: Request) -> HttpResponse:
+        return json_response(schema.openapi())

@@ -73,6 +73,9 @@ def load_preview(model_class: type[Page], token: str) -> Page:
                .first())
     if preview is None:
         raise PreviewNotFound("No preview stored for this token")
+    if not _still_in_tree(identifier):
+        # PagePreview rows outlive the page: its draft must not be shown once it is deleted.
+        raise PreviewNotFound("The previewed page has been deleted")
     page = preview.as_page()
     if not page.url_path or page.locale_id is None:
         parent = _parent(page, identifier)
@@ -82,9 +85,21 @@ def load_preview(model_class: type[Page], token: str) -> Page:
     return page
 
 
+def _identified(identifier: str) -> dict[str, str]:
+    """`id=12` or `parent_id=3;page_type=app.model`, as the package signs them, as a dict."""
+    return dict(part.split("=", 1) for part in identifier.split(";") if "=" in part)
+
+
+def _still_in_tree(identifier: str) -> bool:
+    """The previewed page, or for a page never saved its parent, still exists."""
+    fields = _identified(identifier)
+    pk = fields.get("id") or fields.get("parent_id") or ""
+    return pk.isdigit() and Page.objects.filter(pk=int(pk)).exists()
+
+
 def _parent(page: Page, identifier: str) -> Page | None:
     """The parent of a page previewed before its first save, from the signed identifier."""
-    fields = dict(part.split("=", 1) for part in identifier.split(";") if "=" in part)
+    fields = _identified(identifier)
     parent_id = fields.get("parent_id", "")
     if parent_id.isdigit():
         return Page.objects.filter(pk=int(parent_id)).first()

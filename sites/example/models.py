@@ -1,14 +1,17 @@
 """Page types of the example site."""
 
 from django.db import models
+from django.http import HttpRequest
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from cms.api.routes import HeadlessRoutablePageMixin, RouteAnswer
 from cms.api.visibility import visible_pages
 from cms.blocks.links import CallToActionBlock
 from cms.blocks.stream import BodyStreamBlock
@@ -55,7 +58,7 @@ class ContentPage(BasePage):
         verbose_name = "Content page"
 
 
-class ArticleIndexPage(BasePage):
+class ArticleIndexPage(HeadlessRoutablePageMixin, BasePage):
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
     parent_page_types = ["example.HomePage"]
@@ -75,6 +78,14 @@ class ArticleIndexPage(BasePage):
             visible_pages(ArticlePage.objects.child_of(self))
             .order_by("-date", "-pk").prefetch_related("tags")
         )
+
+    # Each page of the listing has an address of its own ("/articles/page/2/"), so that
+    # every page is cached on its own; the first is the index's own address.
+    @re_path(r"^page/([1-9][0-9]{0,5})/$", name="listing_page")
+    def listing_page(self, request: HttpRequest, number: str) -> RouteAnswer:
+        if number == "1":
+            return RouteAnswer(redirect_to="")
+        return RouteAnswer(listing_page=int(number))
 
 
 

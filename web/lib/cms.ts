@@ -89,16 +89,14 @@ function rendererCredentials(): Record<string, string> {
 /**
  * GET /api/v2/pages/by-path/: the page, a Wagtail redirect, or nothing at that path.
  *
- * With `listingPage` (even 1) the URL carries `&page=N`: each page of a listing is its own
- * cache entry, all under the page's tag.
+ * Every path is the CMS's to answer, a listing's pages ("/articles/page/2/") included:
+ * each is its own cache entry, under its own path's tag.
  */
 export async function getPageByPath(
-  htmlPath: string, options: { listingPage?: number; draft?: boolean; access?: string[] } = {},
+  htmlPath: string, options: { draft?: boolean; access?: string[] } = {},
 ): Promise<PageResult> {
   const endpoint = "/api/v2/pages/by-path/";
   const params: Record<string, string> = { html_path: htmlPath, ...siteParam() };
-  const listing = options.listingPage !== undefined;
-  if (listing) params.page = String(options.listingPage);
   // A visitor's page access tokens: what they open is theirs alone, never cached.
   const access: Record<string, string> = options.access?.length
     ? { "X-Page-Access": options.access.join(",") } : {};

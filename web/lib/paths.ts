@@ -39,7 +39,11 @@ export function isDecodablePath(path: string): boolean {
   }
 }
 
-/** Listings page through static paths ("/articles/page/2/"), so every page of one is cached. */
+/**
+ * Listings page through static paths ("/articles/page/2/"), answered by the CMS's routing.
+ * Only the HTTP cache's tags (lib/cache-tags.ts) still read it: a listing page's response
+ * also carries its listing's tag.
+ */
 const PAGED = /^(\/(?:.*\/)?)page\/([1-9][0-9]{0,5})\/$/;
 
 /** `{base: "/articles/", number: 2}` for "/articles/page/2/"; null for any other path. */

@@ -10,11 +10,11 @@ import { cookies, draftMode } from "next/headers";
 import { notFound, permanentRedirect, redirect } from "next/navigation";
 import { cache } from "react";
 
-import { PageLayout, isListingType } from "@/components/pages/registry";
+import { PageLayout } from "@/components/pages/registry";
 import { PagePasswordForm } from "@/components/site/PagePasswordForm";
 import { PreviewBar } from "@/components/site/PreviewBar";
 import { type PageResult, absoluteUrl, getPageByPath, getPreviewPage, siteUrl } from "@/lib/cms";
-import { encodePath, htmlPathFromSegments, isSafeLocalPath, listingPageOf } from "@/lib/paths";
+import { encodePath, htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
 import { PREVIEW_COOKIE, decodePreviewRef } from "@/lib/preview";
 
 export const revalidate = 3600;
@@ -41,21 +41,9 @@ const load = cache(async (htmlPath: string): Promise<Loaded> => {
       }
     }
   }
+  // Any path goes to the CMS as asked: its routing answers a listing's pages
+  // ("/articles/page/2/") and their redirects, each page of a listing its own cache entry.
   const result = await getPageByPath(htmlPath, { draft });
-  if (result.kind === "page" && isListingType(result.page.meta.type)) {
-    // Each page of a listing is its own cache entry.
-    const listing = await getPageByPath(htmlPath, { draft, listingPage: 1 });
-    return { ...(listing.kind === "page" ? listing : result), draft, path: htmlPath };
-  }
-  const paged = result.kind === "not_found" ? listingPageOf(htmlPath) : null;
-  if (paged) {
-    const { base, number } = paged;
-    if (number === 1) return { kind: "redirect", location: base, permanent: true, draft, path: htmlPath };
-    const listing = await getPageByPath(base, { draft, listingPage: number });
-    if (listing.kind === "page" && isListingType(listing.page.meta.type)) {
-      return { ...listing, draft, path: htmlPath };
-    }
-  }
   return { ...result, draft, path: htmlPath };
 });
 

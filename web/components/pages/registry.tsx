@@ -18,10 +18,6 @@ export const PAGE_LAYOUTS: Layouts = {
   "example.ArticlePage": ArticlePage,
 };
 
-export function isListingType(type: string): boolean {
-  return type === "example.ArticleIndexPage";
-}
-
 /** A page type this renderer has no layout for yet: its title and body, if any. */
 function GenericPage({ page }: { page: PageDocument }) {
   const body = (page as { body?: unknown }).body;
