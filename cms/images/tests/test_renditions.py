@@ -52,6 +52,9 @@ def test_upload_makes_every_rendition_in_the_background_and_the_api_lists_them(
                "every rendition made")
     print(f"rendition set ready {time.monotonic() - uploaded_at:.1f}s after upload")
 
+    # The worker drops the cached document once it has saved them: within seconds.
+    wait_until(lambda: len(image_in_document(client, "/gallery/")["srcset"])
+               == len(FILTER_SPECS), 10, 0.1, "the API lists every rendition")
     document = image_in_document(client, "/gallery/")
     srcset = document["srcset"]
     assert len(srcset) == len(FILTER_SPECS)
