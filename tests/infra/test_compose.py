@@ -23,7 +23,8 @@ DOCKER = REPO / "infra" / "docker"
 TEMPLATE = REPO / "infra" / "nginx" / "mortar.conf.template"
 DOT_ENV = {"SECRET_KEY": "k" * 20 + secrets.token_urlsafe(40),
            "REVALIDATE_SECRET": secrets.token_urlsafe(24)}
-CMS_SERVICES = ("api", "celery-worker", "celery-beat")
+CMS_SERVICES = ("migrate", "api", "celery-worker", "celery-beat")
+RENDERERS = ("web-1", "web-2")
 
 
 class MissingVariable(Exception):
@@ -88,26 +89,36 @@ def command_line(service: dict) -> str:
 
 
 def test_the_services_of_the_architecture(services):
-    assert set(services) == {"nginx", "postgres", "redis", "minio", "minio-init", "api",
-                             "celery-worker", "celery-beat", "web", "cache"}
+    assert set(services) == {"nginx", "postgres", "redis", "minio", "minio-init", "migrate",
+                             "api", "celery-worker", "celery-beat", *RENDERERS, "cache"}
+    # Scaled out: two CMS instances (one service, replicas) and two renderers sharing
+    # one renderer cache in Redis; one worker, one beat.
+    assert services["api"]["deploy"]["replicas"] == 2
+    assert "deploy" not in services["celery-worker"] or \
+        services["celery-worker"]["deploy"].get("replicas", 1) == 1
 
 
 def test_ports_published_on_the_host(services):
     assert services["nginx"]["ports"] == ["80:80", "443:443"]
-    assert services["api"]["ports"] == ["127.0.0.1:8010:8000"]
-    assert services["web"]["ports"] == ["127.0.0.1:3010:3000"]
+    assert services["api"]["ports"] == ["127.0.0.1:8010-8011:8000"]  # one per replica
+    assert services["web-1"]["ports"] == ["127.0.0.1:3010:3000"]
+    assert services["web-2"]["ports"] == ["127.0.0.1:3011:3000"]
     for name in ("postgres", "redis", "minio", "celery-worker", "celery-beat", "cache"):
         assert "ports" not in services[name], f"{name} must stay on the internal network"
 
 
-def test_the_api_migrates_and_collects_static_files_before_gunicorn(services):
-    line = command_line(services["api"])
+def test_migrations_and_static_files_run_once_before_gunicorn(services):
+    line = command_line(services["migrate"])
     migrate = line.index("manage.py migrate --noinput")
     collect = line.index("manage.py collectstatic --noinput")
     policy = line.index("manage.py bucket_policy --apply")  # documents stay private
-    gunicorn = line.index("exec gunicorn cms.wsgi:application")
-    assert migrate < collect < policy < gunicorn
-    assert "&&" in line[migrate:gunicorn]  # a failed migration stops the start
+    assert migrate < collect < policy
+    assert "&&" in line[migrate:policy]  # a failed migration fails the release step
+    # Every replica starts only once that step has succeeded.
+    assert services["api"]["depends_on"]["migrate"]["condition"] == \
+        "service_completed_successfully"
+    line = command_line(services["api"])
+    assert "exec gunicorn cms.wsgi:application" in line and "migrate" not in line
     assert re.search(r"--workers 3\b", line)
     assert "--bind 0.0.0.0:8000" in line
 
@@ -121,17 +132,19 @@ def test_one_worker_image_and_exactly_one_beat(services):
     assert beat.startswith("celery -A cms beat")
     assert "--scheduler django_celery_beat.schedulers:DatabaseScheduler" in beat
     assert services["celery-beat"]["deploy"]["replicas"] == 1
-    assert services["web"]["build"]["dockerfile"] == "infra/docker/web.Dockerfile"
+    for name in RENDERERS:
+        assert services[name]["build"]["dockerfile"] == "infra/docker/web.Dockerfile"
 
 
 def test_health_checks(services):
     checks = {name: " ".join(s["healthcheck"]["test"]) for name, s in services.items()
               if "healthcheck" in s}
-    assert set(checks) == {"postgres", "redis", "minio", "api", "celery-worker", "web", "cache"}
+    assert set(checks) == {"postgres", "redis", "minio", "api", "celery-worker", *RENDERERS,
+                           "cache"}
     assert "pg_isready" in checks["postgres"]
     assert "redis-cli ping" in checks["redis"]
     assert "http://127.0.0.1:8000/healthz" in checks["api"]
-    assert "fetch('http://127.0.0.1:3000/')" in checks["web"]
+    assert all("fetch('http://127.0.0.1:3000/')" in checks[name] for name in RENDERERS)
     assert "inspect ping" in checks["celery-worker"]
 
 
@@ -143,15 +156,18 @@ def test_start_order_waits_on_health_not_on_start(services):
             if condition == "service_healthy":
                 assert "healthcheck" in services[dependency], f"{dependency} has no check"
             else:
-                assert (condition, dependency) == ("service_completed_successfully",
-                                                   "minio-init")
-    # Migrations run in the api: whatever uses the database waits for it.
-    for name in ("celery-worker", "celery-beat", "web"):
+                assert condition == "service_completed_successfully"
+                assert dependency in ("minio-init", "migrate")
+    # Migrations run once, first: whatever uses the database waits for them.
+    for name in ("api", "celery-worker", "celery-beat"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == \
+            "service_completed_successfully"
+    for name in RENDERERS:
         assert services[name]["depends_on"]["api"]["condition"] == "service_healthy"
-    # nginx reaches the renderer through the HTTP cache.
+    # nginx reaches the renderers through the HTTP cache.
     assert set(services["nginx"]["depends_on"]) == {"api", "cache", "minio"}
-    assert set(services["cache"]["depends_on"]) == {"web"}
-    assert set(services["api"]["depends_on"]) == {"postgres", "redis", "minio-init"}
+    assert set(services["cache"]["depends_on"]) == set(RENDERERS)
+    assert set(services["migrate"]["depends_on"]) == {"postgres", "redis", "minio-init"}
 
 
 def test_named_volumes_for_database_media_and_static():
@@ -186,12 +202,14 @@ def test_every_cms_process_gets_the_same_configuration(services):
     for name in ("celery-worker", "celery-beat"):
         env = dict(services[name]["environment"])
         if name == "celery-worker":
-            # Revalidation goes to the renderer inside the stack, not through nginx.
-            assert env.pop("FRONTEND_URL") == "http://web:3000"
+            # Revalidation goes through the HTTP cache to whichever renderer is up (they
+            # share one cache), not through nginx.
+            assert env.pop("FRONTEND_URL") == "http://cache:80"
             env["FRONTEND_URL"] = api["FRONTEND_URL"]
         assert env == api
-    assert services["web"]["environment"]["REVALIDATE_SECRET"] == api["REVALIDATE_SECRET"]
-    assert services["web"]["environment"]["CMS_API_URL"] == "http://api:8000"
+    for name in RENDERERS:
+        assert services[name]["environment"]["REVALIDATE_SECRET"] == api["REVALIDATE_SECRET"]
+        assert services[name]["environment"]["CMS_API_URL"] == "http://api:8000"
 
 
 def test_the_cms_environment_passes_check_deploy(services, tmp_path):
