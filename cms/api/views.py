@@ -180,7 +180,8 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         restricted = restricted_paths()
         routed = route(request, site, path, restricted)
         if routed is None and (protected := page_access.protected_page(site, path)):
-            return _password_protected(request, site, tag, protected, listing_param or 1)
+            return _password_protected(request, site, tag, protected, restricted,
+                                       listing_param or 1)
         if routed is None:
             return _no_page(request, site, path, tag, restricted)
         if routed.answer.redirect_to is not None:
@@ -212,7 +213,8 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
 
 
 def _password_protected(request: HttpRequest, site: Any, tag: str,
-                        protected: page_access.Protected, listing_page: int) -> HttpResponse:
+                        protected: page_access.Protected, restricted: list[str],
+                        listing_page: int) -> HttpResponse:
     """401 naming the password to enter, or the page for a visitor who entered them all:
     never from or into a cache, the renderer's included."""
     missing = page_access.first_unpassed(protected, request)
@@ -227,7 +229,7 @@ def _password_protected(request: HttpRequest, site: Any, tag: str,
             status=401, Cache_Control="no-cache")
     page = protected.page.specific_class.objects.select_related("locale").get(
         pk=protected.page.pk)
-    built = representation.represent_page(page, site, restricted_paths(), listing_page)
+    built = representation.represent_page(page, site, restricted, listing_page)
     return json_response(built.data, Cache_Control="private, no-store")
 
 

@@ -14,10 +14,10 @@ from wagtail import views as page_views
 from wagtail.documents.views import serve as document_views
 
 
-def _throttled(request: HttpRequest, restriction: str, view: Any, *args: Any) -> HttpResponse:
+def _throttled(request: HttpRequest, credentials: dict[str, str], view: Any,
+               *args: Any) -> HttpResponse:
     if request.method != "POST":
         return view(request, *args)
-    credentials = {"username": restriction}
     if not AxesProxyHandler.is_allowed(request, credentials):
         return get_lockout_response(request, credentials=credentials)
     response = view(request, *args)
@@ -36,10 +36,10 @@ def page_restriction_credentials(restriction_id: int) -> dict[str, str]:
 
 def page_password(request: HttpRequest, page_view_restriction_id: int,
                   page_id: int) -> HttpResponse:
-    return _throttled(request, page_restriction_credentials(page_view_restriction_id)["username"],
+    return _throttled(request, page_restriction_credentials(page_view_restriction_id),
                       page_views.authenticate_with_password, page_view_restriction_id, page_id)
 
 
 def document_password(request: HttpRequest, restriction_id: int) -> HttpResponse:
-    return _throttled(request, f"collection-restriction-{restriction_id}",
+    return _throttled(request, {"username": f"collection-restriction-{restriction_id}"},
                       document_views.authenticate_with_password, restriction_id)

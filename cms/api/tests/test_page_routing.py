@@ -8,6 +8,7 @@ from django.conf import settings as django_settings
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageViewRestriction, Site
 
+from cms.api.tests.test_page_by_path_api import add
 from cms.publishing import renderer_tags
 from cms.publishing.models import RendererDependency
 from cms.testing.pages.models import LatestChildPage, RoutedPage
@@ -24,15 +25,6 @@ def get(client, path, **params):
 def as_renderer(client, path):
     return client.get(URL, {"html_path": path},
                       HTTP_AUTHORIZATION=f"Bearer {django_settings.REVALIDATE_SECRET}")
-
-
-def add(parent, page, publish=True):
-    page.live = False
-    parent.add_child(instance=page)
-    if publish:
-        page.save_revision().publish()
-        page.refresh_from_db()
-    return page
 
 
 def recorded(path):
