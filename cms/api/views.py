@@ -146,7 +146,8 @@ def _by_path_key(request: HttpRequest, path: str, listing_param: int) -> str | N
 def cached_by_path(request: HttpRequest) -> HttpResponse | None:
     """A cache hit for a by-path request whose parameters are all known and valid, as a
     plain HttpResponse (no SQL); None for anything else, which the viewset answers."""
-    if request.method not in ("GET", "HEAD") or not set(request.GET) <= BY_PATH_PARAMETERS:
+    if request.method not in ("GET", "HEAD") or not set(request.GET) <= BY_PATH_PARAMETERS \
+            or page_access.header_error(request):
         return None
     try:
         path = clean_html_path(request.GET.get("html_path"))

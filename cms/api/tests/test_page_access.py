@@ -136,3 +136,11 @@ def test_guessing_is_throttled(client, secret):
     right = enter(client, restriction.pk, PASSWORD)[0]
     assert right.status_code == 429  # locked out, even with the right password
     assert int(right["Retry-After"]) > 0
+
+
+def test_over_long_header_is_a_400_even_for_a_cached_document(client, home):
+    assert get(client, "/")[0].status_code == 200  # cached now
+    response = client.get("/api/v2/pages/by-path/", {"html_path": "/"},
+                          headers={"X-Page-Access": "0" * 2001})
+    assert response.status_code == 400
+    assert "X-Page-Access" in response.json()["message"]
