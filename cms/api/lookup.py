@@ -27,12 +27,15 @@ from cms.api.visibility import is_private, visible_q
 
 @dataclass(frozen=True)
 class Routed:
-    page: Page  # the specific page routing ended at, visible to the public
+    page: Page  # the specific page routing ended at: live, unexpired, in the site
     answer: RouteAnswer  # what its sub-route asked for (the default for its own path)
     subpath: bool  # True when a sub-route of the page answered, not the page's own path
     # True when a custom route() chose the page: what it reads is its own business, so the
     # answer is taken to change with any route (a page published, moved or unpublished).
     custom: bool = False
+    # True when a view restriction (its own or an ancestor's) keeps the page private: the
+    # caller decides what the public sees (a password form, or nothing).
+    private: bool = False
 
 
 def _hands_over(model: type[Page], remaining: list[str]) -> bool:
@@ -51,7 +54,9 @@ def _hands_over(model: type[Page], remaining: list[str]) -> bool:
 
 
 def route(request: HttpRequest, site: Site, path: str, restricted: list[str]) -> Routed | None:
-    """The visible page (and sub-route answer) at `path` of `site`; None when nothing is.
+    """The live page (and sub-route answer) at `path` of `site`; None when nothing is.
+    A page that `restricted` (cms.api.visibility.restricted_paths) covers comes back with
+    `private=True`: never show it without checking its restrictions.
 
     Where routing starts: Wagtail starts at the site's root page and asks each page on
     the way for its child by slug, two queries a level (the child, then its specific
@@ -92,28 +97,28 @@ def route(request: HttpRequest, site: Site, path: str, restricted: list[str]) ->
     except Http404:
         return None
     found = found.specific
-    if not _is_visible(found, site, restricted):
+    if not _is_published_in(found, site):
         return None
     custom = type(page).route not in (Page.route, RoutablePageMixin.route)
+    private = is_private(found.path, restricted)
     subpath = bool(remaining) and found.pk == page.pk and isinstance(page, RoutablePageMixin)
     if not subpath:
-        return Routed(found, RouteAnswer(), subpath=False, custom=custom)
+        return Routed(found, RouteAnswer(), subpath=False, custom=custom, private=private)
     view, view_args, view_kwargs = args
     try:
         answer = view(request, *view_args, **view_kwargs)
     except Http404:
         return None
     # A sub-route made for HTML serving only has no answer for the API.
-    return (Routed(found, answer, subpath=True, custom=custom)
+    return (Routed(found, answer, subpath=True, custom=custom, private=private)
             if isinstance(answer, RouteAnswer) else None)
 
 
-def _is_visible(page: Page, site: Site, restricted: list[str]) -> bool:
-    """cms.api.visibility's rule, on the page as routing read it (in this request)."""
+def _is_published_in(page: Page, site: Site) -> bool:
+    """cms.api.visibility's rule but privacy, on the page as routing read it."""
     root = site.root_page
     return (page.live and (page.expire_at is None or page.expire_at > timezone.now())
-            and page.path.startswith(root.path) and page.depth >= root.depth
-            and not is_private(page.path, restricted))
+            and page.path.startswith(root.path) and page.depth >= root.depth)
 
 
 @dataclass(frozen=True)

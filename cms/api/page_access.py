@@ -31,10 +31,9 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.forms import PasswordViewRestrictionForm
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction
 
 from cms.api.errors import json_response
-from cms.api.visibility import visible_q
 from cms.lockout.views import page_restriction_credentials
 
 HEADER = "HTTP_X_PAGE_ACCESS"
@@ -49,17 +48,12 @@ MAX_PASSWORD_LENGTH = 1000
 
 @dataclass(frozen=True)
 class Protected:
-    page: Page  # the generic row of the page asked for
+    page: Page  # the specific page asked for, as routing found it
     restrictions: list[PageViewRestriction]  # the password restrictions on it, outermost first
 
 
-def protected_page(site: Site, path: str) -> Protected | None:
-    """The live, unexpired page at `path` when password restrictions alone keep it private."""
-    url_path = site.root_page.url_path + path.lstrip("/")
-    page = (Page.objects.filter(visible_q(site), url_path=url_path)
-            .only("id", "path", "content_type_id").first())
-    if page is None or page.specific_class is None:
-        return None
+def protection(page: Page) -> Protected | None:
+    """The password restrictions on `page` (routed, live) when they alone keep it private."""
     ancestors = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
     restrictions = list(PageViewRestriction.objects.filter(page__path__in=ancestors)
                         .select_related("page").order_by("page__depth"))

@@ -30,7 +30,7 @@ from rest_framework.request import Request
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page
 
-from cms.api import cache, dependencies, page_access, representation, schema
+from cms.api import cache, dependencies, page_access, representation, schema, visibility
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.listing import MAX_LISTING_PAGE
 from cms.api.lookup import Routed, find_redirect, route
@@ -180,9 +180,13 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         epoch_before = cache.epoch() if key else None
         restricted = restricted_paths()
         routed = route(request, site, path, restricted)
-        if routed is None and (protected := page_access.protected_page(site, path)):
-            return _password_protected(request, site, tag, protected, restricted,
-                                       listing_param or 1)
+        if routed is not None and routed.private:
+            if listing_param and routed.subpath:
+                raise BadRequest("page is given twice: in the path and as ?page=")
+            if protected := page_access.protection(routed.page):
+                return _password_protected(request, site, path, tag, protected, routed,
+                                           restricted, listing_param)
+            routed = None  # a login or group restriction: as if there were no page
         if routed is None:
             return _no_page(request, site, path, tag, restricted)
         if routed.answer.redirect_to is not None:
@@ -213,11 +217,11 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
     return _document_response(request, body, etag, hit=False)
 
 
-def _password_protected(request: HttpRequest, site: Any, tag: str,
-                        protected: page_access.Protected, restricted: list[str],
-                        listing_page: int) -> HttpResponse:
-    """401 naming the password to enter, or the page for a visitor who entered them all:
-    never from or into a cache, the renderer's included."""
+def _password_protected(request: HttpRequest, site: Any, path: str, tag: str,
+                        protected: page_access.Protected, routed: Routed,
+                        restricted: list[str], listing_param: int) -> HttpResponse:
+    """401 naming the password to enter, or the page (or its sub-route's answer) for a
+    visitor who entered them all: never from or into a cache, the renderer's included."""
     missing = page_access.first_unpassed(protected, request)
     if missing is not None:
         if _from_renderer(request):  # the form it caches shows until the restriction changes
@@ -228,9 +232,15 @@ def _password_protected(request: HttpRequest, site: Any, tag: str,
              "password_required": {"restriction_id": missing.pk,
                                    "html_path": html_path(missing.page, site.root_page.url_path)}},
             status=401, Cache_Control="no-cache")
-    page = protected.page.specific_class.objects.select_related("locale").get(
-        pk=protected.page.pk)
-    built = representation.represent_page(page, site, restricted, listing_page)
+    if routed.answer.redirect_to is not None:
+        response = _sub_route_answer(request, site, path, tag, routed)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    passed = {restriction.page.path for restriction in protected.restrictions}
+    with visibility.granted(passed):
+        built = representation.represent_page(
+            routed.page, site, [path for path in restricted if path not in passed],
+            listing_param or routed.answer.listing_page)
     return json_response(built.data, Cache_Control="private, no-store")
 
 

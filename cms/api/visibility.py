@@ -3,9 +3,15 @@
 A page is visible when it is live, not expired (an `expire_at` in the past counts as
 gone even before the expiry task unpublishes it), not under any page view restriction
 (password, login or groups: restrictions are inherited by descendants) and, where a
-site is given, inside that site's tree. An image or a document is visible when its
-collection, and every collection above it, has no view restriction.
+site is given, inside that site's tree. Within `granted(paths)`, for one visitor who
+passed those password restrictions, the pages they cover count as unrestricted. An
+image or a document is visible when its collection, and every collection above it, has
+no view restriction.
 """
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -25,9 +31,27 @@ def visible_q(site: Site | None = None) -> Q:
     return q
 
 
+# Restricted tree paths the current request has passed (cms.api.page_access); never set
+# while building anything that a cache keeps.
+_granted: ContextVar[frozenset[str]] = ContextVar("mortar_granted_paths", default=frozenset())
+
+
+@contextmanager
+def granted(paths: Iterable[str]) -> Iterator[None]:
+    """Within: pages under these restricted tree paths count as public, for a document
+    answered to the one visitor who passed their restrictions (`private, no-store`)."""
+    token = _granted.set(frozenset(paths))
+    try:
+        yield
+    finally:
+        _granted.reset(token)
+
+
 def restricted_paths() -> list[str]:
     """Tree paths of view-restricted pages: they and their descendants are private."""
-    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    passed = _granted.get()
+    return [path for path in PageViewRestriction.objects.values_list("page__path", flat=True)
+            if path not in passed]
 
 
 def is_private(page_path: str, restricted: list[str]) -> bool:
@@ -37,7 +61,13 @@ def is_private(page_path: str, restricted: list[str]) -> bool:
 def visible_pages(queryset: QuerySet | None = None, site: Site | None = None) -> QuerySet:
     """`queryset` (all pages by default) narrowed to what the public may see."""
     queryset = Page.objects.all() if queryset is None else queryset
-    return queryset.filter(visible_q(site)).public()
+    queryset = queryset.filter(visible_q(site))
+    if not _granted.get():
+        return queryset.public()
+    private = Q()
+    for path in restricted_paths():
+        private |= Q(path__startswith=path)
+    return queryset.exclude(private) if private else queryset
 
 
 def restricted_collection_paths() -> list[str]:

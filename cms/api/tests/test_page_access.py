@@ -1,6 +1,7 @@
 """Password-protected pages through the API: a 401 naming the password, a token for the
 right one, the page for its holder only, and never from or into a cache."""
 
+import datetime
 import json
 
 import pytest
@@ -8,7 +9,7 @@ from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
 from cms.api.tests.test_page_by_path_api import add, get
-from sites.example.models import ContentPage
+from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
 
 ACCESS = "/api/v2/page_access/"
 PASSWORD = "open sesame"
@@ -144,3 +145,32 @@ def test_over_long_header_is_a_400_even_for_a_cached_document(client, home):
                           headers={"X-Page-Access": "0" * 2001})
     assert response.status_code == 400
     assert "X-Page-Access" in response.json()["message"]
+
+
+def test_sub_routes_of_a_protected_page_need_its_password(client, home):
+    """A listing's page/2/ is the listing's own route: the same 401, then its page 2."""
+    listing = add(home, ArticleIndexPage(title="Members news", slug="news"))
+    for n in range(12):
+        add(listing, ArticlePage(title=f"N{n}", slug=f"n{n}",
+                                 date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)))
+    restriction = PageViewRestriction.objects.create(
+        page=listing, restriction_type=PageViewRestriction.PASSWORD, password=PASSWORD)
+
+    for path in ("/news/page/2/", "/news/page/1/", "/news/n3/"):
+        response, body = get(client, path)
+        assert response.status_code == 401, path
+        assert body["password_required"] == {"restriction_id": restriction.pk,
+                                             "html_path": "/news/"}
+        assert b"N1" not in response.content
+    assert get(client, "/news/page/9/")[0].status_code == 401  # says nothing of its size
+
+    token = enter(client, restriction.pk, PASSWORD)[1]["token"]
+    second = client.get("/api/v2/pages/by-path/", {"html_path": "/news/page/2/"},
+                        headers={"X-Page-Access": token})
+    assert second.status_code == 200
+    assert [item["title"] for item in second.json()["articles"]["items"]] == ["N1", "N0"]
+    assert second["Cache-Control"] == "private, no-store"
+    first = client.get("/api/v2/pages/by-path/", {"html_path": "/news/page/1/"},
+                       headers={"X-Page-Access": token})
+    assert (first.status_code, first["Location"]) == (301, "/news/")
+    assert first["Cache-Control"] == "private, no-store"

@@ -154,8 +154,15 @@ def test_a_custom_route_answers_the_page_it_routes_to(client, home, settings):
     assert {"routes", f"page:{newest.pk}"} <= recorded("/news/latest/")
     assert get(client, "/news/older/")[1]["title"] == "Older"
 
-    # The custom route may pick a page the public may not see: by-path still hides it.
-    PageViewRestriction.objects.create(page=newest, restriction_type="password", password="x")
+    # The custom route may pick a page the public may not see: by-path still hides it,
+    # asking for the password as Wagtail's serving would, or as if there were no page.
+    restriction = PageViewRestriction.objects.create(page=newest, restriction_type="password",
+                                                     password="x")
+    response, body = get(client, "/news/latest/")
+    assert response.status_code == 401 and b"Newest" not in response.content
+    assert body["password_required"]["restriction_id"] == restriction.pk
+    restriction.restriction_type = "groups"
+    restriction.save()
     response, body = get(client, "/news/latest/")
     assert response.status_code == 404 and body == {"message": "No page at /news/latest/"}
 
