@@ -23,13 +23,16 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def wrk(url: str, seconds: int = SECONDS, connections: int = CONNECTIONS) -> Load:
+def wrk(url: str, seconds: int = SECONDS, connections: int = CONNECTIONS,
+        headers: dict[str, str] | None = None) -> Load:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (or run .ci/run once)")
-    subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{WARMUP_SECONDS}s", url],
-                   check=True, capture_output=True)
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         check=True, capture_output=True, text=True).stdout
+    header_args = [arg for name, value in (headers or {}).items()
+                   for arg in ("-H", f"{name}: {value}")]
+    subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{WARMUP_SECONDS}s", *header_args,
+                    url], check=True, capture_output=True)
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
+                          *header_args, url], check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
