@@ -7,6 +7,7 @@
 import type { ReactNode } from "react";
 
 import type { KnownPageDocument, PageDocument } from "@/lib/types";
+import * as sites from "@/sites";
 
 /** Every `meta.type` the CMS's OpenAPI document knows, over all installed sites. */
 export type KnownPageType = KnownPageDocument["meta"]["type"];
@@ -42,4 +43,12 @@ export function findPageType(registry: object, type: string): AnyPageType | unde
   return Object.hasOwn(registry, type)
     ? (registry as Record<string, AnyPageType>)[type]
     : undefined;
+}
+
+/** Every site's entries in one map: `meta.type` names its app, so no two sites share one. */
+export const PAGE_TYPES: Readonly<Record<string, AnyPageType>> = Object.assign({}, ...Object.values(sites));
+
+/** The registered entry for the document's type; undefined gets the generic layout. */
+export function pageTypeOf(page: PageDocument): AnyPageType | undefined {
+  return findPageType(PAGE_TYPES, page.meta.type);
 }

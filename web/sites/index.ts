@@ -1,8 +1,6 @@
 /**
- * Every site's page types, by the `meta.type` of their documents: the one place the
- * platform finds a layout (components/pages/PageLayout.tsx). A new site adds one line
- * here, spreading its own registry; platform code imports this module, never a site's.
+ * Every site's registry of page types, one line a site: the one place the platform finds
+ * a layout for a document's `meta.type` (`pageTypeOf` in lib/page-types.ts). Platform code
+ * imports this module, never a site's own files.
  */
-import { pageTypes as example } from "@/sites/example/registry";
-
-export const PAGE_TYPES = { ...example };
+export { pageTypes as example } from "@/sites/example/registry";

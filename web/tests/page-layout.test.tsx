@@ -3,11 +3,11 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { PageLayout, pageTypeOf } from "@/components/pages/PageLayout";
+import { PageLayout } from "@/components/pages/PageLayout";
 import openapi from "@/lib/openapi.json";
-import { findPageType } from "@/lib/page-types";
+import { PAGE_TYPES, findPageType, pageTypeOf } from "@/lib/page-types";
 import type { PageDocument } from "@/lib/types";
-import { PAGE_TYPES } from "@/sites";
+import * as sites from "@/sites";
 import { pageMeta } from "@/tests/fixtures";
 
 afterEach(cleanup);
@@ -29,8 +29,10 @@ describe("findPageType", () => {
 });
 
 describe("pageTypeOf", () => {
-  it("gives each registered type its own entry", () => {
-    for (const [type, entry] of Object.entries(PAGE_TYPES)) {
+  it("gives each type of every site's registry its own entry", () => {
+    const registered = Object.values(sites).flatMap((registry) => Object.entries(registry));
+    expect(Object.keys(PAGE_TYPES).sort()).toEqual(registered.map(([type]) => type).sort());
+    for (const [type, entry] of registered) {
       expect(pageTypeOf({ id: 1, title: "A", meta: pageMeta(type) } as PageDocument)).toBe(entry);
     }
   });

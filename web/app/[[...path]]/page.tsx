@@ -10,10 +10,11 @@ import { cookies, draftMode } from "next/headers";
 import { notFound, permanentRedirect, redirect } from "next/navigation";
 import { cache } from "react";
 
-import { PageLayout, pageTypeOf } from "@/components/pages/PageLayout";
+import { PageLayout } from "@/components/pages/PageLayout";
 import { PagePasswordForm } from "@/components/site/PagePasswordForm";
 import { PreviewBar } from "@/components/site/PreviewBar";
 import { type PageResult, absoluteUrl, getPageByPath, getPreviewPage, siteUrl } from "@/lib/cms";
+import { pageTypeOf } from "@/lib/page-types";
 import { encodePath, htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
 import { PREVIEW_COOKIE, decodePreviewRef } from "@/lib/preview";
 

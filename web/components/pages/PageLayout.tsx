@@ -8,14 +8,8 @@ import { StreamField } from "@/components/blocks/StreamField";
 import { Breadcrumbs } from "@/components/site/Breadcrumbs";
 import { Pagination } from "@/components/site/Pagination";
 import { type Listing, listingsOf } from "@/lib/listings";
-import { type AnyPageType, findPageType } from "@/lib/page-types";
+import { pageTypeOf } from "@/lib/page-types";
 import type { BodyBlock, PageDocument } from "@/lib/types";
-import { PAGE_TYPES } from "@/sites";
-
-/** The registered entry for the document's type, or undefined (the generic layout's). */
-export function pageTypeOf(page: PageDocument): AnyPageType | undefined {
-  return findPageType(PAGE_TYPES, page.meta.type);
-}
 
 function ListingItems({ listing, basePath }: { listing: Listing; basePath: string | null }) {
   return (

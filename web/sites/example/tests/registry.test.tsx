@@ -1,9 +1,9 @@
 import { cleanup, render } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { PageLayout, pageTypeOf } from "@/components/pages/PageLayout";
+import { PageLayout } from "@/components/pages/PageLayout";
 import { type Listing, listingsOf } from "@/lib/listings";
-import type { DocumentOf } from "@/lib/page-types";
+import { type DocumentOf, pageTypeOf } from "@/lib/page-types";
 import { pageTypes } from "@/sites/example/registry";
 import { image, pageMeta } from "@/tests/fixtures";
 
