@@ -13,7 +13,8 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
-    include: ["tests/**/*.test.{ts,tsx}"],
+    // The platform's tests, then each site's beside its layouts.
+    include: ["tests/**/*.test.{ts,tsx}", "sites/*/tests/**/*.test.{ts,tsx}"],
     // What next build sets from next.config (trailingSlash: true), so links look as on the site.
     env: { __NEXT_TRAILING_SLASH: "true" },
   },

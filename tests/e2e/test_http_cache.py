@@ -2,6 +2,7 @@
 it, and every change the CMS makes purges exactly what shows it, within seconds."""
 
 import datetime
+import html
 import subprocess
 import sys
 import time
@@ -108,6 +109,40 @@ def test_a_publish_reaches_the_cache_within_seconds(http_cache, web_server, cms_
     # A page that does not show the change stays cached.
     assert fetch(f"{http_cache.url}/about/team/")[1]["x-cache"] == "HIT"
     assert fetch(f"{http_cache.url}/about/team/")[2] == other[2]
+
+
+def test_a_new_article_reaches_the_listings_next_page(http_cache, web_server, cms_server,
+                                                     celery_worker, cms_env, django_db_blocker):
+    """Page 2 of the listing never shows the new article, only the one it pushes over from
+    page 1: the CMS purges it by its own tag (under which it recorded the listing's
+    children), with no help from the renderer guessing listings from the path."""
+    settled(django_db_blocker)
+    with database(django_db_blocker):
+        from wagtail.models import Page
+
+        index = Page.objects.get(url_path="/home/articles/").specific
+        # Page 1's last, as the page's HTML has it.
+        pushed = html.escape(index.articles()[index.listing_per_page - 1].title)
+    page2 = f"{http_cache.url}/articles/page/2/"
+    before = cached(page2)[2]
+    assert f">{pushed}<" not in before
+    assert "path%3A%2Farticles%2F" not in fetch(f"{web_server}/articles/page/2/")[1]["xkey"].split()
+    slug = f"newest-{uuid.uuid4().hex[:6]}"
+    cms_shell(cms_env, (
+        "import datetime\n"
+        "from wagtail.models import Page\n"
+        "index = Page.objects.get(url_path='/home/articles/').specific\n"
+        "model = type(index.get_children().first().specific)\n"
+        f"page = model(title='Newest', slug={slug!r}, live=False,\n"
+        "             date=datetime.date.today() + datetime.timedelta(days=3650))\n"
+        "index.add_child(instance=page)\n"
+        "page.save_revision().publish()\n"))
+    try:
+        await_through(page2, lambda status, headers, body: f">{pushed}<" in body)
+    finally:
+        cms_shell(cms_env, f"from wagtail.models import Page\n"
+                           f"Page.objects.get(url_path='/home/articles/{slug}/').delete()\n")
+    await_through(page2, lambda status, headers, body: f">{pushed}<" not in body, timeout=10)
 
 
 def test_a_page_made_private_is_gone_from_the_cache_within_seconds(

@@ -40,6 +40,8 @@ def test_home_page(page: Page, web_server: str, screenshots: str):
         "href", "/contact/")
     expect(page.locator("meta[property='og:image']")).to_have_attribute(
         "content", re.compile(rf"^{re.escape(web_server)}/media/.*demo-1"))  # absolute
+    # The site's registry gives the home page no og:type: the website's, by default.
+    expect(page.locator("meta[property='og:type']")).to_have_attribute("content", "website")
     for name, viewport in (("desktop", DESKTOP), ("mobile", MOBILE)):
         page.set_viewport_size(viewport)
         page.screenshot(path=f"{screenshots}/home-{name}.png", full_page=True)

@@ -4,7 +4,6 @@
  * change, sends POST /api/revalidate the tags of exactly the entries that show it.
  */
 import openapi from "@/lib/openapi.json";
-import { listingPageOf } from "@/lib/paths";
 
 export const NAVIGATION_TAG = "navigation";
 export const SITEMAP_TAG = "sitemap";
@@ -15,7 +14,7 @@ export const MAX_TAG_LENGTH = limits.tags.items.maxLength;
 /** Tags or paths per revalidate request (from the OpenAPI document). */
 export const MAX_ITEMS = limits.tags.maxItems;
 
-/** The entry of the by-path answer for `htmlPath` ("/articles/hello/"), every listing page included. */
+/** The entry of the by-path answer for `htmlPath` ("/articles/hello/", "/articles/page/2/"). */
 export function pathTag(htmlPath: string): string {
   return `path:${htmlPath}`;
 }
@@ -23,7 +22,9 @@ export function pathTag(htmlPath: string): string {
 /**
  * The tags of everything the site's response for `pathname` (as requested, percent-encoded)
  * is made of, for an HTTP cache in front that purges by tag (Varnish's `xkey`): its page's
- * entry and the menu every page shows.
+ * entry and the menu every page shows. A listing's page ("/articles/page/2/") is an entry
+ * of its own: the CMS records under its tag what it shows (the listing's children among
+ * them), so the renderer needs to know nothing about listings here.
  */
 export function responseTags(pathname: string): string[] {
   if (/^\/sitemap(\/[^/]+)?\.xml$/.test(pathname)) return [SITEMAP_TAG];
@@ -33,6 +34,5 @@ export function responseTags(pathname: string): string[] {
   } catch {
     return [NAVIGATION_TAG];
   }
-  const listing = listingPageOf(htmlPath);
-  return [pathTag(htmlPath), ...(listing ? [pathTag(listing.base)] : []), NAVIGATION_TAG];
+  return [pathTag(htmlPath), NAVIGATION_TAG];
 }

@@ -39,19 +39,6 @@ export function isDecodablePath(path: string): boolean {
   }
 }
 
-/**
- * Listings page through static paths ("/articles/page/2/"), answered by the CMS's routing.
- * Only the HTTP cache's tags (lib/cache-tags.ts) still read it: a listing page's response
- * also carries its listing's tag.
- */
-const PAGED = /^(\/(?:.*\/)?)page\/([1-9][0-9]{0,5})\/$/;
-
-/** `{base: "/articles/", number: 2}` for "/articles/page/2/"; null for any other path. */
-export function listingPageOf(path: string): { base: string; number: number } | null {
-  const match = PAGED.exec(path);
-  return match?.[1] && match[2] ? { base: match[1], number: Number(match[2]) } : null;
-}
-
 /** An internal path safe to redirect to: "/x/", never "//evil.example" or "/\\evil". */
 export function isSafeLocalPath(path: string | null | undefined): path is string {
   return typeof path === "string" && path.startsWith("/") && !path.startsWith("//")

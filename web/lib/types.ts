@@ -33,15 +33,12 @@ export type BodyBlock = Schemas["BodyStreamBlockValue"][number];
 export type Breadcrumb = PageRef;
 export type PageMeta = Schemas["PageMeta"];
 
-export type HomePageDocument = Schemas["HomePage"];
-export type ContentPageDocument = Schemas["ContentPage"];
-export type ArticleIndexPageDocument = Schemas["ArticleIndexPage"];
-export type ArticlePageDocument = Schemas["ArticlePage"];
-export type ArticleSummary = Schemas["ArticlePageSummary"];
-export type Listing<T> = Omit<ArticleIndexPageDocument["articles"], "items"> & { items: T[] };
-
+/**
+ * The document of any page type of any installed site. A site's layouts name their own
+ * with `DocumentOf<"app.ClassName">` (lib/page-types.ts); listings are lib/listings.ts.
+ */
 export type KnownPageDocument = Schemas["PageDocument"];
-/** Any page document; `meta.type` picks the layout, unknown types get a generic one. */
+/** Any page document; `meta.type` picks the layout (sites/index.ts), unknown types get a generic one. */
 export type PageDocument =
   | KnownPageDocument
   | ({ id: number | null; title: string; meta: PageMeta } & Record<string, unknown>);

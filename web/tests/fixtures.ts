@@ -1,4 +1,4 @@
-import type { CmsImage } from "@/lib/types";
+import type { CmsImage, PageMeta } from "@/lib/types";
 
 export function image(overrides: Partial<CmsImage> = {}): CmsImage {
   return {
@@ -11,5 +11,13 @@ export function image(overrides: Partial<CmsImage> = {}): CmsImage {
       { url: "/media/images/demo.width-480.format-avif.avif", width: 480, height: 300, format: "avif" },
     ],
     ...overrides,
+  };
+}
+
+/** The `meta` of a page document at `html_path`, with no SEO image and no breadcrumbs. */
+export function pageMeta(type: string, htmlPath = "/x/", overrides: Partial<PageMeta> = {}): PageMeta {
+  return {
+    type, html_path: htmlPath, locale: "en", first_published_at: null, last_published_at: null,
+    seo: { title: "SEO title", description: "", image: null }, breadcrumbs: [], ...overrides,
   };
 }

@@ -10,10 +10,11 @@ import { cookies, draftMode } from "next/headers";
 import { notFound, permanentRedirect, redirect } from "next/navigation";
 import { cache } from "react";
 
-import { PageLayout } from "@/components/pages/registry";
+import { PageLayout } from "@/components/pages/PageLayout";
 import { PagePasswordForm } from "@/components/site/PagePasswordForm";
 import { PreviewBar } from "@/components/site/PreviewBar";
 import { type PageResult, absoluteUrl, getPageByPath, getPreviewPage, siteUrl } from "@/lib/cms";
+import { pageTypeOf } from "@/lib/page-types";
 import { encodePath, htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
 import { PREVIEW_COOKIE, decodePreviewRef } from "@/lib/preview";
 
@@ -63,7 +64,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
     description: seo.description || undefined,
     alternates: { canonical },
     openGraph: { title: seo.title, description: seo.description || undefined, url: canonical,
-      type: result.page.meta.type === "example.ArticlePage" ? "article" : "website", images: image },
+      type: pageTypeOf(result.page)?.openGraphType ?? "website", images: image },
     robots: result.draft ? { index: false, follow: false } : undefined,
   };
 }

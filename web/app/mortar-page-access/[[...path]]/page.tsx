@@ -7,7 +7,7 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 
-import { PageLayout } from "@/components/pages/registry";
+import { PageLayout } from "@/components/pages/PageLayout";
 import { PagePasswordForm } from "@/components/site/PagePasswordForm";
 import { getPageByPath } from "@/lib/cms";
 import { pageAccessError, pageAccessTokens } from "@/lib/page-access";

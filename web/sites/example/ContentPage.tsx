@@ -1,8 +1,8 @@
 import { Breadcrumbs } from "@/components/site/Breadcrumbs";
 import { StreamField } from "@/components/blocks/StreamField";
-import type { ContentPageDocument } from "@/lib/types";
+import type { DocumentOf } from "@/lib/page-types";
 
-export function ContentPage({ page }: { page: ContentPageDocument }) {
+export function ContentPage({ page }: { page: DocumentOf<"example.ContentPage"> }) {
   return (
     <article className="mx-auto max-w-3xl">
       <Breadcrumbs items={page.meta.breadcrumbs} current={page.title} />

@@ -3,16 +3,11 @@ import Link from "next/link";
 import { Picture } from "@/components/Picture";
 import { Breadcrumbs } from "@/components/site/Breadcrumbs";
 import { Pagination } from "@/components/site/Pagination";
+import { formatDate } from "@/lib/format";
+import type { DocumentOf } from "@/lib/page-types";
 import { sanitizeRichText } from "@/lib/sanitize";
-import type { ArticleIndexPageDocument } from "@/lib/types";
 
-export function formatDate(iso: string): string {
-  const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-}
-
-export function ArticleIndexPage({ page }: { page: ArticleIndexPageDocument }) {
+export function ArticleIndexPage({ page }: { page: DocumentOf<"example.ArticleIndexPage"> }) {
   const { articles } = page;
   return (
     <div>

@@ -1,9 +1,9 @@
 import { CallToAction } from "@/components/blocks/CallToAction";
 import { StreamField } from "@/components/blocks/StreamField";
 import { Picture } from "@/components/Picture";
-import type { HomePageDocument } from "@/lib/types";
+import type { DocumentOf } from "@/lib/page-types";
 
-export function HomePage({ page }: { page: HomePageDocument }) {
+export function HomePage({ page }: { page: DocumentOf<"example.HomePage"> }) {
   const cta = page.hero_cta[0];
   return (
     <>

@@ -1,10 +1,10 @@
 import { Breadcrumbs } from "@/components/site/Breadcrumbs";
 import { StreamField } from "@/components/blocks/StreamField";
-import { formatDate } from "@/components/pages/ArticleIndexPage";
 import { Picture } from "@/components/Picture";
-import type { ArticlePageDocument } from "@/lib/types";
+import { formatDate } from "@/lib/format";
+import type { DocumentOf } from "@/lib/page-types";
 
-export function ArticlePage({ page }: { page: ArticlePageDocument }) {
+export function ArticlePage({ page }: { page: DocumentOf<"example.ArticlePage"> }) {
   return (
     <article className="mx-auto max-w-3xl">
       <Breadcrumbs items={page.meta.breadcrumbs} current={page.title} />

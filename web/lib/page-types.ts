@@ -1,0 +1,54 @@
+/**
+ * How a site tells the platform which layout renders a page: each site's registry
+ * (`sites/<name>/registry.ts`) maps the `meta.type` of its page types ("app.ClassName",
+ * as the CMS writes it) to a `PageType`, and `sites/index.ts` gathers every site's
+ * registry. The platform only ever looks a type up there; it names none.
+ */
+import type { ReactNode } from "react";
+
+import type { KnownPageDocument, PageDocument } from "@/lib/types";
+import * as sites from "@/sites";
+
+/** Every `meta.type` the CMS's OpenAPI document knows, over all installed sites. */
+export type KnownPageType = KnownPageDocument["meta"]["type"];
+
+/** The document of one page type: `DocumentOf<"blog.PostPage">`. */
+export type DocumentOf<T extends KnownPageType> = Extract<KnownPageDocument, { meta: { type: T } }>;
+
+export type PageType<D> = {
+  /** Renders the whole page below the site's header, above its footer. */
+  layout: (props: { page: D }) => ReactNode;
+  /** og:type; "website" unless given. */
+  openGraphType?: "website" | "article";
+};
+
+/**
+ * A site's registry: one entry for each page type of its Wagtail app `App` ("blog" for
+ * "blog.PostPage"), and none other, so that `npm run typecheck` names a page type left
+ * without a layout.
+ */
+export type SitePageTypes<App extends string> = {
+  [T in Extract<KnownPageType, `${App}.${string}`>]: PageType<DocumentOf<T>>;
+};
+
+/** An entry as the platform sees it: the registry's key already matched the document. */
+export type AnyPageType = PageType<PageDocument>;
+
+/**
+ * The entry for `type` in `registry`, or undefined for a type no site has a layout for
+ * (a page type added in the CMS before its layout, or an app the renderer does not know).
+ */
+export function findPageType(registry: object, type: string): AnyPageType | undefined {
+  // Own keys only: a type named "constructor" or "toString" is not in any registry.
+  return Object.hasOwn(registry, type)
+    ? (registry as Record<string, AnyPageType>)[type]
+    : undefined;
+}
+
+/** Every site's entries in one map: `meta.type` names its app, so no two sites share one. */
+export const PAGE_TYPES: Readonly<Record<string, AnyPageType>> = Object.assign({}, ...Object.values(sites));
+
+/** The registered entry for the document's type; undefined gets the generic layout. */
+export function pageTypeOf(page: PageDocument): AnyPageType | undefined {
+  return findPageType(PAGE_TYPES, page.meta.type);
+}
