@@ -1,7 +1,8 @@
 """Which renderer cache entries show which dependency names.
 
 The renderer tags the entry of each CMS answer it caches: `path:<html_path>` for a
-page by path (every page of a listing shares it), `navigation`, `sitemap`. The CMS
+page by path (each page of a listing has its own, "/articles/page/2/"), `navigation`,
+`sitemap`. The CMS
 records, as it answers, the dependency names of that answer under the entry's tag;
 delivering a change then sends the renderer the tags of the entries that share a
 name with it, and nothing broader.
