@@ -3,7 +3,9 @@
 `forward()` passes bytes both ways; `refuse()` stops listening and cuts every connection
 (the server is down: connecting is refused); `hang()` accepts connections and never
 answers (the server hangs), cutting the ones already open so that every client meets the
-hang on a new connection.
+hang on a new connection; `drop()` accepts each connection and closes it at once (the
+server is down behind a listener, as behind a load balancer). `connections` counts the
+connections clients opened through the proxy, whatever the mode.
 """
 
 import socket
@@ -18,6 +20,7 @@ class TcpProxy:
         self.target = (target_host, target_port)
         self.port = free_port()
         self.mode = "forward"
+        self.connections = 0
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
@@ -37,6 +40,12 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return  # the listener was closed
+            with self._lock:
+                self.connections += 1
+            if self.mode == "drop":
+                with suppress(OSError):
+                    client.close()
+                continue
             self._track(client)
             if self.mode == "hang":
                 continue  # held open, never answered
@@ -90,6 +99,12 @@ class TcpProxy:
 
     def hang(self) -> None:
         self.mode = "hang"
+        if self._listener is None:
+            self._listen()
+        self._cut_all()
+
+    def drop(self) -> None:
+        self.mode = "drop"
         if self._listener is None:
             self._listen()
         self._cut_all()

@@ -8,6 +8,7 @@ shapes its own JSON with `get_api_representation` describes it with `api_schema`
 
 
 from django.apps import apps
+from django.conf import settings
 from wagtail import blocks
 from wagtail.models import Page
 
@@ -69,8 +70,6 @@ SHARED: dict[str, Schema] = {
         **META, "preview": {"type": "boolean", "description": "true on draft previews only"}}},
     "Snippet": obj({"id": {"type": ["integer", "string"]}, "type": STRING, "title": STRING},
                    description="A snippet: `type` is its model, `app_label.Model`."),
-    "MenuItem": obj({"id": INTEGER, "title": STRING, "html_path": NULLABLE_STRING,
-                     "children": {"type": "array", "items": ref("MenuItem")}}),
 }
 
 
@@ -171,6 +170,11 @@ def openapi() -> Schema:
     schemas = components()
     footer_link = block_schema(
         NavigationSettings.footer_links.field.stream_block.child_blocks["link"], schemas)
+    # Each level of the menu, and the footer's links, hold NAVIGATION_MAX_ITEMS at most.
+    max_items = settings.NAVIGATION_MAX_ITEMS
+    schemas["MenuItem"] = obj({"id": INTEGER, "title": STRING, "html_path": NULLABLE_STRING,
+                               "children": {"type": "array", "maxItems": max_items,
+                                            "items": ref("MenuItem")}})
 
     def response(schema: Schema, description: str) -> Schema:
         return {"description": description,
@@ -245,9 +249,10 @@ def openapi() -> Schema:
                 "responses": {"200": response(obj({
                     "site": obj({"id": INTEGER, "hostname": STRING, "name": STRING,
                                  "root": ref("PageLink")}),
-                    "menu": {"type": "array", "items": ref("MenuItem")},
+                    "menu": {"type": "array", "maxItems": max_items, "items": ref("MenuItem")},
                     "footer": obj({"text": STRING,
-                                   "links": {"type": "array", "items": footer_link}}),
+                                   "links": {"type": "array", "maxItems": max_items,
+                                             "items": footer_link}}),
                 }), "Menu and footer"), **error},
             }},
             "/api/v2/sitemap/": {"get": {

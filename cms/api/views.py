@@ -21,6 +21,8 @@ from typing import Any, ClassVar
 
 import orjson
 from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber, Substr
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import URLPattern
 from django.urls import path as url_path
@@ -37,7 +39,7 @@ from cms.api.lookup import Routed, find_redirect, route
 from cms.api.paths import clean_html_path, html_path
 from cms.api.sites import site_for_request, site_param
 from cms.api.stock import PagesAPIViewSet as StockPagesAPIViewSet
-from cms.api.visibility import is_private, restricted_paths, visible_q
+from cms.api.visibility import restricted_paths, visible_q
 from cms.core.models import NavigationSettings
 from cms.publishing import renderer_tags
 
@@ -259,45 +261,62 @@ def _menu_item(page: Page, root_path: str) -> dict[str, Any]:
             "children": []}
 
 
+def _menu_pages(site: Any, restricted: list[str]) -> tuple[list[Page], list[Page]]:
+    """The menu's pages: its first NAVIGATION_MAX_ITEMS, and the first as many below each.
+
+    Two queries whatever the number of pages; private pages are left out in them, so that
+    the limit counts only pages that are shown.
+    """
+    root, limit = site.root_page, settings.NAVIGATION_MAX_ITEMS
+    shown = Page.objects.filter(visible_q(site), show_in_menus=True)
+    for path in restricted:
+        shown = shown.exclude(path__startswith=path)
+    shown = shown.only("id", "title", "url_path", "path", "depth")
+    top = list(shown.filter(depth=root.depth + 1).order_by("path")[:limit])
+    if not top:
+        return top, []
+    parent_length = len(top[0].path)
+    children = list(
+        shown.filter(depth=root.depth + 2)
+        .annotate(parent_path=Substr("path", 1, parent_length))
+        .filter(parent_path__in=[page.path for page in top])
+        .annotate(rank=Window(RowNumber(), partition_by=F("parent_path"), order_by=F("path").asc()))
+        .filter(rank__lte=limit).order_by("path"))
+    return top, children
+
+
 def navigation(request: HttpRequest) -> HttpResponse:
-    """The main menu (pages shown in menus, two levels) and the footer of a site."""
+    """The main menu (pages shown in menus, two levels) and the footer of a site; at most
+    NAVIGATION_MAX_ITEMS items in each level of the menu and in the footer's links."""
     site = site_for_request(request)
     root = site.root_page
     restricted = restricted_paths()
-    pages = (
-        Page.objects.filter(visible_q(site), show_in_menus=True,
-                            depth__in=(root.depth + 1, root.depth + 2))
-        .only("id", "title", "url_path", "path", "depth").order_by("path")
-    )
-    menu: list[dict[str, Any]] = []
-    by_path: dict[str, dict[str, Any]] = {}
-    # Which pages are in the menu follows the root's menu and its children's.
+    top, children = _menu_pages(site, restricted)
+    # Which pages are in the menu follows the root's menu and its items' menus.
     names = {dependencies.site(site.pk), dependencies.menu(root.pk),
              dependencies.setting(NavigationSettings._meta.label), *dependencies.GLOBAL}
-    top_level = Page.objects.child_of(root).values_list("pk", flat=True)
-    names.update(dependencies.menu(pk) for pk in top_level)
-    for page in pages:
-        if is_private(page.path, restricted):
-            continue
-        names.add(dependencies.page(page.pk))
+    menu: list[dict[str, Any]] = []
+    by_path: dict[str, dict[str, Any]] = {}
+    for page in top:
+        names.update((dependencies.page(page.pk), dependencies.menu(page.pk)))
         item = _menu_item(page, root.url_path)
-        if page.depth == root.depth + 1:
-            menu.append(item)
-            by_path[page.path] = item
-        elif (parent := by_path.get(page.path[: -Page.steplen])) is not None:
-            parent["children"].append(item)
+        menu.append(item)
+        by_path[page.path] = item
+    for page in children:
+        names.add(dependencies.page(page.pk))
+        by_path[page.path[: -Page.steplen]]["children"].append(_menu_item(page, root.url_path))
 
-    settings = NavigationSettings.for_site(site)
+    footer = NavigationSettings.for_site(site)
     links, link_names = representation.represent_stream(
-        NavigationSettings.footer_links.field.stream_block, settings.footer_links, site, restricted)
-    footer_links = [item["value"] for item in links]
+        NavigationSettings.footer_links.field.stream_block, footer.footer_links, site, restricted)
+    footer_links = [item["value"] for item in links][:settings.NAVIGATION_MAX_ITEMS]
     names |= link_names
     renderer_tags.record(renderer_tags.NAVIGATION, names)
     return json_response({
         "site": {"id": site.pk, "hostname": site.hostname, "name": site.site_name,
                  "root": {"id": root.pk, "title": root.title, "html_path": "/"}},
         "menu": menu,
-        "footer": {"text": settings.footer_text, "links": footer_links},
+        "footer": {"text": footer.footer_text, "links": footer_links},
     })
 
 

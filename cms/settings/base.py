@@ -196,5 +196,9 @@ LOGGING = {
 
 # Seconds a by-path document stays cached at most (changes drop it sooner); 0 turns it off.
 API_CACHE_SECONDS: int = env.int("API_CACHE_SECONDS", default=60 * 60)
+# Items at most in each level of a site's menu, and links in its footer (api/v2/navigation/).
+NAVIGATION_MAX_ITEMS: int = env.int("NAVIGATION_MAX_ITEMS", default=50)
+if not 1 <= NAVIGATION_MAX_ITEMS <= 1000:
+    raise ImproperlyConfigured("NAVIGATION_MAX_ITEMS must be a whole number from 1 to 1000")
 # Seconds one process reuses its last /healthz run (cms.health.views); 0 runs every time.
 HEALTH_CHECK_CACHE_SECONDS: float = env.float("HEALTH_CHECK_CACHE_SECONDS", default=5.0)

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.files.base import ContentFile
 
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, gunicorn
 
 TEMPLATE = REPO / "infra" / "nginx" / "mortar.conf.template"
 MAKE_CERT = REPO / "infra" / "make-cert.sh"
@@ -420,3 +420,24 @@ def post_declared_size(proxy: Proxy, path: str, size: int, test_id: str) -> byte
                     + b"\0" * 65536)
         return tls.recv(4096)
 
+
+@stack
+def test_health_through_nginx_livez_is_cheap_and_healthz_no_amplifier(cms_env, web_server):
+    """Anyone may ask both through nginx: /livez checks nothing, and however often /healthz
+    is asked, each CMS process checks its dependencies once per HEALTH_CHECK_CACHE_SECONDS."""
+    env = {**cms_env, "HEALTH_CHECK_CACHE_SECONDS": "60"}
+    with gunicorn(env, free_port()) as cms, nginx(hostport(cms), hostport(web_server)) as proxy:
+        live = proxy.request("GET", "/livez")
+        assert (live.status, json.loads(live.body)) == (200, {"status": "ok"})
+
+        asks = 40
+        answers = [proxy.request("GET", "/healthz") for _ in range(asks)]
+        assert {answer.status for answer in answers} == {200}
+        bodies = [json.loads(answer.body) for answer in answers]
+        assert set(bodies[0]["checks"]) == {"database", "cache", "broker", "storage"}
+        runs = {body["checked_at"] for body in bodies}
+        # gunicorn runs 2 worker processes here: one run each at most.
+        assert len(runs) <= 2, f"{asks} asks through nginx made {len(runs)} runs"
+        # Never kept by a cache on the way, which would hide an outage.
+        assert "no-store" in answers[0].headers["Cache-Control"]
+        assert "no-store" in live.headers["Cache-Control"]

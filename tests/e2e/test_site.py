@@ -152,13 +152,15 @@ def test_forged_preview_token_is_refused(web_server: str):
 
 
 def test_error_page_when_the_cms_is_unreachable(page: Page, web_build: WebBuild):
-    """A second `next start` of the same build, pointed at a port nothing listens on."""
+    """A second `next start` of the same build, pointed at a port nothing listens on: its
+    error page, as a 503 (the failure is temporary), without an HTTP cache to say so."""
     port = free_port()
     env = {"CMS_API_URL": f"http://127.0.0.1:{free_port()}",
            "NEXT_PUBLIC_SITE_URL": f"http://127.0.0.1:{port}"}
     with next_start(web_build, port, env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
         response = page.goto(f"http://127.0.0.1:{port}/never-cached-{uuid.uuid4().hex}/")
-        assert response is not None and response.status == 500
+        assert response is not None and response.status == 503
+        assert int(response.headers["retry-after"]) > 0
         expect(page.get_by_role("heading", name="Something went wrong")).to_be_visible()
         text = page.locator("body").inner_text()
     assert "ECONNREFUSED" not in text and "at async" not in text and "fetch failed" not in text

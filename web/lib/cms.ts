@@ -5,10 +5,15 @@
  * asked for it. Live documents are cached by Next.js, one entry per answer, under the tags
  * of lib/cache-tags.ts; the CMS revalidates exactly the entries a change shows. Drafts
  * are never cached.
+ *
+ * Every request has a timeout and goes through one circuit breaker (lib/cms-circuit.ts):
+ * while the CMS fails, requests fail at once without reaching it, and what Next.js has
+ * cached keeps being served.
  */
 import "server-only";
 
 import { NAVIGATION_TAG, SITEMAP_TAG, pathTag } from "@/lib/cache-tags";
+import { cmsCircuit } from "@/lib/cms-circuit";
 import type {
   Navigation, PageAccess, PageDocument, PasswordRequired, SitemapPage,
 } from "@/lib/types";
@@ -48,22 +53,29 @@ export type PreviewResult =
 
 type Caching = { draft: boolean; tags: string[] };
 
+/**
+ * `fetch` to the CMS through the circuit, with the timeout. A failure to answer, a 5xx or
+ * an open circuit is a CmsUnavailableError; any other answer is the caller's to read.
+ */
+async function cmsFetch(path: string, url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await cmsCircuit().fire(() => fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }));
+  } catch (error) {
+    throw new CmsUnavailableError(`CMS request to ${path} failed`, { cause: error });
+  }
+}
+
 async function request(path: string, params: Record<string, string>, caching: Caching,
                        headers: Record<string, string> = {}): Promise<Response> {
   const url = `${cmsApiUrl()}${path}?${new URLSearchParams(params).toString()}`;
   const cacheOptions: RequestInit = caching.draft
     ? { cache: "no-store" }
     : { next: { tags: caching.tags, revalidate: REVALIDATE_SECONDS } };
-  try {
-    return await fetch(url, {
-      ...cacheOptions,
-      headers: { Accept: "application/json", ...headers },
-      redirect: "manual",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw new CmsUnavailableError(`CMS request to ${path} failed`, { cause: error });
-  }
+  return cmsFetch(path, url, {
+    ...cacheOptions,
+    headers: { Accept: "application/json", ...headers },
+    redirect: "manual",
+  });
 }
 
 async function json<T>(response: Response, path: string): Promise<T> {
@@ -147,19 +159,13 @@ export type PageAccessResult =
 export async function postPageAccess(restrictionId: number, password: string,
                                      visitorIp: string | null): Promise<PageAccessResult> {
   const endpoint = "/api/v2/page_access/";
-  let response: Response;
-  try {
-    response = await fetch(`${cmsApiUrl()}${endpoint}`, {
-      method: "POST",
-      cache: "no-store",
-      headers: { Accept: "application/json", "Content-Type": "application/json",
-        ...(visitorIp ? { "X-Forwarded-For": visitorIp } : {}) },
-      body: JSON.stringify({ restriction_id: restrictionId, password }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw new CmsUnavailableError(`CMS request to ${endpoint} failed`, { cause: error });
-  }
+  const response = await cmsFetch(endpoint, `${cmsApiUrl()}${endpoint}`, {
+    method: "POST",
+    cache: "no-store",
+    headers: { Accept: "application/json", "Content-Type": "application/json",
+      ...(visitorIp ? { "X-Forwarded-For": visitorIp } : {}) },
+    body: JSON.stringify({ restriction_id: restrictionId, password }),
+  });
   if (response.ok) {
     const body = await json<PageAccess>(response, endpoint);
     return { kind: "granted", token: body.token, maxAge: body.max_age };

@@ -2,6 +2,8 @@
 
 import json
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from cms.core.models import NavigationSettings
@@ -94,3 +96,45 @@ def test_sitemap_pages_through_a_large_site(client, home, monkeypatch):
     assert client.get("/api/v2/sitemap/", {"page": 3}).status_code == 404
     for bad in ("0", "-1", "x", "99999999999999999999"):
         assert client.get("/api/v2/sitemap/", {"page": bad}).status_code == 400
+
+
+def test_each_menu_level_and_the_footer_hold_navigation_max_items_at_most(
+        client, home, settings, django_assert_num_queries):
+    settings.NAVIGATION_MAX_ITEMS = 3
+    first = add(home, "P0", "p0")
+    members = add(home, "Members", "members")  # private: not counted against the limit
+    PageViewRestriction.objects.create(page=members, restriction_type="login")
+    for n in range(1, 5):
+        add(home, f"P{n}", f"p{n}")
+    for n in range(5):
+        add(first, f"C{n}", f"c{n}")
+    navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
+    navigation.footer_links = json.dumps([
+        {"type": "link", "value": {"label": f"L{n}", "link": {"page": None,
+                                                             "url": f"https://example.org/{n}"}}}
+        for n in range(5)])
+    navigation.save()
+
+    body = json.loads(client.get("/api/v2/navigation/").content)
+
+    assert [item["title"] for item in body["menu"]] == ["P0", "P1", "P2"]
+    assert [item["title"] for item in body["menu"][0]["children"]] == ["C0", "C1", "C2"]
+    assert [link["label"] for link in body["footer"]["links"]] == ["L0", "L1", "L2"]
+    # The work does not grow with the pages either: as many queries for 20 more.
+    with CaptureQueriesContext(connection) as counted:
+        client.get("/api/v2/navigation/")
+    for n in range(5, 25):
+        add(home, f"P{n}", f"p{n}")
+        add(first, f"C{n}", f"c{n}")
+    with django_assert_num_queries(len(counted.captured_queries)):
+        assert len(json.loads(client.get("/api/v2/navigation/").content)["menu"]) == 3
+
+
+def test_navigation_max_items_is_in_the_schema(client, settings):
+    settings.NAVIGATION_MAX_ITEMS = 7
+    schema = json.loads(client.get("/api/v2/schema/").content)
+    navigation = schema["paths"]["/api/v2/navigation/"]["get"]["responses"]["200"]
+    properties = navigation["content"]["application/json"]["schema"]["properties"]
+    assert properties["menu"]["maxItems"] == 7
+    assert properties["footer"]["properties"]["links"]["maxItems"] == 7
+    assert schema["components"]["schemas"]["MenuItem"]["properties"]["children"]["maxItems"] == 7

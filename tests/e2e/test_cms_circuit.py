@@ -1,0 +1,101 @@
+"""The renderer alone (`next start`, no HTTP cache) while the CMS is down: its circuit
+breaker (web/lib/cms-circuit.ts) stops it asking the CMS, pages it has cached keep being
+served, the others are its error page as a 503 with Retry-After, and it recovers by itself
+once the CMS answers again."""
+
+import math
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import REVALIDATE_SECRET, free_port
+from tests.e2e.helpers import await_value, fetch
+from tests.tcpproxy import TcpProxy
+from tests.webserver import next_start
+
+pytestmark = pytest.mark.django_db
+
+# Small figures so that the test is quick; production keeps the defaults (README).
+VOLUME_THRESHOLD = 4
+RESET_MS = 5000
+# Without the circuit, a page that cannot be made asks the CMS for its document twice
+# (measured: 40 such pages, 80 connections).
+CONNECTIONS_PER_PAGE = 2
+
+
+@dataclass
+class Renderer:
+    url: str
+    cms: TcpProxy  # between the renderer and the CMS: counts its connections
+
+
+@pytest.fixture
+def renderer(web_build, cms_server) -> Iterator[Renderer]:
+    proxy = TcpProxy(int(cms_server.rsplit(":", 1)[1]))
+    port = free_port()
+    env = {"CMS_API_URL": f"http://127.0.0.1:{proxy.port}", "REVALIDATE_SECRET": REVALIDATE_SECRET,
+           "NEXT_PUBLIC_SITE_URL": f"http://127.0.0.1:{port}",
+           "CMS_CIRCUIT_VOLUME_THRESHOLD": str(VOLUME_THRESHOLD),
+           "CMS_CIRCUIT_WINDOW_MS": "60000", "CMS_CIRCUIT_RESET_MS": str(RESET_MS)}
+    try:
+        with next_start(web_build, port, env):
+            yield Renderer(f"http://127.0.0.1:{port}", proxy)
+    finally:
+        proxy.close()
+
+
+def uncached(renderer: Renderer) -> str:
+    """A path no renderer has made yet (the ISR cache is shared through Redis)."""
+    return f"{renderer.url}/not-rendered-yet-{uuid.uuid4().hex[:8]}/"
+
+
+def assert_error_page(answer: tuple[int, dict[str, str], str]) -> None:
+    status, headers, body = answer
+    assert status == 503, (status, body[:300])
+    assert int(headers["retry-after"]) == RESET_MS // 1000
+    # Nothing of the failure itself reaches the visitor (the page is drawn in the browser).
+    for leak in ("CmsUnavailableError", "CircuitOpenError", "fetch failed", "    at "):
+        assert leak not in body
+
+
+def test_cms_down_the_circuit_opens_cached_pages_serve_and_it_recovers(renderer: Renderer,
+                                                                       page: Page):
+    about, _ = await_value(lambda: (answer := fetch(f"{renderer.url}/about/"))[0] == 200
+                           and answer[1].get("x-nextjs-cache") == "HIT" and answer, timeout=30)
+    assert about, "/about/ was never served from the renderer's cache"
+
+    renderer.cms.drop()
+    # Before the circuit has seen enough to open: the first failure is a 503 already.
+    assert_error_page(fetch(uncached(renderer)))
+
+    attempts = 60
+    before, started = renderer.cms.connections, time.monotonic()
+    for _ in range(attempts):
+        assert_error_page(fetch(uncached(renderer)))
+    made, elapsed = renderer.cms.connections - before, time.monotonic() - started
+    print(f"{attempts} uncached pages in {elapsed:.1f}s during the outage: {made} connections "
+          f"to the CMS (without the circuit: {attempts * CONNECTIONS_PER_PAGE})")
+    # Until it opens, then one trial each time CMS_CIRCUIT_RESET_MS has passed.
+    trials = math.ceil(elapsed * 1000 / RESET_MS) + 1
+    assert made <= CONNECTIONS_PER_PAGE * (VOLUME_THRESHOLD + trials), made
+
+    status, _, body = fetch(f"{renderer.url}/about/")
+    assert (status, body) == (200, about[2])
+    # What a visitor sees elsewhere: the site's own error page, with its way to try again.
+    answer = page.goto(uncached(renderer))
+    assert answer is not None and answer.status == 503
+    expect(page.get_by_role("heading", name="Something went wrong")).to_be_visible()
+
+    renderer.cms.forward()
+    # After CMS_CIRCUIT_RESET_MS the circuit lets a trial through, which closes it. Only the
+    # CMS can say that a path it has never seen is no page (404).
+    recovered, seconds = await_value(lambda: fetch(uncached(renderer))[0] == 404,
+                                     timeout=30, interval=0.2)
+    assert recovered, "the renderer did not recover without a restart"
+    print(f"recovered {seconds:.1f}s after the CMS came back")
+    status, headers, _ = fetch(uncached(renderer))
+    assert status == 404 and "retry-after" not in headers
