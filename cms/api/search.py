@@ -8,6 +8,8 @@ SEARCH_MAX_AGE seconds by shared caches; nothing is cached per query here.
 """
 
 import html
+import itertools
+import re
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -80,7 +82,7 @@ def snippets(pages: list[Page], query: str) -> dict[int, str]:
     entries = IndexEntry.objects.filter(content_type_id__in={ct for ct, _ in keys},
                                         object_id__in={pk for _, pk in keys})
     if connection.vendor != "postgresql":
-        words = {word.casefold() for word in query.split()}
+        words = set(query.split())
         found = {}
         for ct, pk, text in entries.values_list("content_type_id", "object_id", "body"):
             if (ct, pk) in keys:
@@ -101,11 +103,14 @@ def snippets(pages: list[Page], query: str) -> dict[int, str]:
 
 
 def _mark_words(text: str, words: set[str]) -> str:
-    shown = text.split()[: SNIPPET_WORDS[1]]
-    return " ".join(
-        f"<mark>{html.escape(word, quote=False)}</mark>"
-        if word.strip(".,;:!?\"'()").casefold() in words else html.escape(word, quote=False)
-        for word in shown)
+    shown = " ".join(text.split()[: SNIPPET_WORDS[1]])
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")\b",
+                         re.IGNORECASE)
+    # Split first, escape each part: a match is never inside an escaped entity.
+    parts = pattern.split(shown)
+    return "".join(f"<mark>{html.escape(part, quote=False)}</mark>" if odd
+                   else html.escape(part, quote=False)
+                   for part, odd in zip(parts, itertools.cycle((False, True))))
 
 
 def search(request: HttpRequest) -> HttpResponse:

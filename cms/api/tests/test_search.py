@@ -141,3 +141,11 @@ def test_bad_input_is_a_400_with_a_message(client, home, params, message):
 def test_unknown_site_is_a_404(client, home):
     response, body = search(client, q="mortar", site="nowhere.test")
     assert response.status_code == 404 and "nowhere.test" in body["message"]
+
+
+def test_the_embedded_default_marks_whole_words_and_escapes_the_rest():
+    # SQLite (make dev without DATABASE_URL) has no ts_headline: snippets made in Python.
+    from cms.api.search import _mark_words
+
+    assert _mark_words("Lime & <mortar>: amp mortars", {"Mortar", "amp"}) == (
+        "Lime &amp; &lt;<mark>mortar</mark>&gt;: <mark>amp</mark> mortars")
