@@ -4,7 +4,8 @@ Prints a Markdown table and writes bench/results.json. Production settings,
 PostgreSQL and Redis (database `mortar_bench`, Redis db 15 unless BENCH_* say
 otherwise), gunicorn with 2 workers, `next build && next start`, wrk with 10
 connections for 15 s after a warm-up. Then: scheduled-publish lateness
-(bench.scheduling, its own worker), the answers at 50,000 pages (bench.large), and
+(bench.scheduling, its own worker), the answers at 50,000 pages (bench.large), search
+latency at 5,000 and 50,000 pages (bench.search), and
 publish → visible on 2 CMS + 2 renderers behind nginx (bench.multi).
 """
 
@@ -239,6 +240,16 @@ def main() -> None:
         text=True, env={k: v for k, v in os.environ.items()
                         if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ENV")}).stdout
         .strip().splitlines()[-1])
+    print("bench: search latency at 5,000 and 50,000 pages (first run: builds and indexes "
+          "them, a few minutes)", flush=True)
+    search = {}
+    for pages in (5000, 50_000):
+        search.update(json.loads(subprocess.run(
+            [sys.executable, "-m", "bench.search", str(pages)], cwd=REPO, check=True,
+            capture_output=True, text=True,
+            env={k: v for k, v in os.environ.items()
+                 if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ENV")}).stdout
+            .strip().splitlines()[-1]))
     print(f"bench: publish-to-visible on 2 CMS + 2 renderers behind nginx ({PUBLISHES} "
           "publishes)", flush=True)
     multi = json.loads(subprocess.run(
@@ -265,6 +276,7 @@ def main() -> None:
         "errors": sum(load.errors for load in loads.values()),
         "pages": data.pages,
         **large,
+        **search,
         **multi,
     }
     ratios = {
@@ -297,7 +309,8 @@ def main() -> None:
                 "schedule_lateness_p50_ms", "schedule_lateness_p95_ms",
                 "rendition_set_seconds_per_image", "cms_worker_rss_mb", "web_rss_mb", "pages",
                 "sitemap_index_ms", "sitemap_child_ms", "bypath_cold_p50_ms_50k",
-                "listing_page_1000_p50_ms_50k", "pages_50k", "seconds"):
+                "listing_page_1000_p50_ms_50k", "pages_50k",
+                *sorted(search), "seconds"):
         value = results[key]
         print(f"| {key} | {value:.2f} |" if isinstance(value, float) else f"| {key} | {value} |")
 

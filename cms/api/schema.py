@@ -166,6 +166,9 @@ def components() -> dict[str, Schema]:
 
 
 def openapi() -> Schema:
+    # Here, not at the top: cms.api.search builds on cms.api.views, which imports this module.
+    from cms.api import search
+
     json_ok = {"application/json": {}}
     schemas = components()
     footer_link = block_schema(
@@ -269,6 +272,13 @@ def openapi() -> Schema:
                     "total_pages": INTEGER,
                 }), "Every live public page, a page of them at a time"), **error},
             }},
+            "/api/v2/search/": {"get": {
+                "operationId": "search",
+                "summary": "Public pages of the site matching every word of q, best first",
+                "parameters": [*search.parameters_schema(), site_param],
+                "responses": {"200": response(ref("SearchResults"), "A page of results"),
+                              **error},
+            }},
             "/api/v2/pages/": {"get": {
                 "operationId": "stockPages", "summary": "Wagtail's stock pages listing",
                 "responses": {"200": {"description": "See Wagtail's API v2 docs",
@@ -287,7 +297,8 @@ def openapi() -> Schema:
                           "401": response(ref("Error"), "Wrong or missing secret")},
         }}},
         "components": {
-            "schemas": {**schemas, "RevalidateRequest": revalidate_request_schema()},
+            "schemas": {**schemas, "RevalidateRequest": revalidate_request_schema(),
+                        "SearchResults": search.results_schema()},
             "securitySchemes": {"revalidateSecret": {
                 "type": "http", "scheme": "bearer",
                 "description": "REVALIDATE_SECRET, shared by the CMS and the renderer"}},

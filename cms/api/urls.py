@@ -3,6 +3,7 @@
 from wagtail.api.v2.router import WagtailAPIRouter
 
 from cms.api import views
+from cms.api.search import SearchAPIViewSet
 from cms.api.stock import DocumentsAPIViewSet, ImagesAPIViewSet
 from cms.preview.views import PagePreviewAPIViewSet
 
@@ -13,6 +14,7 @@ api_router.register_endpoint("images", ImagesAPIViewSet)
 api_router.register_endpoint("documents", DocumentsAPIViewSet)
 api_router.register_endpoint("navigation", views.NavigationAPIViewSet)
 api_router.register_endpoint("sitemap", views.SitemapAPIViewSet)
+api_router.register_endpoint("search", SearchAPIViewSet)
 api_router.register_endpoint("schema", views.SchemaAPIViewSet)
 api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)
 

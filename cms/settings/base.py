@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cms.publishing",
     "cms.media",
     "cms.health",
+    "cms.search",
     "sites.example",
     "wagtail_headless_preview",
     "wagtail.contrib.forms",
@@ -177,7 +178,9 @@ WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Mortar CMS")
 WAGTAILADMIN_BASE_URL: str = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend (PostgreSQL full-text search; SQLite FTS5 on the embedded
+# default) with its index writes serialized: cms.search.backend says why.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search.backend"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

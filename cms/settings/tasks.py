@@ -96,3 +96,7 @@ REVALIDATE_AGAIN_SECONDS: float = env.float("REVALIDATE_AGAIN_SECONDS", default=
 # the image queues them again.
 RENDITION_RETRY_BACKOFF_MAX: int = env.int("RENDITION_RETRY_BACKOFF_MAX", default=300)
 RENDITION_MAX_RETRIES: int = env.int("RENDITION_MAX_RETRIES", default=30)
+
+# Wagtail's own background tasks (search and reference index updates, file removal) are
+# django-tasks; they go to the Celery worker too, after commit (cms.search.tasks).
+TASKS = {"default": {"BACKEND": "cms.search.tasks.CeleryTaskBackend"}}

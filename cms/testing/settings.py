@@ -9,3 +9,8 @@ from cms.settings import *  # noqa: F403
 from cms.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "cms.testing.pages"]
+
+# Wagtail's index updates at once, in the saving process, so tests on one connection (in a
+# transaction that never commits) find what they saved; the Celery route is tested with a
+# real worker (cms/search/tests/test_indexing.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -36,8 +36,9 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # The renderer's own routes (preview, revalidation) and its draft mode.
-    if (req.url ~ "^/api/" || req.http.Cookie ~ "(^|;\s*)(__prerender_bypass|__next_preview_data|mortar_preview|mortar_page_access_[0-9]+|sessionid|csrftoken)=") {
+    # The renderer's own routes (preview, revalidation) and its draft mode; search results
+    # (one entry per query would grow without bound).
+    if (req.url ~ "^/api/" || req.url ~ "^/search(/|\?|$)" || req.http.Cookie ~ "(^|;\s*)(__prerender_bypass|__next_preview_data|mortar_preview|mortar_page_access_[0-9]+|sessionid|csrftoken)=") {
         return (pass);
     }
     # No other cookie changes a page: keep them out of the cache's way.

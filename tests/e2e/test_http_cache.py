@@ -170,6 +170,15 @@ def test_drafts_and_previews_are_never_cached(http_cache, web_server):
     assert headers.get("x-cache") == "MISS"
 
 
+def test_search_results_are_never_cached(http_cache, web_server):
+    """One entry per query would grow without bound: Next.js answers /search/ private,
+    no-store, and Varnish passes it besides."""
+    for _ in range(2):
+        status, headers, body = fetch(f"{http_cache.url}/search/?q=headache")
+        assert status == 200 and "Headless without the headache" in body
+        assert headers.get("x-cache") == "MISS"
+
+
 def test_a_response_for_one_hostname_is_never_served_for_another(http_cache, web_server):
     cached(f"{http_cache.url}/about/")
     _status, headers, _ = fetch(f"{http_cache.url}/about/", headers={"Host": "other.localhost"})

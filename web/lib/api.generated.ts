@@ -87,6 +87,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/search/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public pages of the site matching every word of q, best first */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/sitemap/": {
         parameters: {
             query?: never;
@@ -407,6 +424,22 @@ export interface components {
             tags?: string[];
         };
         RichTextBlockValue: string;
+        SearchResults: {
+            page: number;
+            per_page: number;
+            query: string;
+            results: {
+                html_path: string;
+                id: number;
+                /** @description HTML: escaped text, the matched words in <mark> */
+                snippet: string;
+                title: string;
+                /** @description app_label.Model */
+                type: string;
+            }[];
+            total: number;
+            total_pages: number;
+        };
         /** @description A snippet: `type` is its model, `app_label.Model`. */
         Snippet: {
             id: number | string;
@@ -706,6 +739,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PasswordRequired"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /** @description The words to search for; a page matches when it has them all */
+                q: string;
+                page?: number;
+                /** @description hostname[:port] of the Wagtail Site; else the Host header */
+                site?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description Bad input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not found */

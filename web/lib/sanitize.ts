@@ -41,3 +41,8 @@ export function sanitizeRichText(html: string): string {
 export function sanitizeEmbed(html: string): string {
   return sanitizeHtml(html, EMBED);
 }
+
+/** A search result's snippet: escaped text with the matched words in <mark>, nothing else. */
+export function sanitizeSnippet(html: string): string {
+  return sanitizeHtml(html, { allowedTags: ["mark"], allowedAttributes: {} });
+}

@@ -44,6 +44,9 @@ export type PageDocument =
   | ({ id: number | null; title: string; meta: PageMeta } & Record<string, unknown>);
 
 export type Navigation = Json<"navigation">;
+/** A page of GET /api/v2/search/ results; each snippet is HTML with the matches in <mark>. */
+export type SearchResults = Json<"search">;
+export type SearchResult = SearchResults["results"][number];
 export type MenuItem = Schemas["MenuItem"];
 export type SitemapPage = Json<"sitemap">;
 export type SitemapEntry = SitemapPage["pages"][number];

@@ -1,6 +1,7 @@
 import Link from "next/link";
 
 import { MobileMenu } from "@/components/site/MobileMenu";
+import { SearchForm } from "@/components/site/SearchForm";
 import type { Navigation } from "@/lib/types";
 
 export function SiteHeader({ navigation }: { navigation: Navigation | null }) {
@@ -18,6 +19,7 @@ export function SiteHeader({ navigation }: { navigation: Navigation | null }) {
         <nav aria-label="Main" className="hidden sm:block">
           <ul className="flex gap-6">{items}</ul>
         </nav>
+        <SearchForm id="site-search" compact />
         <MobileMenu>
           <ul className="flex flex-col gap-2">{items}</ul>
         </MobileMenu>
