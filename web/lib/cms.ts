@@ -15,7 +15,7 @@ import "server-only";
 import { NAVIGATION_TAG, SITEMAP_TAG, pathTag } from "@/lib/cache-tags";
 import { cmsCircuit } from "@/lib/cms-circuit";
 import type {
-  Navigation, PageAccess, PageDocument, PasswordRequired, SitemapPage,
+  Navigation, PageAccess, PageDocument, PasswordRequired, SearchResults, SitemapPage,
 } from "@/lib/types";
 
 /** Safety net if a revalidation request were ever lost; publishing revalidates at once. */
@@ -194,6 +194,27 @@ export async function getSitemap(page = 1): Promise<SitemapPage | null> {
   if (response.status === 404) return null;
   if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
   return json<SitemapPage>(response, endpoint);
+}
+
+export type SearchOutcome =
+  | { kind: "results"; results: SearchResults }
+  /** The CMS refused the query (400: too long, control characters...): its message. */
+  | { kind: "refused"; message: string };
+
+/**
+ * GET /api/v2/search/?q=&page=: never cached (one entry per query would grow without
+ * bound, and the answer is only good for a moment).
+ */
+export async function searchPages(q: string, page: number): Promise<SearchOutcome> {
+  const endpoint = "/api/v2/search/";
+  const response = await request(endpoint, { q, page: String(page), ...siteParam() },
+    { draft: true, tags: [] });
+  if (response.status === 400) {
+    const body = await json<{ message?: unknown }>(response, endpoint);
+    return { kind: "refused", message: typeof body.message === "string" ? body.message : "Bad search" };
+  }
+  if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
+  return { kind: "results", results: await json<SearchResults>(response, endpoint) };
 }
 
 /** The public origin of the site, for canonical URLs, the sitemap and Open Graph. */

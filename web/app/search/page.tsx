@@ -7,7 +7,7 @@ import type { Metadata } from "next";
 
 import { SearchForm } from "@/components/site/SearchForm";
 import { SearchResults } from "@/components/site/SearchResults";
-import { searchPages } from "@/lib/search";
+import { searchPages } from "@/lib/cms";
 
 export const metadata: Metadata = { title: "Search", robots: { index: false, follow: true } };
 
