@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cms.core.testing import embedded_env
+from cms.testing.processes import embedded_env
 from tests.conftest import REPO, free_port, wait_for
 
 MARK = "MORTAR_RUNSTACK_TEST"

@@ -7,8 +7,9 @@ import pytest
 from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
-from cms.api.tests.test_page_by_path_api import add, get
-from sites.example.models import ContentPage
+from cms.testing.content import add
+from cms.testing.content import by_path as get
+from cms.testing.pages.models import SampleContentPage
 
 ACCESS = "/api/v2/page_access/"
 PASSWORD = "open sesame"
@@ -16,7 +17,7 @@ PASSWORD = "open sesame"
 
 @pytest.fixture
 def secret(home):
-    page = add(home, ContentPage(title="Members", slug="members",
+    page = add(home, SampleContentPage(title="Members", slug="members",
                                  body=json.dumps([{"type": "rich_text",
                                                    "value": "<p>Hidden words</p>"}])))
     return PageViewRestriction.objects.create(
@@ -60,7 +61,7 @@ def test_right_password_gives_the_page_to_its_holder_only(client, secret):
 
 def test_descendants_need_the_same_password(client, secret):
     restriction = secret
-    add(restriction.page.specific, ContentPage(title="Minutes", slug="minutes"))
+    add(restriction.page.specific, SampleContentPage(title="Minutes", slug="minutes"))
     response, body = get(client, "/members/minutes/")
     assert response.status_code == 401
     assert body["password_required"] == {"restriction_id": restriction.pk,
@@ -91,7 +92,7 @@ def test_changed_password_ends_old_tokens(client, secret):
 
 
 def test_token_of_another_restriction_opens_nothing(client, secret, home):
-    other = add(home, ContentPage(title="Board", slug="board"))
+    other = add(home, SampleContentPage(title="Board", slug="board"))
     other_restriction = PageViewRestriction.objects.create(
         page=other, restriction_type=PageViewRestriction.PASSWORD, password="board")
     token = enter(client, other_restriction.pk, "board")[1]["token"]
@@ -101,7 +102,7 @@ def test_token_of_another_restriction_opens_nothing(client, secret, home):
 
 
 def test_login_restricted_page_stays_not_found(client, home):
-    page = add(home, ContentPage(title="Staff", slug="staff"))
+    page = add(home, SampleContentPage(title="Staff", slug="staff"))
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     assert get(client, "/staff/")[0].status_code == 404
 

@@ -6,8 +6,8 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
-from cms.core.testing import embedded_env
 from cms.images.renditions import FILTER_SPECS
+from cms.testing.processes import embedded_env
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -35,7 +35,6 @@ print("renditions", result.get())
 
 COUNT = """
 from wagtail.images import get_image_model
-from cms.core.testing import embedded_env
 from cms.images.renditions import FILTER_SPECS
 for image in get_image_model().objects.order_by("pk"):
     print(image.renditions.filter(filter_spec__in=FILTER_SPECS).count())

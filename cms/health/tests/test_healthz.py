@@ -14,8 +14,9 @@ from django.conf import settings
 from django.test import override_settings
 from moto.core.authorization import enable_iam_authentication
 
-from cms.media.tests.conftest import ACCESS_KEY, SECRET_KEY
-from cms.media.tests.helpers import current_database_url, free_port
+from cms.testing.ports import free_port
+from cms.testing.processes import database_url
+from cms.testing.s3 import ACCESS_KEY, SECRET_KEY
 
 REPO = Path(__file__).resolve().parents[3]
 PARTS = {"database", "cache", "broker", "storage"}
@@ -105,7 +106,7 @@ def gunicorn_with_s3(s3_media, db):
     """The CMS as deployed: gunicorn reading S3 settings from its environment."""
     port = free_port()
     env = {**os.environ, **s3_media.env, "DJANGO_SETTINGS_MODULE": "cms.settings",
-           "DATABASE_URL": current_database_url()}
+           "DATABASE_URL": database_url()}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", "1"], cwd=REPO, env=env,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from moto.core.authorization import enable_iam_authentication
 
-from cms.media.tests.conftest import aws_env
+from cms.testing.s3 import aws_env
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -11,7 +11,8 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from cms.media.tests.helpers import current_database_url, free_port
+from cms.testing.ports import free_port
+from cms.testing.processes import database_url
 
 REPO = Path(__file__).resolve().parents[3]
 HTTPS = {"X-Forwarded-Proto": "https"}  # as nginx says it; production redirects plain HTTP
@@ -27,7 +28,7 @@ def production_cms(tmp_path_factory, django_db_setup) -> tuple[str, Path]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings", "DJANGO_ENV": "production",
            "SECRET_KEY": "static-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
            "ALLOWED_HOSTS": "127.0.0.1", "REVALIDATE_SECRET": "static-test-revalidate-0123456789",
-           "STATIC_ROOT": str(static_root), "DATABASE_URL": current_database_url()}
+           "STATIC_ROOT": str(static_root), "DATABASE_URL": database_url()}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
                    cwd=REPO, env=env, check=True, timeout=300)
     port = free_port()

@@ -16,19 +16,19 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision
 
 from cms.publishing.tasks import publish_scheduled_revision
-from cms.publishing.tests.workers import wait_until
-from sites.example.models import ContentPage
+from cms.testing.pages.models import SampleContentPage
+from cms.testing.processes import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def draft_page(home, slug: str) -> ContentPage:
-    page = ContentPage(title=slug.title(), slug=slug, live=False)
+def draft_page(home, slug: str) -> SampleContentPage:
+    page = SampleContentPage(title=slug.title(), slug=slug, live=False)
     home.add_child(instance=page)
-    return ContentPage.objects.get(pk=page.pk)
+    return SampleContentPage.objects.get(pk=page.pk)
 
 
-def schedule(page: ContentPage, seconds: float) -> tuple[Revision, datetime]:
+def schedule(page: SampleContentPage, seconds: float) -> tuple[Revision, datetime]:
     """Publish with a go-live time, as an editor's "Publish" with a schedule does."""
     go_live_at = timezone.now() + timedelta(seconds=seconds)
     page.go_live_at = go_live_at
@@ -37,15 +37,15 @@ def schedule(page: ContentPage, seconds: float) -> tuple[Revision, datetime]:
     return revision, go_live_at
 
 
-def fresh(page: ContentPage) -> ContentPage:
-    return ContentPage.objects.get(pk=page.pk)
+def fresh(page: SampleContentPage) -> SampleContentPage:
+    return SampleContentPage.objects.get(pk=page.pk)
 
 
-def log_count(page: ContentPage, action: str) -> int:
+def log_count(page: SampleContentPage, action: str) -> int:
     return PageLogEntry.objects.filter(page_id=page.pk, action=action).count()
 
 
-def wait_live(page: ContentPage, timeout: float) -> datetime:
+def wait_live(page: SampleContentPage, timeout: float) -> datetime:
     wait_until(lambda: fresh(page).live, timeout, message="page live")
     return timezone.now()
 
@@ -106,14 +106,14 @@ def test_moved_schedule_publishes_the_new_revision_at_the_new_time(home, start_w
     assert log_count(page, "wagtail.publish.scheduled") == 1
 
 
-def test_cancelled_schedule_is_not_published(home, start_worker, admin_client_db):
+def test_cancelled_schedule_is_not_published(home, start_worker, editor):
     worker = start_worker()
     page = draft_page(home, "cancelled")
     revision, _go_live_at = schedule(page, 2)
     wait_until(lambda: "publish_scheduled_revision" in worker.log(), 3,
                message="ETA task received")
 
-    response = admin_client_db.post(
+    response = editor.post(
         reverse("wagtailadmin_pages:revisions_unschedule", args=[page.pk, revision.pk]))
     assert response.status_code == 302
 
