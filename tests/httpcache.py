@@ -17,7 +17,9 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from tests.conftest import REPO, REVALIDATE_SECRET, free_port
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO
+from tests.conftest import REVALIDATE_SECRET
 
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 VCL = REPO / "infra" / "varnish" / "mortar.vcl"

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 from urllib.request import urlopen
 
-from tests.conftest import REPO, free_port, wait_for
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, wait_for
 
 ENV_NAMES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MEDIA_ROOT",
              "DJANGO_SUPERUSER_PASSWORD", "DJANGO_SUPERUSER_USERNAME")

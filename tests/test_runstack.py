@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from cms.testing.processes import embedded_env
-from tests.conftest import REPO, free_port, wait_for
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, embedded_env, wait_for
 
 MARK = "MORTAR_RUNSTACK_TEST"
 

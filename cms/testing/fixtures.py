@@ -113,6 +113,9 @@ def leave_migrated_data(django_db_setup, django_db_blocker) -> Iterator[None]:
     from django.db import connection
     from wagtail.models import Page
 
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        yield  # no test of the session uses the database: pytest-django made none
+        return
     with django_db_blocker.unblock():
         contents = connection.creation.serialize_db_to_string() if Page.objects.exists() else None
     yield

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 from urllib.error import HTTPError
-from urllib.request import urlopen
+from urllib.request import HTTPRedirectHandler, build_opener
 
 import redis
 from django.conf import settings
@@ -47,14 +47,22 @@ def wait_until(check: Callable[[], T], timeout: float, interval: float = 0.05,
         time.sleep(interval)
 
 
+class _NoRedirects(HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # a redirect is an answer (HTTPError): the server is up
+
+
+_opener = build_opener(_NoRedirects)
+
+
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    """Wait until `url` answers with any HTTP status; RuntimeError if `process` exits
-    first or nothing answers within `timeout` seconds."""
+    """Wait until `url` answers with any HTTP status (redirects not followed);
+    RuntimeError if `process` exits first or nothing answers within `timeout` seconds."""
     def answers() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"process for {url} exited with {process.returncode}")
         try:
-            urlopen(url, timeout=2).close()
+            _opener.open(url, timeout=2).close()
         except HTTPError:
             return True  # an error status is an answer: the server is up
         except OSError:
@@ -81,7 +89,8 @@ def server_env(settings_module: str | None = None, **overrides: str) -> dict[str
     `DATABASE_URL` pointed at the test database and `settings_module` (default: the
     settings this test runs under, so the server knows the same page types)."""
     return {**os.environ, "DATABASE_URL": database_url(),
-            "DJANGO_SETTINGS_MODULE": settings_module or settings.SETTINGS_MODULE,
+            # The environment's, not settings.SETTINGS_MODULE: override_settings hides that.
+            "DJANGO_SETTINGS_MODULE": settings_module or os.environ["DJANGO_SETTINGS_MODULE"],
             "PYTHONUNBUFFERED": "1", **overrides}
 
 

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
-from tests.conftest import REPO, free_port, stop, wait_for
-from tests.conftest import test_database_url as database_url
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, database_url, stop, wait_for
 from tests.tcpproxy import TcpProxy
 
 pytestmark = pytest.mark.django_db

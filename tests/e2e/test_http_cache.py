@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import REPO, REVALIDATE_SECRET
+from cms.testing.processes import REPO
+from tests.conftest import REVALIDATE_SECRET
 from tests.e2e.conftest import database
 from tests.e2e.test_site import fetch
 

@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.files.base import ContentFile
 
-from tests.conftest import REPO, free_port
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO
 
 TEMPLATE = REPO / "infra" / "nginx" / "mortar.conf.template"
 MAKE_CERT = REPO / "infra" / "make-cert.sh"

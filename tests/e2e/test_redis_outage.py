@@ -15,7 +15,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.conftest import REPO, free_port, stop, wait_for
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, stop, wait_for
 
 pytestmark = pytest.mark.django_db
 

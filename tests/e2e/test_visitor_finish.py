@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import REPO
+from cms.testing.processes import REPO
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, MOBILE
 from tests.e2e.test_site import ARTICLE, fetch
 

@@ -4,12 +4,9 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
-from pathlib import Path
 
 from cms.images.renditions import FILTER_SPECS
-from cms.testing.processes import embedded_env
-
-REPO = Path(__file__).resolve().parents[3]
+from cms.testing.processes import REPO, embedded_env
 
 MAKE_IMAGES = """
 from django.core.files.base import ContentFile

@@ -4,13 +4,11 @@ import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 from moto.core.authorization import enable_iam_authentication
 
+from cms.testing.processes import REPO
 from cms.testing.s3 import aws_env
-
-REPO = Path(__file__).resolve().parents[3]
 
 
 def check_storage(env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -3,7 +3,6 @@
 import os
 import re
 import signal
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -95,9 +94,11 @@ def test_moved_schedule_publishes_the_new_revision_at_the_new_time(home, start_w
     page = fresh(page)
     second, second_at = schedule(page, 5)
 
-    time.sleep(max(0.0, (first_at - timezone.now()).total_seconds()) + 1.0)
+    # The first schedule's task runs at its time and finds itself superseded.
+    wait_until(lambda: "'stale'" in worker.log() or "'nothing to do'" in worker.log(),
+               timeout=(first_at - timezone.now()).total_seconds() + 5,
+               message="the first schedule's task done")
     assert not fresh(page).live, "the stale task of the first schedule published"
-    assert "'stale'" in worker.log() or "'nothing to do'" in worker.log()
 
     seen_live_at = wait_live(page, timeout=6)
     assert timedelta(0) <= fresh(page).last_published_at - second_at < timedelta(seconds=1)
@@ -194,13 +195,14 @@ def test_whole_worker_killed_mid_task_publishes_once_after_restart(home, start_w
     """The machine dies, not just a pool process: the broker hands the task to a new worker."""
     worker = start_worker(concurrency=1, CELERY_BROKER_VISIBILITY_TIMEOUT="3")
     page = draft_page(home, "crashed")
-    revision, _go_live_at = schedule(page, 1.5)
+    revision, go_live_at = schedule(page, 1.5)
 
     with task_blocked_on(revision):
         for pid in [worker.process.pid, *worker.children()]:
             os.kill(pid, signal.SIGKILL)
         worker.process.wait()
-    time.sleep(1)
+    # Past the go-live time with no worker: nothing publishes it.
+    wait_until(lambda: timezone.now() > go_live_at, timeout=5, message="go-live time passed")
     assert not fresh(page).live
 
     restarted = start_worker(concurrency=1, CELERY_BROKER_VISIBILITY_TIMEOUT="3")
