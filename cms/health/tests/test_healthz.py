@@ -10,15 +10,11 @@ from django.conf import settings
 from django.test import override_settings
 from moto.core.authorization import enable_iam_authentication
 
-from cms.testing.ports import free_port
+from cms.testing.ports import closed_port
 from cms.testing.processes import gunicorn, server_env
 from cms.testing.s3 import ACCESS_KEY, SECRET_KEY
 
 PARTS = {"database", "cache", "broker", "storage"}
-
-
-def closed_port() -> int:
-    return free_port()  # nothing listens there once the probe socket is closed
 
 
 def healthz(client) -> tuple[int, dict]:
