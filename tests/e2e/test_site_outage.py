@@ -11,8 +11,7 @@ from playwright.sync_api import Page, expect
 
 from cms.testing.ports import free_port
 from tests.conftest import REVALIDATE_SECRET
-from tests.e2e.helpers import fetch
-from tests.e2e.test_http_cache import cached
+from tests.e2e.helpers import cached, fetch
 from tests.httpcache import Varnish
 from tests.tcpproxy import TcpProxy
 from tests.webserver import next_start
