@@ -37,7 +37,8 @@ if PRODUCTION:
 # The websites this CMS serves, each an app `sites/<name>/` (its page types and demo
 # content). The platform (`cms/`) never imports a site: which ones run is configuration.
 SITES_PACKAGE = "sites"
-MORTAR_SITES: list[str] = env.list("MORTAR_SITES", default=["example"])
+MORTAR_SITES: list[str] = [name.strip() for name in env.list("MORTAR_SITES", default=["example"])
+                           if name.strip()]
 for _site in MORTAR_SITES:
     if not _site.isidentifier():
         raise ImproperlyConfigured(
