@@ -82,9 +82,9 @@ def stack(embedded_site, tmp_path) -> Iterator[dict]:
                                 start_new_session=True)
     try:
         wait_for(f"http://127.0.0.1:{ports['cms']}/api/v2/navigation/", make, timeout=90)
-        wait_until(lambda: listening(ports["web"]), 90, message="next dev listening")
+        wait_until(lambda: listening(ports["web"]), 90, interval=0.2, message="next dev listening")
         wait_until(lambda: "ready." in log.read_text() and "beat: Starting" in log.read_text(),
-                   60, message="the worker and beat started")
+                   60, interval=0.2, message="the worker and beat started")
         yield {"make": make, "mark": mark, "ports": ports, "log": log}
     finally:
         for pid in marked(mark):
@@ -96,7 +96,7 @@ def stack(embedded_site, tmp_path) -> Iterator[dict]:
 
 
 def assert_everything_ends(stack: dict) -> None:
-    wait_until(lambda: not marked(stack["mark"]), 10,
+    wait_until(lambda: not marked(stack["mark"]), 10, interval=0.2,
                message=f"every part ended (running: "
                        f"{[cmdline(pid) for pid in marked(stack['mark'])]})")
     assert not listening(stack["ports"]["cms"]) and not listening(stack["ports"]["web"])
