@@ -12,7 +12,6 @@ publish → visible on 2 CMS + 2 renderers behind nginx (bench.multi).
 import gzip
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,14 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.request import Request, urlopen
 
+from cms.testing.ports import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "bench-revalidate-secret-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 PORTS = {"warm": free_port(), "cold": free_port(), "web": free_port()}

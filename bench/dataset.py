@@ -10,8 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.images.models import AbstractImage
 
+from cms.blocks.samples import heavy_body
 from cms.images.renditions import FILTER_SPECS
-from sites.example.demo import demo_images, heavy_body
+from sites.example.demo import demo_images
 from sites.example.models import ArticleIndexPage, ArticlePage
 
 EXTRA_PAGES = 5000

@@ -28,7 +28,7 @@ from urllib.request import urlopen
 from bench.__main__ import (PUBLISHES, REPO, SECRET, free_port, gunicorn, percentile,
                             start, wait_for)
 from bench import dataset
-from tests.e2e.test_nginx import hostport, nginx
+from tests.e2e.nginx import hostport, nginx
 from tests.httpcache import Varnish
 # isort: on
 

@@ -5,53 +5,15 @@ that the demo content they seed is never flushed by transactional unit tests.
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from urllib.request import urlopen
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process for {url} exited with {process.returncode}")
-        try:
-            with urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer within {timeout}s")
-
-
-def test_database_url() -> str:
-    db = settings.DATABASES["default"]
-    return (f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, database_url, gunicorn, stop
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +57,7 @@ def cms_env(seeded_db, cms_url, web_url, http_cache,  # noqa: F811
     """The environment every CMS process of the stack shares: the test database, Redis,
     the renderer and the HTTP caches in front of it (the session's, and the scale-out
     test's in front of all its renderers)."""
-    return {**os.environ, "DATABASE_URL": test_database_url(),
+    return {**os.environ, "DATABASE_URL": database_url(),
             "DJANGO_SETTINGS_MODULE": "cms.settings", "PYTHONUNBUFFERED": "1",
             "WAGTAILADMIN_BASE_URL": cms_url, "FRONTEND_URL": web_url,
             "REVALIDATE_SECRET": REVALIDATE_SECRET,
@@ -121,26 +83,14 @@ def celery_worker(cms_env) -> Iterator[subprocess.Popen]:
         stop(process)
 
 
-@contextmanager
-def gunicorn(env: dict[str, str], port: int) -> Iterator[str]:
-    """The CMS under gunicorn on 127.0.0.1:`port`, answering once its API does."""
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
-         "--limit-request-line", "0"],
-        cwd=REPO, env=env,
-    )
-    try:
-        wait_for(f"{url}/api/v2/navigation/", process)
-        yield url
-    finally:
-        stop(process)
+# What the stack's gunicorn runs with: access log on stdout, no request-line limit
+# (the path tests send long paths; nginx limits them in front).
+GUNICORN_ARGS = ("--access-logfile", "-", "--limit-request-line", "0")
 
 
 @pytest.fixture(scope="session")
 def cms_server(cms_env, cms_url, ports) -> Iterator[str]:
-    with gunicorn(cms_env, ports["cms"]) as url:
+    with gunicorn(cms_env, ports["cms"], args=GUNICORN_ARGS) as url:
         assert url == cms_url
         yield url
 

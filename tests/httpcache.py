@@ -10,14 +10,15 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pytest
 
-from tests.conftest import REPO, REVALIDATE_SECRET, free_port
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, wait_until
+from tests.conftest import REVALIDATE_SECRET
 
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 VCL = REPO / "infra" / "varnish" / "mortar.vcl"
@@ -56,19 +57,17 @@ class Varnish:
 
     def wait_ready(self) -> None:
         """Varnish answers its own PURGE without any renderer: up once that works."""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        def purges() -> bool:
             if self.process.poll() is not None:
                 raise RuntimeError(f"varnishd exited with {self.process.returncode}")
+            request = Request(self.url, method="PURGE",
+                              headers={"X-Purge-Secret": self.secret, "xkey-purge": "none"})
             try:
-                request = Request(self.url, method="PURGE",
-                                  headers={"X-Purge-Secret": self.secret,
-                                           "xkey-purge": "none"})
-                with urlopen(request, timeout=2):
-                    return
+                urlopen(request, timeout=2).close()
             except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("varnishd did not answer within 30s")
+                return False
+            return True
+        wait_until(purges, 30, interval=0.2, message="varnishd answering a PURGE")
 
     def stop(self) -> None:
         self.process.terminate()

@@ -16,7 +16,9 @@ from dataclasses import replace
 
 import pytest
 
-from tests.conftest import RENDERERS, REVALIDATE_SECRET, free_port, gunicorn
+from cms.testing.ports import free_port
+from cms.testing.processes import gunicorn
+from tests.conftest import GUNICORN_ARGS, RENDERERS, REVALIDATE_SECRET
 from tests.webserver import WEB, WebBuild, next_start
 
 
@@ -66,5 +68,5 @@ def more_renderers(web_build, web_server, cms_server, ports, web_url) -> Iterato
 @pytest.fixture(scope="module")
 def more_cms_servers(cms_env, cms_server) -> Iterator[list[str]]:
     """A second gunicorn of the CMS, on the session's database and Redis."""
-    with gunicorn(cms_env, free_port()) as url:
+    with gunicorn(cms_env, free_port(), args=GUNICORN_ARGS) as url:
         yield [url]

@@ -12,7 +12,7 @@ import socket
 import threading
 from contextlib import suppress
 
-from tests.conftest import free_port
+from cms.testing.ports import free_port
 
 
 class TcpProxy:

@@ -3,7 +3,7 @@
 import shutil
 import subprocess
 
-from tests.conftest import REPO
+from cms.testing.processes import REPO
 
 WEB = REPO / "web"
 

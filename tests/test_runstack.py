@@ -10,15 +10,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cms.core.testing import embedded_env
-from tests.conftest import REPO, free_port, wait_for
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, embedded_env, wait_for, wait_until
 
 MARK = "MORTAR_RUNSTACK_TEST"
 
@@ -55,14 +54,6 @@ def listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait(condition, timeout: float, message: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message} within {timeout}s")
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def embedded_site(tmp_path_factory) -> dict[str, str]:
     """A migrated SQLite site with an admin user, as `make setup` leaves it."""
@@ -91,9 +82,9 @@ def stack(embedded_site, tmp_path) -> Iterator[dict]:
                                 start_new_session=True)
     try:
         wait_for(f"http://127.0.0.1:{ports['cms']}/api/v2/navigation/", make, timeout=90)
-        wait(lambda: listening(ports["web"]), 90, "next dev did not listen")
-        wait(lambda: "ready." in log.read_text() and "beat: Starting" in log.read_text(),
-             60, "the worker and beat did not start")
+        wait_until(lambda: listening(ports["web"]), 90, interval=0.2, message="next dev listening")
+        wait_until(lambda: "ready." in log.read_text() and "beat: Starting" in log.read_text(),
+                   60, interval=0.2, message="the worker and beat started")
         yield {"make": make, "mark": mark, "ports": ports, "log": log}
     finally:
         for pid in marked(mark):
@@ -105,8 +96,9 @@ def stack(embedded_site, tmp_path) -> Iterator[dict]:
 
 
 def assert_everything_ends(stack: dict) -> None:
-    wait(lambda: not marked(stack["mark"]), 10,
-         f"still running: {[cmdline(pid) for pid in marked(stack['mark'])]}")
+    wait_until(lambda: not marked(stack["mark"]), 10, interval=0.2,
+               message=f"every part ended (running: "
+                       f"{[cmdline(pid) for pid in marked(stack['mark'])]})")
     assert not listening(stack["ports"]["cms"]) and not listening(stack["ports"]["web"])
 
 

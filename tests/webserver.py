@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import REPO, REVALIDATE_SECRET, free_port, wait_for
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, wait_for
+from tests.conftest import REVALIDATE_SECRET
 
 WEB = REPO / "web"
 

@@ -40,10 +40,10 @@ def _find(request: HttpRequest) -> Site:
         except Site.DoesNotExist:
             raise NotFound("No site is configured for this host") from None
     hostname, _, port = requested.partition(":")
-    sites = Site.objects.select_related("root_page").filter(hostname=hostname)
+    matching = Site.objects.select_related("root_page").filter(hostname=hostname)
     if port:
-        sites = sites.filter(port=int(port))
-    site = sites.order_by("-is_default_site", "port").first()
+        matching = matching.filter(port=int(port))
+    site = matching.order_by("-is_default_site", "port").first()
     if site is None:
         raise NotFound(f"Unknown site '{requested}'")
     return site

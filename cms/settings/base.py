@@ -34,6 +34,16 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the hostnames this CMS answers to")
 
+# The websites this CMS serves, each an app `sites/<name>/` (its page types and demo
+# content). The platform (`cms/`) never imports a site: which ones run is configuration.
+SITES_PACKAGE = "sites"
+MORTAR_SITES: list[str] = [name.strip() for name in env.list("MORTAR_SITES", default=["example"])
+                           if name.strip()]
+for _site in MORTAR_SITES:
+    if not _site.isidentifier():
+        raise ImproperlyConfigured(
+            f"MORTAR_SITES: {_site!r} is not a site name (a folder under sites/, comma-separated)")
+
 INSTALLED_APPS = [
     "cms.core",
     "cms.blocks",
@@ -44,7 +54,7 @@ INSTALLED_APPS = [
     "cms.media",
     "cms.health",
     "cms.search",
-    "sites.example",
+    *(f"{SITES_PACKAGE}.{name}" for name in MORTAR_SITES),
     "wagtail_headless_preview",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,8 +1,10 @@
 """The test suite's settings: Mortar's own, plus the test-only page types.
 
-pytest chooses them (`DJANGO_SETTINGS_MODULE` in pyproject.toml's [tool.pytest]); the
-servers the end-to-end tests start run `cms.settings`, without these apps (their
-tables in the test database are simply unused there).
+pytest chooses them (`DJANGO_SETTINGS_MODULE` in pyproject.toml's [tool.pytest]), and
+the servers the platform's tests start (Celery workers, gunicorn: see
+cms.testing.processes.server_env) run them too, so they know the same page types. The
+end-to-end tests' stack (tests/) runs `cms.settings`, the installed sites without these
+apps (their tables in the test database are simply unused there).
 """
 
 from cms.settings import *  # noqa: F403

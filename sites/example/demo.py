@@ -6,7 +6,6 @@ through `editor_json`, so the admin opens and saves it exactly as written.
 """
 
 import datetime
-import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -23,8 +22,8 @@ from wagtail.models import Page, Site
 
 from cms.blocks.content import editor_json
 from cms.core.models import NavigationSettings
+from cms.images.drawing import draw
 from cms.images.tasks import generate_renditions
-from sites.example.demo_images import draw
 from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage, HomePage
 
 DEMO_IMAGE_COUNT = 8
@@ -273,35 +272,3 @@ def _bulk_articles(index_page: ArticleIndexPage, count: int,
     Page.objects.filter(pk=index_page.pk).update(
         numchild=index_page.get_children().count())
     return len(created)
-
-
-def heavy_body(pages: list[Page], images: list[AbstractImage], blocks: int) -> str:
-    """A body of `blocks` blocks cycling through images, page links, rich text with internal
-    links and images, nested two-column sections and cards: the benchmarks' heavy page."""
-    body: list[dict[str, Any]] = []
-    next_image, next_page = itertools.cycle(images), itertools.cycle(pages)
-    for n in range(blocks):
-        kind = n % 5
-        image = next(next_image) if kind != 1 else None
-        page = next(next_page) if kind != 0 else None
-        if kind == 0:
-            body.append({"type": "image", "value": {"image": image.pk, "alt": "", "caption": ""}})
-        elif kind == 1:
-            body.append({"type": "cta", "value": {"label": "Go",
-                                                  "link": {"page": page.pk, "url": ""}}})
-        elif kind == 2:
-            body.append({"type": "rich_text", "value":
-                         f'<p><a linktype="page" id="{page.pk}">p</a> '
-                         f'<embed embedtype="image" id="{image.pk}" format="left" alt="a"/></p>'})
-        elif kind == 3:
-            body.append({"type": "two_column", "value": {
-                "left": [{"type": "image", "value": {"image": image.pk, "alt": "",
-                                                     "caption": ""}}],
-                "right": [{"type": "cta", "value": {"label": "x",
-                                                    "link": {"page": page.pk, "url": ""}}}],
-            }})
-        else:
-            body.append({"type": "cards", "value": {"heading": "", "cards": [
-                {"title": "c", "text": "", "image": image.pk,
-                 "link": {"page": page.pk, "url": ""}}]}})
-    return stream(*body)

@@ -9,7 +9,7 @@ import pytest
 from kombu.exceptions import ChannelError
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import REPO
+from cms.testing.processes import REPO
 from tests.webserver import dev_server  # noqa: F401  (a fixture, owned by web/)
 
 SCREENSHOTS = REPO / "web" / "test-results"

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import database
-from tests.e2e.test_site import logged_in_admin
+from tests.e2e.helpers import logged_in_admin
 
 pytestmark = pytest.mark.django_db
 

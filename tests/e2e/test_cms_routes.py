@@ -18,7 +18,7 @@ import requests
 from django.core.files.base import ContentFile
 
 from tests.e2e.conftest import database
-from tests.e2e.test_nginx import NGINX, hostport, nginx
+from tests.e2e.nginx import NGINX, hostport, nginx
 
 # The mark makes pytest-django set up the test database; the module's fixture commits
 # its documents before any test's rolled-back transaction begins.

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
-from tests.conftest import REPO, free_port, stop, wait_for
-from tests.conftest import test_database_url as database_url
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, database_url, stop, wait_for, wait_until
 from tests.tcpproxy import TcpProxy
 
 pytestmark = pytest.mark.django_db
@@ -57,10 +57,8 @@ def database_back(proxy, cms) -> Iterator[None]:
     """Whatever a test does to the proxy, the next one starts with the database reachable."""
     yield
     proxy.forward()
-    deadline = time.monotonic() + 30
-    while requests.get(f"{cms}/api/v2/pages/", timeout=10).status_code != 200:
-        assert time.monotonic() < deadline, "the CMS did not recover"
-        time.sleep(0.2)
+    wait_until(lambda: requests.get(f"{cms}/api/v2/pages/", timeout=10).status_code == 200,
+               30, interval=0.2, message="the CMS recovered")
 
 
 def timed_get(url: str, **kwargs: object) -> tuple[requests.Response, float]:

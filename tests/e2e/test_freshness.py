@@ -15,11 +15,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import database
-from tests.e2e.helpers import await_value, fetch, logged_in_admin, regions
+from tests.e2e.helpers import FRESH_WITHIN, await_value, fetch, logged_in_admin, regions
 
 pytestmark = pytest.mark.django_db
 
-FRESH_WITHIN = 3.0
 # Made private (and public again) by the privacy test: if the site misses that, these
 # stay wrong, so the other tests watch other pages and stay independent of it.
 PRIVATE = {"/about/": ["/about/team/"], "/articles/one-api-many-sites/": []}

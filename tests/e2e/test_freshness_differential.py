@@ -30,7 +30,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import REPO, REVALIDATE_SECRET, free_port, stop, wait_for
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, stop, wait_for
+from tests.conftest import REVALIDATE_SECRET
 from tests.e2e.helpers import fetch, regions
 from tests.webserver import WebBuild, next_start
 

@@ -4,7 +4,7 @@ import http.client
 
 import pytest
 
-from tests.e2e.test_nginx import direct, echo_server, exchange, hostport, nginx
+from tests.e2e.nginx import direct, echo_server, exchange, hostport, nginx
 
 SITE_HEADERS = {
     "X-Content-Type-Options": "nosniff",

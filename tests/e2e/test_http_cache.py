@@ -1,85 +1,18 @@
 """The HTTP cache in front of the renderer (Varnish, infra/varnish): pages are served from
 it, and every change the CMS makes purges exactly what shows it, within seconds."""
 
-import datetime
 import html
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import REPO, REVALIDATE_SECRET
+from tests.conftest import REVALIDATE_SECRET
 from tests.e2e.conftest import database
-from tests.e2e.test_site import fetch
+from tests.e2e.helpers import await_through, cached, cms_shell, edit_title, fetch, settled
 
 pytestmark = pytest.mark.django_db
 
-FRESH_WITHIN = 3.0  # seconds, from the change's commit
 ABOUT_KEY = "path%3A%2Fabout%2F"  # the tag path:/about/ as header values carry it
-
-
-def cms_shell(cms_env: dict[str, str], code: str) -> None:
-    """Run ORM code in a CMS process of the stack: committed, with every signal, as an
-    editor's request would."""
-    subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=REPO, env=cms_env,
-                   check=True, capture_output=True, timeout=60)
-
-
-def await_through(url: str, condition: Callable[[int, dict[str, str], str], bool],
-                  timeout: float = FRESH_WITHIN) -> float:
-    """Seconds until a response through the cache meets `condition`; fails past `timeout`."""
-    started = time.monotonic()
-    last = None
-    while time.monotonic() - started < timeout:
-        last = fetch(url)
-        if condition(*last):
-            return time.monotonic() - started
-        time.sleep(0.05)
-    raise AssertionError(f"{url} not fresh within {timeout}s: last answer {last and last[0]}")
-
-
-def cached(url: str) -> tuple[int, dict[str, str], str]:
-    """Fetch until the cache answers from its store (the renderer's probe may lag)."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        answer = fetch(url)
-        if answer[0] == 200 and answer[1].get("x-cache") == "HIT":
-            return answer
-        time.sleep(0.2)
-    raise AssertionError(f"{url} never served from the HTTP cache")
-
-
-def settled(django_db_blocker) -> None:
-    """Wait until the outbox has delivered every change made so far (seeding included)."""
-    from django.conf import settings
-    from django.db.models import Max
-    from django.utils import timezone
-
-    from cms.publishing.models import RevalidationRequest
-
-    deadline = time.monotonic() + 60
-    # Each delivery is sent once more REVALIDATE_AGAIN_SECONDS later: wait for that too.
-    quiet = datetime.timedelta(seconds=settings.REVALIDATE_AGAIN_SECONDS + 1)
-    with database(django_db_blocker):
-        while True:
-            rows = RevalidationRequest.objects
-            last = rows.aggregate(last=Max("delivered_at"))["last"]
-            if (not rows.filter(delivered_at__isnull=True).exists()
-                    and (last is None or timezone.now() - last > quiet)):
-                return
-            assert time.monotonic() < deadline, "the outbox never emptied"
-            time.sleep(0.2)
-
-
-def edit_title(cms_env: dict[str, str], url_path: str, title: str) -> None:
-    cms_shell(cms_env, (
-        "from wagtail.models import Page\n"
-        f"page = Page.objects.get(url_path={url_path!r}).specific\n"
-        f"page.title = {title!r}\n"
-        "page.save_revision().publish()\n"))
 
 
 def test_pages_are_served_from_the_cache_without_their_tags(http_cache, web_server):

@@ -10,8 +10,8 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.test_http_cache import cms_shell
-from tests.e2e.test_nginx import hostport, nginx
+from tests.e2e.helpers import cms_shell
+from tests.e2e.nginx import hostport, nginx
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,10 @@ import pytest
 import requests
 from playwright.sync_api import Browser, expect
 
+from cms.testing.processes import wait_until
 from tests.e2e.conftest import DESKTOP, database
-from tests.e2e.test_nginx import NGINX, hostport, nginx
-from tests.e2e.test_site import logged_in_admin
+from tests.e2e.helpers import logged_in_admin
+from tests.e2e.nginx import NGINX, hostport, nginx
 
 # The mark makes pytest-django set up the test database; content changes go through the
 # stack (module fixtures commit theirs before any test's rolled-back transaction begins).
@@ -277,6 +278,6 @@ def test_a_publish_shows_on_the_site(browser: Browser, behind_nginx, web_server,
         context.close()
     deadline = time.monotonic() + 15
     for front in fronts:
-        while h1(front.get(path)) != title:
-            assert time.monotonic() < deadline, f"{front.origin}{path} still shows the old title"
-            time.sleep(0.2)
+        wait_until(lambda front=front: h1(front.get(path)) == title,
+                   max(0.0, deadline - time.monotonic()), interval=0.2,
+                   message=f"{front.origin}{path} showing the new title")

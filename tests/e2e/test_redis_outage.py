@@ -9,13 +9,13 @@ import html
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 import requests
 
-from tests.conftest import REPO, free_port, stop, wait_for
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, stop, wait_for, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,11 @@ class RedisServer:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True,
-                             text=True).stdout.strip() != "PONG":
-            assert time.monotonic() < deadline and self.process.poll() is None, "no redis"
-            time.sleep(0.1)
+        def pong() -> bool:
+            assert self.process.poll() is None, "redis-server exited"
+            return subprocess.run(["redis-cli", "-p", str(self.port), "ping"],
+                                  capture_output=True, text=True).stdout.strip() == "PONG"
+        wait_until(pong, 10, interval=0.1, message="redis answering PING")
 
     def stop(self) -> None:
         if self.process is not None:

@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import REVALIDATE_SECRET, free_port
+from cms.testing.ports import free_port
+from tests.conftest import REVALIDATE_SECRET
 from tests.e2e.conftest import DESKTOP, MOBILE, database
-from tests.e2e.helpers import fetch, logged_in_admin
+from tests.e2e.helpers import ARTICLE, fetch, logged_in_admin
 from tests.webserver import WebBuild, next_start
-
-ARTICLE = "/articles/designing-for-editors/"
 
 # The mark makes pytest-django set up the test database that the stack's fixtures seed.
 # Tests change content only through the stack (the admin under gunicorn), never through

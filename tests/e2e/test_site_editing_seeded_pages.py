@@ -7,7 +7,7 @@ from playwright.sync_api import Browser
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import database
-from tests.e2e.test_site import logged_in_admin
+from tests.e2e.helpers import logged_in_admin
 
 pytestmark = pytest.mark.django_db
 

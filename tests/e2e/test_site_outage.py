@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import REVALIDATE_SECRET, free_port
-from tests.e2e.helpers import fetch
-from tests.e2e.test_http_cache import cached
+from cms.testing.ports import free_port
+from tests.conftest import REVALIDATE_SECRET
+from tests.e2e.helpers import cached, fetch
 from tests.httpcache import Varnish
 from tests.tcpproxy import TcpProxy
 from tests.webserver import next_start

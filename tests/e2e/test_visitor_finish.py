@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import REPO
+from cms.testing.processes import REPO
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, MOBILE
-from tests.e2e.test_site import ARTICLE, fetch
+from tests.e2e.helpers import ARTICLE, fetch
 
 pytestmark = pytest.mark.django_db
 

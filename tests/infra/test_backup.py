@@ -15,10 +15,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
-from tests.conftest import REPO
-from tests.conftest import test_database_url as database_url  # not a test: keep pytest off it
+from cms.testing.processes import REPO, database_url
+from cms.testing.s3 import aws_env, start_moto
 
 BACKUP = REPO / "infra" / "backup.sh"
 RESTORE = REPO / "infra" / "restore.sh"
@@ -51,12 +50,8 @@ def fresh_database() -> Iterator[str]:
 
 @pytest.fixture
 def s3() -> Iterator[dict[str, str]]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    env = {"AWS_STORAGE_BUCKET_NAME": "mortar-media", "AWS_S3_ENDPOINT_URL":
-           f"http://{host}:{port}", "AWS_S3_REGION_NAME": "us-east-1",
-           "AWS_ACCESS_KEY_ID": "AKIAMORTARBACKUP0001", "AWS_SECRET_ACCESS_KEY": "not-a-secret"}
+    server, endpoint = start_moto()
+    env = aws_env(endpoint, "mortar-media")
     try:
         yield env
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from cms.testing.processes import REPO
 
 COMPOSE = REPO / "docker-compose.yml"
 DOCKER = REPO / "infra" / "docker"

@@ -12,8 +12,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO
-from tests.conftest import test_database_url as database_url  # not a test: keep pytest off it
+from cms.testing.processes import REPO, database_url
 
 PUBLIC = "lcl.example.com"
 

@@ -11,7 +11,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from cms.api.adapters import NoAdapter
 from cms.api.representation import represent_stream
 from cms.api.schema import SHARED, block_schema
-from sites.example.models import ContentPage
+from cms.testing.pages.models import SampleContentPage
 
 
 class ColourBlock(blocks.FieldBlock):
@@ -77,7 +77,7 @@ def test_the_snippet_schema_rejects_what_the_json_used_to_be():
 def test_a_block_kind_without_an_adapter_fails_export_schema_naming_it(monkeypatch, tmp_path):
     colour = ColourBlock()
     colour.set_name("colour")
-    monkeypatch.setitem(ContentPage.body.field.stream_block.child_blocks, "colour", colour)
+    monkeypatch.setitem(SampleContentPage.body.field.stream_block.child_blocks, "colour", colour)
 
     with pytest.raises(CommandError, match=r"test_adapters\.ColourBlock \('colour'\)"):
         call_command("export_schema", "--output", str(tmp_path / "openapi.json"))

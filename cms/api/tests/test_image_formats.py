@@ -12,7 +12,7 @@ from PIL import features
 from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS, OWN_FORMAT_SPECS
-from sites.example.models import ContentPage
+from cms.testing.pages.models import SampleContentPage
 
 
 def gradient(mode: str, width: int = 700, height: int = 400) -> PILImage.Image:
@@ -57,7 +57,7 @@ def image_from(name: str):
 
 
 def shown_image(client, home, image) -> dict:
-    page = ContentPage(title="Gallery", slug="gallery", live=False, body=json.dumps([
+    page = SampleContentPage(title="Gallery", slug="gallery", live=False, body=json.dumps([
         {"type": "image", "value": {"image": image.pk, "alt": "", "caption": ""}}]))
     home.add_child(instance=page)
     page.save_revision().publish()

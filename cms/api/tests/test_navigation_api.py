@@ -7,11 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from cms.core.models import NavigationSettings
-from sites.example.models import ContentPage
+from cms.testing.pages.models import SampleContentPage
 
 
 def add(parent, title, slug, menu=True, publish=True):
-    page = ContentPage(title=title, slug=slug, show_in_menus=menu, live=False)
+    page = SampleContentPage(title=title, slug=slug, show_in_menus=menu, live=False)
     parent.add_child(instance=page)
     if publish:
         page.save_revision().publish()
@@ -83,7 +83,7 @@ def test_sitemap_pages_through_a_large_site(client, home, monkeypatch):
 
     monkeypatch.setattr(views, "SITEMAP_PAGE_SIZE", 2)
     for n in range(3):
-        child = ContentPage(title=f"P{n}", slug=f"p{n}", live=False)
+        child = SampleContentPage(title=f"P{n}", slug=f"p{n}", live=False)
         home.add_child(instance=child)
         child.save_revision().publish()
 

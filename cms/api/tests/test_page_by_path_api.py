@@ -11,36 +11,23 @@ from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction, Site
 
+from cms.blocks.samples import heavy_body
 from cms.images.renditions import FILTER_SPECS
-from sites.example.demo import heavy_body
-from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
+from cms.testing.content import add
+from cms.testing.content import by_path as get
+from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
 
 URL = "/api/v2/pages/by-path/"
 
 
-def get(client, path, **params):
-    response = client.get(URL, {"html_path": path, **params})
-    return response, json.loads(response.content)
-
-
-def add(parent, page, publish=True):
-    """Add a page like the admin does: a draft until published."""
-    page.live = False
-    parent.add_child(instance=page)
-    if publish:
-        page.save_revision().publish()
-        page.refresh_from_db()
-    return page
-
-
 @pytest.fixture
 def articles(home):
-    return add(home, ArticleIndexPage(title="Articles", slug="articles", intro="<p>All</p>"))
+    return add(home, SampleIndexPage(title="Articles", slug="articles", intro="<p>All</p>"))
 
 
 @pytest.fixture
 def about(home):
-    return add(home, ContentPage(title="About", slug="about", show_in_menus=True))
+    return add(home, SampleContentPage(title="About", slug="about", show_in_menus=True))
 
 
 def stream(*blocks):
@@ -68,7 +55,7 @@ def test_content_page_document_shape(client, home, about, make_image):
     assert response["Content-Type"] == "application/json"
     assert doc["id"] == about.pk and doc["title"] == "About"
     meta = doc["meta"]
-    assert meta["type"] == "example.ContentPage"
+    assert meta["type"] == "mortar_testing_pages.SampleContentPage"
     assert meta["html_path"] == "/about/"
     assert meta["locale"] == "en"
     assert meta["first_published_at"] and meta["last_published_at"]
@@ -100,7 +87,7 @@ def test_article_document_has_fields_tags_and_focal_point(client, articles, make
     image.focal_point_x, image.focal_point_y = 200, 100
     image.focal_point_width = image.focal_point_height = 50
     image.save()
-    article = ArticlePage(title="Hello", slug="hello", date=datetime.date(2026, 1, 2),
+    article = SampleArticlePage(title="Hello", slug="hello", date=datetime.date(2026, 1, 2),
                           intro="Intro", hero_image=image)
     add(articles, article, publish=False)
     article.tags.add("news", "alpha")
@@ -109,7 +96,7 @@ def test_article_document_has_fields_tags_and_focal_point(client, articles, make
     response, doc = get(client, "/articles/hello/")
 
     assert response.status_code == 200
-    assert doc["meta"]["type"] == "example.ArticlePage"
+    assert doc["meta"]["type"] == "mortar_testing_pages.SampleArticlePage"
     assert doc["date"] == "2026-01-02"
     assert doc["intro"] == "Intro"
     assert doc["tags"] == ["alpha", "news"]
@@ -119,10 +106,10 @@ def test_article_document_has_fields_tags_and_focal_point(client, articles, make
 
 def test_home_and_index_documents(client, home, articles):
     for n in range(12):
-        add(articles, ArticlePage(title=f"A{n}", slug=f"a{n}",
+        add(articles, SampleArticlePage(title=f"A{n}", slug=f"a{n}",
                                   date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)))
     _, home_doc = get(client, "/")
-    assert home_doc["meta"]["type"] == "example.HomePage"
+    assert home_doc["meta"]["type"] == "mortar_testing_pages.SampleHomePage"
     assert {"hero_heading", "hero_text", "hero_image", "hero_cta", "body"} <= home_doc.keys()
 
     response, first = get(client, "/articles/")
@@ -155,9 +142,9 @@ def test_a_draft_change_is_not_served(client, about):
 def test_pages_that_are_not_public_are_404(client, home, state):
     parent = home
     if state == "private_parent":
-        parent = add(home, ContentPage(title="Members", slug="members"))
+        parent = add(home, SampleContentPage(title="Members", slug="members"))
         PageViewRestriction.objects.create(page=parent, restriction_type="login")
-    page = add(parent, ContentPage(title="Secret", slug="secret"),
+    page = add(parent, SampleContentPage(title="Secret", slug="secret"),
                publish=state != "never_published")
     if state == "unpublished":
         page.unpublish()
@@ -177,7 +164,7 @@ def test_pages_that_are_not_public_are_404(client, home, state):
 
 
 def test_links_to_private_or_draft_pages_are_dropped(client, home, about):
-    draft = add(home, ContentPage(title="Hidden draft", slug="hidden"), publish=False)
+    draft = add(home, SampleContentPage(title="Hidden draft", slug="hidden"), publish=False)
     about.body = stream(
         {"type": "cta", "value": {"label": "x", "link": {"page": draft.pk, "url": ""}}},
         {"type": "rich_text", "value": f'<p><a linktype="page" id="{draft.pk}">x</a></p>'},
@@ -209,9 +196,9 @@ def test_wagtail_redirect_is_answered(client, home, about):
 
 def test_site_parameter_or_host_chooses_the_site(client, settings, home, about):
     settings.ALLOWED_HOSTS = ["testserver", "other.example.com"]
-    other_home = add(home.get_parent(), ContentPage(title="Other", slug="other-home"))
+    other_home = add(home.get_parent(), SampleContentPage(title="Other", slug="other-home"))
     Site.objects.create(hostname="other.example.com", port=443, root_page=other_home)
-    add(other_home, ContentPage(title="Other about", slug="about"))
+    add(other_home, SampleContentPage(title="Other about", slug="about"))
 
     _, mine = get(client, "/about/")
     _, theirs = get(client, "/about/", site="other.example.com")
@@ -265,10 +252,10 @@ def test_only_get_is_allowed(client, about):
 def test_queries_do_not_grow_with_blocks_images_and_links(client, settings, home, make_image):
     settings.API_CACHE_SECONDS = 0  # measure the cold path
     images = [make_image(renditions=False) for _ in range(20)]
-    pages = [add(home, ContentPage(title=f"P{n}", slug=f"p{n}")) for n in range(20)]
-    light = add(home, ContentPage(title="Light", slug="light",
+    pages = [add(home, SampleContentPage(title=f"P{n}", slug=f"p{n}")) for n in range(20)]
+    light = add(home, SampleContentPage(title="Light", slug="light",
                                   body=heavy_body(pages[:1], images[:1], 5)))
-    heavy = add(home, ContentPage(title="Heavy", slug="heavy",
+    heavy = add(home, SampleContentPage(title="Heavy", slug="heavy",
                                   body=heavy_body(pages, images, 50)))
     for image in images[:2]:
         image.get_renditions(*FILTER_SPECS)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from cms.api import cache, dependencies
-from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
+from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
 
 URL = "/api/v2/pages/by-path/"
 
@@ -45,7 +45,7 @@ def fetch(client, path="/about/", **headers):
 
 @pytest.fixture
 def about(home, publish):
-    return add(home, ContentPage(title="About", slug="about"), publish)
+    return add(home, SampleContentPage(title="About", slug="about"), publish)
 
 
 def test_second_request_is_a_hit_without_sql_and_etag_gives_304(client, about):
@@ -81,7 +81,7 @@ def test_a_draft_save_keeps_the_published_document(client, about):
 
 
 def test_renaming_a_linked_page_refreshes_the_link(client, home, about, publish):
-    contact = add(home, ContentPage(title="Contact", slug="contact"), publish)
+    contact = add(home, SampleContentPage(title="Contact", slug="contact"), publish)
     about.body = json.dumps([{"type": "cta", "value": {
         "label": "x", "link": {"page": contact.pk, "url": ""}}}])
     publish(about)
@@ -96,7 +96,7 @@ def test_renaming_a_linked_page_refreshes_the_link(client, home, about, publish)
 
 def test_unpublishing_and_restricting_give_404_at_once(client, home, about, publish,
                                                        after_commit):
-    team = add(home, ContentPage(title="Team", slug="team"), publish)
+    team = add(home, SampleContentPage(title="Team", slug="team"), publish)
     fetch(client)
     fetch(client, "/team/")
     with after_commit():
@@ -109,11 +109,12 @@ def test_unpublishing_and_restricting_give_404_at_once(client, home, about, publ
 
 
 def test_a_new_article_appears_in_the_cached_listing(client, home, publish):
-    index = add(home, ArticleIndexPage(title="News", slug="news"), publish)
-    add(index, ArticlePage(title="First", slug="first", date=datetime.date(2026, 1, 1)), publish)
+    index = add(home, SampleIndexPage(title="News", slug="news"), publish)
+    add(index, SampleArticlePage(title="First", slug="first", date=datetime.date(2026, 1, 1)),
+        publish)
     assert [i["title"] for i in fetch(client, "/news/")[1]["articles"]["items"]] == ["First"]
 
-    add(index, ArticlePage(title="Second", slug="second", date=datetime.date(2026, 2, 1)),
+    add(index, SampleArticlePage(title="Second", slug="second", date=datetime.date(2026, 2, 1)),
         publish)
 
     titles = [i["title"] for i in fetch(client, "/news/")[1]["articles"]["items"]]
@@ -121,8 +122,8 @@ def test_a_new_article_appears_in_the_cached_listing(client, home, publish):
 
 
 def test_moving_a_page_drops_documents_below_it(client, home, about, publish, after_commit):
-    team = add(about, ContentPage(title="Team", slug="team"), publish)
-    other = add(home, ContentPage(title="Other", slug="other"), publish)
+    team = add(about, SampleContentPage(title="Team", slug="team"), publish)
+    other = add(home, SampleContentPage(title="Other", slug="other"), publish)
     fetch(client, "/about/team/")
 
     with after_commit():

@@ -8,18 +8,19 @@ from django.conf import settings as django_settings
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageViewRestriction, Site
 
-from cms.api.tests.test_page_by_path_api import add
 from cms.publishing import renderer_tags
 from cms.publishing.models import RendererDependency
-from cms.testing.pages.models import LatestChildPage, RoutedPage
-from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
+from cms.testing.content import add
+from cms.testing.content import by_path as get
+from cms.testing.pages.models import (
+    LatestChildPage,
+    RoutedPage,
+    SampleArticlePage,
+    SampleContentPage,
+    SampleIndexPage,
+)
 
 URL = "/api/v2/pages/by-path/"
-
-
-def get(client, path, **params):
-    response = client.get(URL, {"html_path": path, **params})
-    return response, json.loads(response.content) if response.content else None
 
 
 def as_renderer(client, path):
@@ -34,9 +35,9 @@ def recorded(path):
 
 @pytest.fixture
 def articles(home):
-    index = add(home, ArticleIndexPage(title="Articles", slug="articles"))
+    index = add(home, SampleIndexPage(title="Articles", slug="articles"))
     for n in range(12):
-        add(index, ArticlePage(title=f"A{n}", slug=f"a{n}",
+        add(index, SampleArticlePage(title=f"A{n}", slug=f"a{n}",
                                date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)))
     return index
 
@@ -143,8 +144,8 @@ def test_sub_routes_of_a_hidden_page_are_404(client, routed):
 def test_a_custom_route_answers_the_page_it_routes_to(client, home, settings):
     settings.API_CACHE_SECONDS = 0  # the restriction below is made without its signals
     news = add(home, LatestChildPage(title="News", slug="news"))
-    add(news, ContentPage(title="Older", slug="older"))
-    newest = add(news, ContentPage(title="Newest", slug="newest"))
+    add(news, SampleContentPage(title="Older", slug="older"))
+    newest = add(news, SampleContentPage(title="Newest", slug="newest"))
 
     response = as_renderer(client, "/news/latest/")
     doc = json.loads(response.content)
@@ -170,8 +171,8 @@ def test_a_custom_route_answers_the_page_it_routes_to(client, home, settings):
 def test_queries_for_a_plain_page_stay_two_for_routing(client, home, settings,
                                                        django_assert_max_num_queries):
     settings.API_CACHE_SECONDS = 0
-    section = add(home, ContentPage(title="Section", slug="section"))
-    add(section, ContentPage(title="Deep", slug="deep"))
+    section = add(home, SampleContentPage(title="Section", slug="section"))
+    add(section, SampleContentPage(title="Deep", slug="deep"))
     get(client, "/section/deep/")  # warm Django's per-process caches
     with django_assert_max_num_queries(8):
         response, doc = get(client, "/section/deep/")
@@ -180,7 +181,7 @@ def test_queries_for_a_plain_page_stay_two_for_routing(client, home, settings,
 
 @pytest.fixture
 def games(home):
-    return add(home, ContentPage(title="Games", slug="games"))
+    return add(home, SampleContentPage(title="Games", slug="games"))
 
 
 @pytest.mark.parametrize("stored", ["/games/%EB%A1%9C%EB%B4%87", "/games/로봇"])
@@ -194,7 +195,7 @@ def test_a_redirect_matches_encoded_and_decoded(client, games, stored):
 
 
 def test_a_redirect_to_a_hidden_page_is_404(client, games):
-    draft = add(games, ContentPage(title="Draft", slug="draft"), publish=False)
+    draft = add(games, SampleContentPage(title="Draft", slug="draft"), publish=False)
     Redirect.objects.create(old_path="/games/%EB%A1%9C%EB%B4%87", site=Site.objects.get(),
                             redirect_page=draft)
 
@@ -205,7 +206,7 @@ def test_a_redirect_to_a_hidden_page_is_404(client, games):
 
 def test_the_host_port_chooses_the_site(client, settings, home):
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
-    other = add(Page.get_first_root_node(), ContentPage(title="Other home", slug="other"))
+    other = add(Page.get_first_root_node(), SampleContentPage(title="Other home", slug="other"))
     Site.objects.create(hostname="localhost", port=8080, root_page=other)
 
     on_8080 = json.loads(client.get(URL, {"html_path": "/"}, HTTP_HOST="localhost:8080").content)

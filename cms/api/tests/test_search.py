@@ -8,7 +8,8 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.api.search import MAX_PAGE, MAX_QUERY_LENGTH, PAGE_SIZE
-from sites.example.models import ContentPage, HomePage
+from cms.testing.content import add
+from cms.testing.pages.models import SampleContentPage, SampleHomePage
 
 URL = "/api/v2/search/"
 
@@ -17,15 +18,6 @@ def search(client, **params):
     response = client.get(URL, params)
     return response, json.loads(response.content)
 
-
-def add(parent, page, publish=True):
-    """Add a page like the admin does: a draft until published."""
-    page.live = False
-    parent.add_child(instance=page)
-    if publish:
-        page.save_revision().publish()
-        page.refresh_from_db()
-    return page
 
 
 def paragraph(text):
@@ -37,13 +29,14 @@ def found(body):
 
 
 def test_finds_a_published_page_by_a_word_in_a_streamfield_block(client, home):
-    page = add(home, ContentPage(title="Walls", slug="walls",
+    page = add(home, SampleContentPage(title="Walls", slug="walls",
                                  body=paragraph("Lime mortar & <b>brick</b> courses")))
     response, body = search(client, q="mortar")
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=10"
     assert body["results"] == [{
-        "id": page.pk, "title": "Walls", "html_path": "/walls/", "type": "example.ContentPage",
+        "id": page.pk, "title": "Walls", "html_path": "/walls/",
+        "type": "mortar_testing_pages.SampleContentPage",
         "snippet": body["results"][0]["snippet"]}]
     snippet = body["results"][0]["snippet"]
     assert "<mark>mortar</mark>" in snippet
@@ -57,21 +50,22 @@ def test_finds_a_published_page_by_a_word_in_a_streamfield_block(client, home):
 
 
 def test_never_a_word_only_in_a_draft(client, home):
-    page = add(home, ContentPage(title="Walls", slug="walls", body=paragraph("Lime mortar")))
+    page = add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("Lime mortar")))
     page.body = paragraph("Lime mortar and secretword")
     page.save_revision()  # a draft, not published
     assert found(search(client, q="secretword")[1]) == []
     assert found(search(client, q="mortar")[1]) == ["Walls"]
-    add(home, ContentPage(title="Unpublished", slug="unpublished",
+    add(home, SampleContentPage(title="Unpublished", slug="unpublished",
                           body=paragraph("draftonly")), publish=False)
     assert found(search(client, q="draftonly")[1]) == []
 
 
 def test_never_a_private_or_expired_page(client, home):
-    section = add(home, ContentPage(title="Members", slug="members", body=paragraph("granite")))
-    add(section, ContentPage(title="Inner", slug="inner", body=paragraph("granite")))
-    add(home, ContentPage(title="Old", slug="old", body=paragraph("granite")))
-    add(home, ContentPage(title="Open", slug="open", body=paragraph("granite")))
+    section = add(home, SampleContentPage(title="Members", slug="members",
+                                          body=paragraph("granite")))
+    add(section, SampleContentPage(title="Inner", slug="inner", body=paragraph("granite")))
+    add(home, SampleContentPage(title="Old", slug="old", body=paragraph("granite")))
+    add(home, SampleContentPage(title="Open", slug="open", body=paragraph("granite")))
     assert sorted(found(search(client, q="granite")[1])) == ["Inner", "Members", "Old", "Open"]
 
     PageViewRestriction.objects.create(page=section, restriction_type="password",
@@ -84,10 +78,10 @@ def test_never_a_private_or_expired_page(client, home):
 
 def test_results_are_scoped_to_the_site(client, home, settings):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "other.test"]
-    add(home, ContentPage(title="Here", slug="here", body=paragraph("basalt")))
+    add(home, SampleContentPage(title="Here", slug="here", body=paragraph("basalt")))
     root = Page.get_first_root_node()
-    other_home = add(root, HomePage(title="Other home", slug="other-home"))
-    add(other_home, ContentPage(title="There", slug="there", body=paragraph("basalt")))
+    other_home = add(root, SampleHomePage(title="Other home", slug="other-home"))
+    add(other_home, SampleContentPage(title="There", slug="there", body=paragraph("basalt")))
     Site.objects.create(hostname="other.test", port=80, root_page=other_home)
 
     assert found(search(client, q="basalt")[1]) == ["Here"]
@@ -99,7 +93,7 @@ def test_results_are_scoped_to_the_site(client, home, settings):
 
 def test_pages_of_results(client, home):
     for n in range(PAGE_SIZE + 3):
-        add(home, ContentPage(title=f"Slate {n}", slug=f"slate-{n}", body=paragraph("slate")))
+        add(home, SampleContentPage(title=f"Slate {n}", slug=f"slate-{n}", body=paragraph("slate")))
     _, first = search(client, q="slate")
     _, second = search(client, q="slate", page="2")
     assert (first["total"], first["total_pages"], len(first["results"])) == (13, 2, PAGE_SIZE)
@@ -110,7 +104,7 @@ def test_pages_of_results(client, home):
 
 
 def test_punctuation_only_finds_nothing(client, home):
-    add(home, ContentPage(title="Walls", slug="walls", body=paragraph("mortar")))
+    add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("mortar")))
     response, body = search(client, q="-- !! '&|")
     assert response.status_code == 200 and body["results"] == [] and body["total"] == 0
 

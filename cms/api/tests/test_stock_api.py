@@ -2,18 +2,19 @@
 
 import json
 
-from sites.example.models import ContentPage
+from cms.testing.pages.models import SampleContentPage
 
 
 def test_stock_pages_images_documents_and_find(client, home, make_image):
-    page = ContentPage(title="About", slug="about", live=False)
+    page = SampleContentPage(title="About", slug="about", live=False)
     home.add_child(instance=page)
     page.save_revision().publish()
-    draft = ContentPage(title="Draft", slug="draft", live=False)
+    draft = SampleContentPage(title="Draft", slug="draft", live=False)
     home.add_child(instance=draft)
     image = make_image(renditions=False)
 
-    listing = json.loads(client.get("/api/v2/pages/", {"type": "example.ContentPage"}).content)
+    listing = json.loads(client.get(
+        "/api/v2/pages/", {"type": "mortar_testing_pages.SampleContentPage"}).content)
     detail = client.get(f"/api/v2/pages/{page.pk}/", {"fields": "*"})
     found = client.get("/api/v2/pages/find/", {"html_path": "/about/"})
     images = json.loads(client.get("/api/v2/images/").content)

@@ -15,7 +15,8 @@ ODD = [
     ("/api/v2/pages/", {"id": "99999999999999999999"}, "id"),
     ("/api/v2/pages/", {"child_of": "99999999999999999999"}, "child_of"),
     ("/api/v2/pages/", {"title": "a\x1bb"}, "title"),
-    ("/api/v2/pages/", {"type": "example.ContentPage", "intro": "\x00"}, "intro"),
+    ("/api/v2/pages/", {"type": "mortar_testing_pages.SampleContentPage", "intro": "\x00"},
+     "intro"),
     ("/api/v2/pages/find/", {"id": "abc"}, "id"),
     ("/api/v2/pages/find/", {"html_path": "/\x00/"}, "html_path"),
     ("/api/v2/pages/find/", {"html_path": "/a/../b/"}, "html_path"),
@@ -37,7 +38,7 @@ def test_odd_parameters_are_a_400_naming_the_parameter(client, home, url, params
 
 
 def test_preview_content_type_with_a_nul_byte_is_a_400(client, home):
-    response = client.get("/api/v2/page_preview/", {"content_type": "example.\x00"},
+    response = client.get("/api/v2/page_preview/", {"content_type": "mortar_testing_pages.\x00"},
                           HTTP_X_PREVIEW_TOKEN="id=1:abc:def")
 
     assert response.status_code == 400

@@ -9,15 +9,8 @@ from rest_framework import serializers
 from wagtail.api import APIField
 
 from cms.api.schema import openapi
-from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
-
-
-def publish(parent, page):
-    page.live = False
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
+from cms.testing.content import add
+from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
 
 
 def by_path(client, path):
@@ -35,7 +28,7 @@ def stock(client, url, **params):
 @pytest.fixture
 def pages(home, make_image):
     image = make_image()
-    about = publish(home, ContentPage(title="About", slug="about"))
+    about = add(home, SampleContentPage(title="About", slug="about"))
     body = [
         {"type": "heading", "value": {"text": "Hi", "level": "3"}},
         {"type": "image", "value": {"image": image.pk, "alt": "Block alt", "caption": "Cap"}},
@@ -46,10 +39,11 @@ def pages(home, make_image):
                 {"title": "C", "text": "", "image": image.pk,
                  "link": {"page": home.pk, "url": ""}}]}}], "right": []}},
     ]
-    content = publish(home, ContentPage(title="Content", slug="content", body=json.dumps(body)))
+    content = add(home, SampleContentPage(title="Content", slug="content",
+                                              body=json.dumps(body)))
     intro = f'<p><a linktype="page" id="{about.pk}">a</a></p>'
-    index = publish(home, ArticleIndexPage(title="Articles", slug="articles", intro=intro))
-    article = publish(index, ArticlePage(title="One", slug="one", date="2026-01-02",
+    index = add(home, SampleIndexPage(title="Articles", slug="articles", intro=intro))
+    article = add(index, SampleArticlePage(title="One", slug="one", date="2026-01-02",
                                          hero_image=image, body=json.dumps(body[:3])))
     article.tags.add("b", "a")
     article.save_revision().publish()
@@ -82,7 +76,7 @@ def test_stock_detail_shows_every_api_field_as_by_path_does(client, pages):
 
 def test_stock_listing_with_fields_shows_the_same_shapes_in_constant_queries(client, pages):
     url = "/api/v2/pages/"
-    params = {"type": "example.ArticlePage", "fields": "body,hero_image,tags"}
+    params = {"type": "mortar_testing_pages.SampleArticlePage", "fields": "body,hero_image,tags"}
     listing = stock(client, url, **params)
     document = by_path(client, "/articles/one/")
 
@@ -92,7 +86,7 @@ def test_stock_listing_with_fields_shows_the_same_shapes_in_constant_queries(cli
 
     index = pages["index"]
     for n in range(2, 6):
-        publish(index, ArticlePage(title=f"N{n}", slug=f"n{n}", date="2026-01-01",
+        add(index, SampleArticlePage(title=f"N{n}", slug=f"n{n}", date="2026-01-01",
                                    hero_image=pages["image"], body=pages["article"].body))
     with CaptureQueriesContext(connection) as one:
         stock(client, url, **params, limit="1")
@@ -105,10 +99,10 @@ def test_an_api_field_serializer_is_honoured_by_by_path_stock_and_schema(client,
                                                                           monkeypatch):
     year = APIField("published_year", serializer=serializers.DateTimeField(
         format="%Y", source="first_published_at"))
-    monkeypatch.setattr(ContentPage, "api_fields", [*ContentPage.api_fields, year])
+    monkeypatch.setattr(SampleContentPage, "api_fields", [*SampleContentPage.api_fields, year])
     published = str(pages["content"].first_published_at.year)
 
     assert by_path(client, "/content/")["published_year"] == published
     assert stock(client, f"/api/v2/pages/{pages['content'].pk}/")["published_year"] == published
-    properties = openapi()["components"]["schemas"]["ContentPage"]["properties"]
+    properties = openapi()["components"]["schemas"]["SampleContentPage"]["properties"]
     assert properties["published_year"] == {"type": ["string", "null"]}

@@ -11,17 +11,10 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from cms.api import cache
-from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
+from cms.testing.content import add
+from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
 
 BY_PATH = "/api/v2/pages/by-path/"
-
-
-def add(parent: Page, page: Page) -> Page:
-    page.live = False
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 def body(response) -> dict:
@@ -29,13 +22,14 @@ def body(response) -> dict:
 
 
 @pytest.fixture
-def index(home) -> ArticleIndexPage:
-    return add(home, ArticleIndexPage(title="Articles", slug="articles", show_in_menus=True))
+def index(home) -> SampleIndexPage:
+    return add(home, SampleIndexPage(title="Articles", slug="articles", show_in_menus=True))
 
 
-def article(index: ArticleIndexPage, slug: str, **fields: object) -> ArticlePage:
-    return add(index, ArticlePage(title=slug.title(), slug=slug, date=datetime.date(2026, 1, 1),
-                                  show_in_menus=True, **fields))
+def article(index: SampleIndexPage, slug: str, **fields: object) -> SampleArticlePage:
+    return add(index, SampleArticlePage(title=slug.title(), slug=slug,
+                                        date=datetime.date(2026, 1, 1), show_in_menus=True,
+                                        **fields))
 
 
 def expire_without_the_task(page: Page) -> None:
@@ -46,7 +40,7 @@ def expire_without_the_task(page: Page) -> None:
 def test_an_expired_page_is_gone_everywhere_before_the_expiry_task_runs(client, home, index):
     kept = article(index, "kept")
     expired = article(index, "expired")
-    linking = add(home, ContentPage(title="Linking", slug="linking", body=json.dumps([
+    linking = add(home, SampleContentPage(title="Linking", slug="linking", body=json.dumps([
         {"type": "cta", "value": {"label": "Go", "link": {"page": expired.pk, "url": ""}}}])))
     expire_without_the_task(expired)
     assert Page.objects.get(pk=expired.pk).live  # nothing has unpublished it
@@ -96,7 +90,7 @@ def test_media_in_a_restricted_collection_is_not_shown_on_public_pages(client, h
     shown_image = make_image(title="Shown")
     document = get_document_model().objects.create(
         title="Secret plan", collection=private, file=ContentFile(b"plan", name="plan.txt"))
-    add(home, ContentPage(title="Media", slug="media", body=json.dumps([
+    add(home, SampleContentPage(title="Media", slug="media", body=json.dumps([
         {"type": "image", "value": {"image": hidden_image.pk, "alt": "", "caption": ""}},
         {"type": "image", "value": {"image": shown_image.pk, "alt": "", "caption": ""}},
         {"type": "rich_text", "value":
@@ -114,7 +108,7 @@ def test_media_in_a_restricted_collection_is_not_shown_on_public_pages(client, h
 
 
 def test_a_redirect_to_a_page_the_public_cannot_see_answers_like_an_unknown_path(client, home):
-    target = add(home, ContentPage(title="Members", slug="members"))
+    target = add(home, SampleContentPage(title="Members", slug="members"))
     Redirect.objects.create(old_path="/old-members", redirect_page=target)
     assert client.get(BY_PATH, {"html_path": "/old-members/"}).status_code == 301
 

@@ -4,12 +4,9 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
-from pathlib import Path
 
-from cms.core.testing import embedded_env
 from cms.images.renditions import FILTER_SPECS
-
-REPO = Path(__file__).resolve().parents[3]
+from cms.testing.processes import REPO, embedded_env
 
 MAKE_IMAGES = """
 from django.core.files.base import ContentFile
@@ -35,7 +32,6 @@ print("renditions", result.get())
 
 COUNT = """
 from wagtail.images import get_image_model
-from cms.core.testing import embedded_env
 from cms.images.renditions import FILTER_SPECS
 for image in get_image_model().objects.order_by("pk"):
     print(image.renditions.filter(filter_spec__in=FILTER_SPECS).count())

@@ -1,11 +1,7 @@
 """`/healthz`: each part reported, 503 when one is down, nothing secret in the answer."""
 
 import json
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
@@ -14,15 +10,11 @@ from django.conf import settings
 from django.test import override_settings
 from moto.core.authorization import enable_iam_authentication
 
-from cms.media.tests.conftest import ACCESS_KEY, SECRET_KEY
-from cms.media.tests.helpers import current_database_url, free_port
+from cms.testing.ports import closed_port
+from cms.testing.processes import gunicorn, server_env
+from cms.testing.s3 import ACCESS_KEY, SECRET_KEY
 
-REPO = Path(__file__).resolve().parents[3]
 PARTS = {"database", "cache", "broker", "storage"}
-
-
-def closed_port() -> int:
-    return free_port()  # nothing listens there once the probe socket is closed
 
 
 def healthz(client) -> tuple[int, dict]:
@@ -103,26 +95,9 @@ def test_answer_holds_no_secrets_or_addresses(db, s3_media, client):
 @pytest.fixture
 def gunicorn_with_s3(s3_media, db):
     """The CMS as deployed: gunicorn reading S3 settings from its environment."""
-    port = free_port()
-    env = {**os.environ, **s3_media.env, "DJANGO_SETTINGS_MODULE": "cms.settings",
-           "DATABASE_URL": current_database_url()}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "1"], cwd=REPO, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/healthz"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            urlopen(url, timeout=5).close()
-            break
-        except HTTPError:
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=15)
+    env = server_env("cms.settings", **s3_media.env)
+    with gunicorn(env, workers=1, ready_path="/healthz", quiet=True) as url:
+        yield f"{url}/healthz"
 
 
 def test_gunicorn_with_s3_from_env_reports_healthy(gunicorn_with_s3):

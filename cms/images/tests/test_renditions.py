@@ -13,8 +13,8 @@ from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS, WIDTHS
 from cms.images.tasks import make_renditions
-from cms.images.tests.helpers import image_in_document, page_with_image, upload
-from cms.publishing.tests.workers import wait_until
+from cms.testing.content import image_in_document, page_with_image, uploaded_image
+from cms.testing.processes import wait_until
 
 WITH_WORKER = pytest.mark.django_db(transaction=True)
 
@@ -34,9 +34,9 @@ def test_one_rendition_set_of_widths_times_formats():
 
 @WITH_WORKER
 def test_upload_makes_every_rendition_in_the_background_and_the_api_lists_them(
-        home, start_worker, admin_client_db, client):
+        home, start_worker, editor, client):
     start_worker(concurrency=2)
-    image = upload(admin_client_db)
+    image = uploaded_image(editor)
     page_with_image(home, image)
     uploaded_at = time.monotonic()
 
@@ -66,11 +66,11 @@ def test_upload_makes_every_rendition_in_the_background_and_the_api_lists_them(
 
 
 @WITH_WORKER
-def test_a_burst_of_requests_queues_one_task_per_image(home, start_worker, admin_client_db,
+def test_a_burst_of_requests_queues_one_task_per_image(home, start_worker, editor,
                                                         client):
-    from cms.publishing.tests.workers import clear_broker, redis_client
+    from cms.testing.processes import clear_broker, redis_client
 
-    image = upload(admin_client_db, title="Burst")
+    image = uploaded_image(editor, title="Burst")
     page_with_image(home, image, slug="burst")
     clear_broker()  # forget the upload's own task: the requests alone must queue one
 
@@ -85,13 +85,13 @@ def test_a_burst_of_requests_queues_one_task_per_image(home, start_worker, admin
 
 
 @WITH_WORKER
-def test_focal_point_change_regenerates_in_the_background(home, start_worker, admin_client_db):
+def test_focal_point_change_regenerates_in_the_background(home, start_worker, editor):
     worker = start_worker()
-    image = upload(admin_client_db, title="Focus")
+    image = uploaded_image(editor, title="Focus")
     wait_until(lambda: rendition_count(image.pk) == len(FILTER_SPECS), 20, 0.1, "first set")
     done_before = worker.log().count("generate_renditions")
 
-    response = admin_client_db.post(reverse("wagtailimages:edit", args=[image.pk]), {
+    response = editor.post(reverse("wagtailimages:edit", args=[image.pk]), {
         "title": "Focus", "collection": image.collection_id, "tags": "", "description": "",
         "focal_point_x": 300, "focal_point_y": 200, "focal_point_width": 100,
         "focal_point_height": 100,
@@ -104,8 +104,8 @@ def test_focal_point_change_regenerates_in_the_background(home, start_worker, ad
 
 
 @WITH_WORKER
-def test_concurrent_generation_makes_each_rendition_once(home, admin_client_db):
-    image = upload(admin_client_db, title="Raced")
+def test_concurrent_generation_makes_each_rendition_once(home, editor):
+    image = uploaded_image(editor, title="Raced")
     errors: list[BaseException] = []
 
     def render() -> None:
@@ -129,9 +129,9 @@ def test_concurrent_generation_makes_each_rendition_once(home, admin_client_db):
 
 
 @pytest.mark.django_db
-def test_regenerate_renditions_command(home, admin_client_db, capsys):
-    first = upload(admin_client_db, title="One")
-    second = upload(admin_client_db, title="Two", width=900)
+def test_regenerate_renditions_command(home, editor, capsys):
+    first = uploaded_image(editor, title="One")
+    second = uploaded_image(editor, title="Two", width=900)
 
     call_command("regenerate_renditions", "--force")
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
-from sites.example.models import ContentPage
+from cms.testing.pages.models import SampleContentPage
 
 LIMIT = 5
 _addresses = itertools.count(1)
@@ -93,7 +93,7 @@ def test_an_admin_unlocks_a_username(client, home, editor, address):
 
 
 def test_page_password_guessing_is_refused_after_five(client, home, address):
-    page = ContentPage(title="Members", slug=f"members-{secrets.token_hex(3)}")
+    page = SampleContentPage(title="Members", slug=f"members-{secrets.token_hex(3)}")
     home.add_child(instance=page)
     page.save_revision().publish()
     restriction = PageViewRestriction.objects.create(

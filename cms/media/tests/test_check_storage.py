@@ -1,16 +1,14 @@
 """`manage.py check_storage`, run as operators run it: a process reading its env."""
 
 import os
-import socket
 import subprocess
 import sys
-from pathlib import Path
 
 from moto.core.authorization import enable_iam_authentication
 
-from cms.media.tests.conftest import aws_env
-
-REPO = Path(__file__).resolve().parents[3]
+from cms.testing.ports import closed_port
+from cms.testing.processes import REPO
+from cms.testing.s3 import aws_env
 
 
 def check_storage(env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -18,12 +16,6 @@ def check_storage(env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "manage.py", "check_storage"], cwd=REPO,
                           env={**base, "DJANGO_SETTINGS_MODULE": "cms.settings", **env},
                           capture_output=True, text=True, timeout=120)
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_succeeds_against_moto_and_leaves_no_probe(s3_media):

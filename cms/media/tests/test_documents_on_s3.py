@@ -9,7 +9,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
 from cms.media.forms import STORAGE_UNAVAILABLE
-from cms.media.tests.helpers import pdf_bytes, root_collection, upload_document
+from cms.testing.content import pdf_bytes, root_collection, upload_document
 
 
 def anonymous_status(url: str) -> int:

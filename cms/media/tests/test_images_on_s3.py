@@ -10,7 +10,7 @@ from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS
 from cms.images.tasks import generate_renditions
-from cms.media.tests.helpers import jpeg_bytes, upload_image, upload_images_multiple
+from cms.testing.content import jpeg_bytes, upload_image, upload_images_multiple
 
 RENDITION_CACHE = "public, max-age=31536000, immutable"
 

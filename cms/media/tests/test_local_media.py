@@ -6,7 +6,7 @@ from django.test import override_settings
 from wagtail.images import get_image_model
 
 from cms.images.tasks import generate_renditions
-from cms.media.tests.helpers import jpeg_bytes, upload_image
+from cms.testing.content import jpeg_bytes, upload_image
 
 
 def test_admin_upload_without_bucket_lands_in_media_root(editor, tmp_path, settings):

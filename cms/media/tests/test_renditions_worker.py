@@ -3,8 +3,8 @@
 from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS
-from cms.media.tests.helpers import jpeg_bytes, upload_image
-from cms.publishing.tests.workers import wait_until
+from cms.testing.content import jpeg_bytes, upload_image
+from cms.testing.processes import wait_until
 
 
 def test_uploaded_image_gets_its_renditions_in_the_bucket_from_a_worker(

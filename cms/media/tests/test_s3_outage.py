@@ -6,8 +6,8 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from cms.images.renditions import FILTER_SPECS
-from cms.media.tests.helpers import jpeg_bytes, pdf_bytes, upload_document, upload_image
-from cms.publishing.tests.workers import wait_until
+from cms.testing.content import jpeg_bytes, pdf_bytes, upload_document, upload_image
+from cms.testing.processes import wait_until
 
 NOTICE = "The media storage is not answering"
 

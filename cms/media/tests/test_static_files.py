@@ -1,19 +1,19 @@
 """Static files in production: hashed names, served by the CMS itself through WhiteNoise."""
 
 import json
-import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pytest
 
-from cms.media.tests.helpers import current_database_url, free_port
+from cms.testing.processes import REPO, gunicorn, server_env
 
-REPO = Path(__file__).resolve().parents[3]
+# The server reads the test database (the admin's login page needs it): have
+# pytest-django make one even when this module runs alone.
+pytestmark = pytest.mark.django_db
 HTTPS = {"X-Forwarded-Proto": "https"}  # as nginx says it; production redirects plain HTTP
 
 
@@ -24,31 +24,15 @@ def get(url: str, **headers: str):
 @pytest.fixture(scope="module")
 def production_cms(tmp_path_factory, django_db_setup) -> tuple[str, Path]:
     static_root = tmp_path_factory.mktemp("static")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings", "DJANGO_ENV": "production",
-           "SECRET_KEY": "static-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-           "ALLOWED_HOSTS": "127.0.0.1", "REVALIDATE_SECRET": "static-test-revalidate-0123456789",
-           "STATIC_ROOT": str(static_root), "DATABASE_URL": current_database_url()}
+    env = server_env(
+        "cms.settings", DJANGO_ENV="production",
+        SECRET_KEY="static-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        ALLOWED_HOSTS="127.0.0.1", REVALIDATE_SECRET="static-test-revalidate-0123456789",
+        STATIC_ROOT=str(static_root))
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
                    cwd=REPO, env=env, check=True, timeout=300)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "1"], cwd=REPO, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            get(f"{url}/static/staticfiles.json").close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise
-            time.sleep(0.2)
-    yield url, static_root
-    process.terminate()
-    process.wait(timeout=15)
+    with gunicorn(env, workers=1, ready_path="/static/staticfiles.json", quiet=True) as url:
+        yield url, static_root
 
 
 def test_hashed_static_files_are_served_compressed_and_cached_forever(production_cms):

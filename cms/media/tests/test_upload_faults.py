@@ -8,8 +8,8 @@ from moto.core.authorization import enable_iam_authentication
 from wagtail.images import get_image_model
 
 from cms.media.forms import STORAGE_UNAVAILABLE
-from cms.media.tests.conftest import S3Media
-from cms.media.tests.helpers import jpeg_bytes, upload_image, upload_images_multiple
+from cms.testing.content import jpeg_bytes, upload_image, upload_images_multiple
+from cms.testing.s3 import S3Media
 
 
 def file_errors(response) -> list[tuple[str, str]]:

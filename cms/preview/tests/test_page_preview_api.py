@@ -9,7 +9,11 @@ from django.core.signing import TimestampSigner, b62_encode
 from django.test import override_settings
 
 from cms.preview.tokens import PreviewMixin
-from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
+from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
+
+CONTENT = "mortar_testing_pages.samplecontentpage"
+ARTICLE = "mortar_testing_pages.samplearticlepage"
+INDEX = "mortar_testing_pages.sampleindexpage"
 
 URL = "/api/v2/page_preview/"
 
@@ -22,7 +26,7 @@ def get(client, content_type, token, **params):
 
 @pytest.fixture
 def about(home):
-    page = ContentPage(title="About", slug="about")
+    page = SampleContentPage(title="About", slug="about")
     home.add_child(instance=page)
     page.save_revision().publish()
     return page
@@ -32,11 +36,11 @@ def test_draft_document_is_served_without_touching_the_live_page(client, about):
     about.title = "About (draft)"
     preview = about.create_page_preview()
 
-    response, document = get(client, "example.contentpage", preview.token)
+    response, document = get(client, CONTENT, preview.token)
 
     assert response.status_code == 200
     assert document["title"] == "About (draft)"
-    assert document["meta"]["type"] == "example.ContentPage"
+    assert document["meta"]["type"] == "mortar_testing_pages.SampleContentPage"
     assert document["meta"]["html_path"] == "/about/"
     assert document["meta"]["preview"] is True
     assert "no-store" in response["Cache-Control"]
@@ -45,16 +49,16 @@ def test_draft_document_is_served_without_touching_the_live_page(client, about):
 
 
 def test_a_page_never_saved_is_previewed_under_its_parent(client, home):
-    index = ArticleIndexPage(title="Articles", slug="articles")
+    index = SampleIndexPage(title="Articles", slug="articles")
     home.add_child(instance=index)
     index.save_revision().publish()
     # What Wagtail's "preview on create" view builds: tree fields set, nothing saved.
-    draft = ArticlePage(title="Brand new", slug="brand-new", date=datetime.date(2026, 1, 2),
+    draft = SampleArticlePage(title="Brand new", slug="brand-new", date=datetime.date(2026, 1, 2),
                         depth=index.depth + 1, path=index.path + "0001")
     draft.get_parent = lambda update=False: index
     preview = draft.create_page_preview()
 
-    response, document = get(client, "example.articlepage", preview.token)
+    response, document = get(client, ARTICLE, preview.token)
 
     assert response.status_code == 200, document
     assert document["title"] == "Brand new"
@@ -62,16 +66,16 @@ def test_a_page_never_saved_is_previewed_under_its_parent(client, home):
 
 
 def test_an_index_page_preview_lists_its_live_articles(client, home):
-    index = ArticleIndexPage(title="Articles", slug="articles")
+    index = SampleIndexPage(title="Articles", slug="articles")
     home.add_child(instance=index)
     index.save_revision().publish()
-    article = ArticlePage(title="Live one", slug="live-one", date=datetime.date(2026, 1, 1))
+    article = SampleArticlePage(title="Live one", slug="live-one", date=datetime.date(2026, 1, 1))
     index.add_child(instance=article)
     article.save_revision().publish()
     index.title = "All articles"
     preview = index.create_page_preview()
 
-    response, document = get(client, "example.articleindexpage", preview.token)
+    response, document = get(client, INDEX, preview.token)
 
     assert response.status_code == 200
     assert document["title"] == "All articles"
@@ -87,7 +91,7 @@ def test_expired_token_is_refused(client, about):
     about.title = "Secret draft"
     about.update_page_preview(token)
 
-    response, body = get(client, "example.contentpage", token)
+    response, body = get(client, CONTENT, token)
 
     assert response.status_code == 401
     assert body == {"message": "Preview token expired; press Preview again"}
@@ -104,7 +108,7 @@ def test_max_age_is_a_setting(client, about):
     token = SignedTwoHoursAgo(salt="headlesspreview.token").sign(f"id={about.pk}")
     about.update_page_preview(token)
 
-    assert get(client, "example.contentpage", token)[0].status_code == 200
+    assert get(client, CONTENT, token)[0].status_code == 200
 
 
 def test_forged_token_is_refused_even_when_stored(client, about):
@@ -113,7 +117,7 @@ def test_forged_token_is_refused_even_when_stored(client, about):
     about.title = "Secret draft"
     about.update_page_preview(forged)
 
-    response, body = get(client, "example.contentpage", forged)
+    response, body = get(client, CONTENT, forged)
 
     assert response.status_code == 401
     assert body == {"message": "Invalid preview token"}
@@ -122,7 +126,7 @@ def test_forged_token_is_refused_even_when_stored(client, about):
 def test_valid_token_without_a_stored_preview_is_not_found(client, about):
     token = TimestampSigner(salt="headlesspreview.token").sign(f"id={about.pk}")
 
-    response, body = get(client, "example.contentpage", token)
+    response, body = get(client, CONTENT, token)
 
     assert response.status_code == 404
     assert body == {"message": "No preview stored for this token"}
@@ -131,13 +135,13 @@ def test_valid_token_without_a_stored_preview_is_not_found(client, about):
 def test_token_for_another_page_type_is_not_found(client, about):
     preview = about.create_page_preview()
 
-    response, _ = get(client, "example.articlepage", preview.token)
+    response, _ = get(client, ARTICLE, preview.token)
 
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize(("content_type", "status"), [
-    ("", 400), ("nodot", 400), ("example.nosuchpage", 404), ("auth.user", 404),
+    ("", 400), ("nodot", 400), ("mortar_testing_pages.nosuchpage", 404), ("auth.user", 404),
 ])
 def test_bad_content_type(client, about, content_type, status):
     preview = about.create_page_preview()
@@ -145,7 +149,7 @@ def test_bad_content_type(client, about, content_type, status):
 
 
 def test_missing_token_is_refused(client, about):
-    response = client.get(URL, {"content_type": "example.contentpage"})
+    response = client.get(URL, {"content_type": CONTENT})
     assert response.status_code == 401
     assert json.loads(response.content) == {"message": "A preview token is required"}
 
@@ -153,22 +157,22 @@ def test_missing_token_is_refused(client, about):
 def test_token_in_the_query_string_is_refused(client, about):
     # Query strings end up in access logs; the header does not.
     preview = about.create_page_preview()
-    response = client.get(URL, {"content_type": "example.contentpage", "token": preview.token})
+    response = client.get(URL, {"content_type": CONTENT, "token": preview.token})
     assert response.status_code == 400
     assert "X-Preview-Token" in json.loads(response.content)["message"]
 
 
 def test_unknown_parameter_and_wrong_method(client, about):
     preview = about.create_page_preview()
-    assert get(client, "example.contentpage", preview.token, foo="1")[0].status_code == 400
+    assert get(client, CONTENT, preview.token, foo="1")[0].status_code == 400
     response = client.post(URL, HTTP_X_PREVIEW_TOKEN=preview.token)
     assert response.status_code == 405
 
 
 def test_every_page_type_checks_token_age_and_signature(about):
     """BasePage uses PreviewMixin, so Wagtail's own token lookups refuse bad tokens too."""
-    assert issubclass(ContentPage, PreviewMixin)
+    assert issubclass(SampleContentPage, PreviewMixin)
     preview = about.create_page_preview()
-    assert ContentPage.get_page_from_preview_token(preview.token).title == "About"
+    assert SampleContentPage.get_page_from_preview_token(preview.token).title == "About"
     with pytest.raises(Exception, match="Invalid preview token"):
-        ContentPage.get_page_from_preview_token(preview.token + "x")
+        SampleContentPage.get_page_from_preview_token(preview.token + "x")

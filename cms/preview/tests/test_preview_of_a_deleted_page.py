@@ -3,7 +3,10 @@
 import datetime
 import json
 
-from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage
+from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
+
+CONTENT = "mortar_testing_pages.samplecontentpage"
+ARTICLE = "mortar_testing_pages.samplearticlepage"
 
 URL = "/api/v2/page_preview/"
 
@@ -14,16 +17,16 @@ def get(client, content_type, token):
 
 
 def test_a_token_stops_when_its_page_is_deleted(client, home):
-    page = ContentPage(title="Doomed", slug="doomed")
+    page = SampleContentPage(title="Doomed", slug="doomed")
     home.add_child(instance=page)
     page.save_revision().publish()
     page.title = "Doomed (draft)"
     token = page.create_page_preview().token
-    assert get(client, "example.contentpage", token)[0].status_code == 200
+    assert get(client, CONTENT, token)[0].status_code == 200
 
     page.delete()
 
-    response, body = get(client, "example.contentpage", token)
+    response, body = get(client, CONTENT, token)
     assert response.status_code == 404
     assert body == {"message": "The previewed page has been deleted"}
     assert b"Doomed" not in response.content
@@ -31,15 +34,15 @@ def test_a_token_stops_when_its_page_is_deleted(client, home):
 
 
 def test_a_new_page_token_stops_when_its_parent_is_deleted(client, home):
-    index = ArticleIndexPage(title="Articles", slug="articles")
+    index = SampleIndexPage(title="Articles", slug="articles")
     home.add_child(instance=index)
     index.save_revision().publish()
-    draft = ArticlePage(title="Brand new", slug="brand-new", date=datetime.date(2026, 1, 2),
+    draft = SampleArticlePage(title="Brand new", slug="brand-new", date=datetime.date(2026, 1, 2),
                         depth=index.depth + 1, path=index.path + "0001")
     draft.get_parent = lambda update=False: index
     token = draft.create_page_preview().token
-    assert get(client, "example.articlepage", token)[0].status_code == 200
+    assert get(client, ARTICLE, token)[0].status_code == 200
 
     index.delete()
 
-    assert get(client, "example.articlepage", token)[0].status_code == 404
+    assert get(client, ARTICLE, token)[0].status_code == 404

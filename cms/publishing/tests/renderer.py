@@ -1,8 +1,29 @@
-"""A stand-in for the renderer's `POST /api/revalidate`: a real HTTP server on loopback."""
+"""The renderer's side of the publishing tests: a stand-in for its `POST /api/revalidate`
+(a real HTTP server on loopback), reading pages as it does, and pages to change."""
 
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from django.conf import settings
+from django.test import Client
+from wagtail.models import Page
+
+from cms.testing.content import add
+from cms.testing.pages.models import SampleContentPage
+
+
+def add_page(parent: Page, slug: str, live: bool = True, **fields: object) -> SampleContentPage:
+    """A content page under `parent`, published unless `live` is false; fetched afresh."""
+    page = add(parent, SampleContentPage(title=slug.title(), slug=slug, **fields), publish=live)
+    return SampleContentPage.objects.get(pk=page.pk)
+
+
+def as_renderer(client: Client, html_path: str) -> int:
+    """GET a page by path as the renderer does, so the CMS records what it shows."""
+    response = client.get("/api/v2/pages/by-path/", {"html_path": html_path},
+                          HTTP_AUTHORIZATION=f"Bearer {settings.REVALIDATE_SECRET}")
+    return response.status_code
 
 
 class StandInRenderer:

@@ -1,35 +1,19 @@
 """Every change writes its dependency names to the outbox; delivery reaches exactly the
 renderer entries that show them, durably, through a worker."""
 
-import socket
-
 import pytest
-from django.conf import settings as django_settings
 from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Page
 
 from cms.publishing.delivery import deliver
 from cms.publishing.models import RevalidationRequest
-from cms.publishing.tests.renderer import StandInRenderer
-from cms.publishing.tests.workers import wait_until
-from sites.example.models import ContentPage
+from cms.publishing.tests.renderer import StandInRenderer, add_page, as_renderer
+from cms.testing.pages.models import SampleContentPage
+from cms.testing.ports import free_port
+from cms.testing.processes import wait_until
 
 WITH_WORKER = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def add_page(parent: Page, slug: str, live: bool = True, **fields: object) -> ContentPage:
-    page = ContentPage(title=slug.title(), slug=slug, live=False, **fields)
-    parent.add_child(instance=page)
-    if live:
-        page.save_revision().publish()
-    return ContentPage.objects.get(pk=page.pk)
 
 
 def last_tags() -> set[str]:
@@ -38,13 +22,6 @@ def last_tags() -> set[str]:
 
 def all_tags() -> set[str]:
     return {tag for row in RevalidationRequest.objects.all() for tag in row.tags}
-
-
-def as_renderer(client, html_path: str) -> int:
-    """GET a page by path as the renderer does, so the CMS records what it shows."""
-    response = client.get("/api/v2/pages/by-path/", {"html_path": html_path},
-                          HTTP_AUTHORIZATION=f"Bearer {django_settings.REVALIDATE_SECRET}")
-    return response.status_code
 
 
 def deliver_all(renderer: StandInRenderer, settings) -> set[str]:
@@ -123,7 +100,7 @@ def test_slug_change_names_the_page_and_its_descendants(home, django_capture_on_
 def test_renderer_is_sent_exactly_the_entries_that_show_the_change(home, client, renderer,
                                                                     settings):
     target = add_page(home, "target")
-    linking = ContentPage(title="Linking", slug="linking", live=False, body=[
+    linking = SampleContentPage(title="Linking", slug="linking", live=False, body=[
         ("rich_text", f'<p><a linktype="page" id="{target.pk}">see</a></p>')])
     home.add_child(instance=linking)
     linking.save_revision().publish()
@@ -134,7 +111,7 @@ def test_renderer_is_sent_exactly_the_entries_that_show_the_change(home, client,
     client.get("/api/v2/sitemap/")
     RevalidationRequest.objects.all().delete()
 
-    ContentPage.objects.get(pk=target.pk).save_revision().publish()
+    SampleContentPage.objects.get(pk=target.pk).save_revision().publish()
 
     # The page, the page linking to it, the 404 (a new page may now answer there) and
     # the sitemap (publish dates); not the menu, which does not show the page.
@@ -204,7 +181,7 @@ def test_big_changes_are_split_to_the_renderers_limits(db, renderer, settings):
 
 @WITH_WORKER
 def test_renderer_down_then_up_delivers_every_queued_request(home, start_worker, settings,
-                                                             admin_client_db, client):
+                                                             editor, client):
     port = free_port()
     start_worker(FRONTEND_URL=f"http://127.0.0.1:{port}")
     slugs = [f"change-{n}" for n in range(10)]
@@ -222,7 +199,7 @@ def test_renderer_down_then_up_delivers_every_queued_request(home, start_worker,
                message="every request retried while the renderer is down")
     assert not rows.filter(delivered_at__isnull=False).exists()
     assert all("Connection refused" in row.last_error for row in rows.all())
-    listing = admin_client_db.get(
+    listing = editor.get(
         reverse("wagtailsnippets_mortar_publishing_revalidationrequest:list"))
     assert listing.status_code == 200
     assert b"Connection refused" in listing.content and b"failing" in listing.content

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from cms.api import cache
 from cms.publishing.models import RevalidationRequest
-from cms.publishing.tests.renderer import StandInRenderer
-from cms.publishing.tests.test_changes import add_page, as_renderer, free_port
-from cms.publishing.tests.workers import wait_until
+from cms.publishing.tests.renderer import StandInRenderer, add_page, as_renderer
+from cms.testing.ports import free_port
+from cms.testing.processes import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,7 +65,7 @@ def unpublish_in_admin(client, page_id: int) -> int:
 
 
 def test_redis_refusing_writes_loses_nothing_and_leaves_nothing_stale(
-        home, start_worker, side_redis, admin_client_db, client):
+        home, start_worker, side_redis, editor, client):
     renderer = StandInRenderer(0, django_settings.REVALIDATE_SECRET)
     try:
         worker = start_worker(FRONTEND_URL=renderer.url, REDIS_URL=side_redis.url)
@@ -81,7 +81,7 @@ def test_redis_refusing_writes_loses_nothing_and_leaves_nothing_stale(
         start_worker(FRONTEND_URL=renderer.url, REDIS_URL=side_redis.url)  # empties the queue
 
         side_redis.refuse_writes(True)
-        statuses = [unpublish_in_admin(admin_client_db, page.pk) for page in pages]
+        statuses = [unpublish_in_admin(editor, page.pk) for page in pages]
 
         assert statuses == [302] * 10  # 0 editor errors
         rows = RevalidationRequest.objects.all()
@@ -103,7 +103,7 @@ def test_redis_refusing_writes_loses_nothing_and_leaves_nothing_stale(
         renderer.close()
 
 
-def test_redis_unreachable_never_fails_an_editor_or_a_reader(home, side_redis, admin_client_db,
+def test_redis_unreachable_never_fails_an_editor_or_a_reader(home, side_redis, editor,
                                                              client):
     page = add_page(home, "reachable")
     assert as_renderer(client, "/reachable/") == 200
@@ -111,6 +111,6 @@ def test_redis_unreachable_never_fails_an_editor_or_a_reader(home, side_redis, a
 
     assert as_renderer(client, "/reachable/") == 200  # served uncached
     before = RevalidationRequest.objects.count()
-    assert unpublish_in_admin(admin_client_db, page.pk) == 302
+    assert unpublish_in_admin(editor, page.pk) == 302
     assert RevalidationRequest.objects.count() == before + 1
     assert as_renderer(client, "/reachable/") == 404

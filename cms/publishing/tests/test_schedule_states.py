@@ -24,8 +24,8 @@ from wagtail.models import (
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from cms.publishing import scheduling
-from cms.publishing.tests.workers import wait_until
-from sites.example.models import ContentPage
+from cms.testing.pages.models import SampleContentPage
+from cms.testing.processes import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +40,17 @@ def shown(value: datetime | None) -> str:
         MINUTE_FORMAT)
 
 
-def fresh(page: Page) -> ContentPage:
-    return ContentPage.objects.get(pk=page.pk)
+def fresh(page: Page) -> SampleContentPage:
+    return SampleContentPage.objects.get(pk=page.pk)
 
 
-def live_page(home: Page, slug: str, **schedule: datetime) -> ContentPage:
-    page = home.add_child(instance=ContentPage(title=slug.title(), slug=slug, **schedule))
+def live_page(home: Page, slug: str, **schedule: datetime) -> SampleContentPage:
+    page = home.add_child(instance=SampleContentPage(title=slug.title(), slug=slug, **schedule))
     page.save_revision().publish()
     return fresh(page)
 
 
-def expiring_page(home: Page, slug: str, seconds: float = 1) -> ContentPage:
+def expiring_page(home: Page, slug: str, seconds: float = 1) -> SampleContentPage:
     """A live page whose expiry, saved with it as an editor would, is `seconds` away."""
     return live_page(home, slug, expire_at=timezone.now() + timedelta(seconds=seconds))
 
@@ -140,42 +140,42 @@ def upcoming_for(page: Page) -> list[str]:
             (page.pk, str(page.pk))]
 
 
-def test_expired_then_republished(home, admin_client_db):
+def test_expired_then_republished(home, editor):
     page = expiring_page(home, "offer", seconds=3)
     assert upcoming_for(page) == ["unpublish"]
     expire_now(page)
     assert upcoming_for(page) == []
-    assert "Expiry:" not in status_panel(admin_client_db, page)  # spent, not a plan
+    assert "Expiry:" not in status_panel(editor, page)  # spent, not a plan
 
     # Publish as shown: the form no longer carries the spent expiry, so it is accepted.
-    response = post_edit(admin_client_db, page)
+    response = post_edit(editor, page)
     assert not refused(response)
     page = fresh(page)
     assert page.live and not page.expired and page.expire_at is None
     assert upcoming_for(page) == []
-    assert "Offer" not in report(admin_client_db)
+    assert "Offer" not in report(editor)
 
 
-def test_an_expiry_typed_in_the_past_is_still_refused(home, admin_client_db):
+def test_an_expiry_typed_in_the_past_is_still_refused(home, editor):
     page = live_page(home, "typo")
-    response = post_edit(admin_client_db, page,
+    response = post_edit(editor, page,
                          expire_at=shown(timezone.now() - timedelta(days=1)))
     assert "Expiry date/time must be in the future" in refused(response)
 
 
-def test_expired_then_rescheduled(home, admin_client_db):
+def test_expired_then_rescheduled(home, editor):
     page = expiring_page(home, "season")
     expire_now(page)
     # The editor sets a new go-live date and leaves the rest of the form as shown.
-    response = post_edit(admin_client_db, page,
+    response = post_edit(editor, page,
                          go_live_at=shown(timezone.now() + timedelta(days=1)))
     assert not refused(response)
     page = fresh(page)
     assert not page.live and page.status_string == "scheduled"
     assert upcoming_for(page) == ["publish"]
-    panel = status_panel(admin_client_db, page)
+    panel = status_panel(editor, page)
     assert "Go-live:" in panel and "Expiry:" not in panel
-    assert "Season" in report(admin_client_db)
+    assert "Season" in report(editor)
 
     go_live_now(page)
     page = fresh(page)
@@ -183,18 +183,18 @@ def test_expired_then_rescheduled(home, admin_client_db):
     assert upcoming_for(page) == []
 
 
-def test_an_expiry_keeps_the_next_version_scheduled_after_it(home, admin_client_db):
+def test_an_expiry_keeps_the_next_version_scheduled_after_it(home, editor):
     """Offline on Friday, the new version on Monday: Friday must not cancel Monday."""
     page = expiring_page(home, "sale", seconds=3)
-    response = post_edit(admin_client_db, page, title="Sale, next week",
+    response = post_edit(editor, page, title="Sale, next week",
                          go_live_at=shown(timezone.now() + timedelta(days=3)), expire_at="")
     assert not refused(response)
     assert sorted(upcoming_for(page)) == ["publish", "unpublish"]
 
     expire_now(page)
     assert upcoming_for(page) == ["publish"]
-    assert "Go-live:" in status_panel(admin_client_db, page)
-    assert "Sale, next week" in report(admin_client_db)
+    assert "Go-live:" in status_panel(editor, page)
+    assert "Sale, next week" in report(editor)
 
     go_live_now(page)
     page = fresh(page)
@@ -202,115 +202,115 @@ def test_an_expiry_keeps_the_next_version_scheduled_after_it(home, admin_client_
     assert upcoming_for(page) == []
 
 
-def test_unpublished_by_hand_while_scheduled(home, admin_client_db):
+def test_unpublished_by_hand_while_scheduled(home, editor):
     page = live_page(home, "notice", expire_at=timezone.now() + timedelta(days=2))
-    post_edit(admin_client_db, page, title="Notice v2",
+    post_edit(editor, page, title="Notice v2",
               go_live_at=shown(timezone.now() + timedelta(days=1)))
     assert sorted(upcoming_for(page)) == ["publish", "unpublish"]
-    panel = status_panel(admin_client_db, page)
+    panel = status_panel(editor, page)
     assert "Locked by schedule" in panel and "Go-live:" in panel
 
     # Wagtail locks a page scheduled to go live: unpublishing it is refused as a whole...
-    admin_client_db.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
+    editor.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
     assert fresh(page).live and sorted(upcoming_for(page)) == ["publish", "unpublish"]
     # ... until the editor cancels the schedule, which the status panel offers.
-    unschedule(admin_client_db, page)
-    response = admin_client_db.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
+    unschedule(editor, page)
+    response = editor.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
     assert response.status_code == 302
     page = fresh(page)
     assert not page.live and page.status_string == "draft"
     assert upcoming_for(page) == []  # nor the expiry of a page that is offline anyway
-    assert "Notice" not in report(admin_client_db)
-    panel = status_panel(admin_client_db, page)
+    assert "Notice" not in report(editor)
+    panel = status_panel(editor, page)
     # What is left is the draft's own plan, shown as such, not an active schedule.
     assert "Locked by schedule" not in panel and "Once scheduled:" in panel
 
     # The editor publishes again when they choose, from the form as shown: the draft
     # (v2) goes live at once with the expiry it still carries.
-    response = post_edit(admin_client_db, page, go_live_at="")
+    response = post_edit(editor, page, go_live_at="")
     assert not refused(response)
     page = fresh(page)
     assert page.live and page.title == "Notice v2" and upcoming_for(page) == ["unpublish"]
 
 
-def test_scheduled_then_reverted_to_the_live_revision(home, admin_client_db):
+def test_scheduled_then_reverted_to_the_live_revision(home, editor):
     page = live_page(home, "pricing")
     live_revision = fresh(page).live_revision_id
-    post_edit(admin_client_db, page, title="Pricing 2027",
+    post_edit(editor, page, title="Pricing 2027",
               go_live_at=shown(timezone.now() + timedelta(days=1)))
     assert upcoming_for(page) == ["publish"]
 
-    unschedule(admin_client_db, page)
+    unschedule(editor, page)
     revert = reverse("wagtailadmin_pages:revisions_revert", args=[page.pk, live_revision])
-    _html, values = edit_form(admin_client_db, page, revert)
+    _html, values = edit_form(editor, page, revert)
     assert values["title"] == "Pricing" and values["go_live_at"] == ""
-    response = post_edit(admin_client_db, page, url=revert)
+    response = post_edit(editor, page, url=revert)
     assert not refused(response)
     page = fresh(page)
     assert page.live and page.title == "Pricing" and page.status_string == "live"
     assert upcoming_for(page) == []
-    assert "Pricing 2027" not in report(admin_client_db)
+    assert "Pricing 2027" not in report(editor)
 
 
-def test_reverting_to_a_revision_with_a_spent_expiry(home, admin_client_db):
+def test_reverting_to_a_revision_with_a_spent_expiry(home, editor):
     page = expiring_page(home, "event")
     first = fresh(page).live_revision_id
     expire_now(page)
-    post_edit(admin_client_db, page, action="", title="Event (draft)")  # save draft
+    post_edit(editor, page, action="", title="Event (draft)")  # save draft
     revert = reverse("wagtailadmin_pages:revisions_revert", args=[page.pk, first])
-    response = post_edit(admin_client_db, page, url=revert)
+    response = post_edit(editor, page, url=revert)
     assert not refused(response)
     page = fresh(page)
     assert page.live and page.title == "Event" and page.expire_at is None
 
 
-def copy(client, page: Page, slug: str, parent: Page) -> ContentPage:
+def copy(client, page: Page, slug: str, parent: Page) -> SampleContentPage:
     response = client.post(reverse("wagtailadmin_pages:copy", args=[page.pk]), {
         "new_title": slug.title(), "new_slug": slug, "new_parent_page": parent.pk,
         "copy_subpages": False, "publish_copies": False, "alias": False})
     assert response.status_code == 302, response.content[:500]
-    return ContentPage.objects.get(slug=slug)
+    return SampleContentPage.objects.get(slug=slug)
 
 
-def test_copied_while_scheduled(home, admin_client_db):
-    original = home.add_child(instance=ContentPage(title="Launch", slug="launch", live=False))
-    post_edit(admin_client_db, original, go_live_at=shown(timezone.now() + timedelta(days=1)))
+def test_copied_while_scheduled(home, editor):
+    original = home.add_child(instance=SampleContentPage(title="Launch", slug="launch", live=False))
+    post_edit(editor, original, go_live_at=shown(timezone.now() + timedelta(days=1)))
     assert upcoming_for(original) == ["publish"]
 
-    duplicate = copy(admin_client_db, original, "launch-copy", home)
+    duplicate = copy(editor, original, "launch-copy", home)
     # The copy is a draft with the schedule as a plan: nothing of it is armed.
     assert not duplicate.live and duplicate.status_string == "draft"
     assert upcoming_for(duplicate) == [] and upcoming_for(original) == ["publish"]
-    panel = status_panel(admin_client_db, duplicate)
+    panel = status_panel(editor, duplicate)
     assert "Once scheduled" in panel and "Go-live:" in panel
     # Publishing the copy as shown schedules it, like the original.
-    assert not refused(post_edit(admin_client_db, duplicate))
+    assert not refused(post_edit(editor, duplicate))
     assert upcoming_for(duplicate) == ["publish"] and not fresh(duplicate).live
 
     go_live_now(original)
     go_live_now(duplicate)
 
 
-def test_copied_after_expiry(home, admin_client_db):
+def test_copied_after_expiry(home, editor):
     original = expiring_page(home, "promo")
     expire_now(original)
-    duplicate = copy(admin_client_db, original, "promo-copy", home)
-    assert not refused(post_edit(admin_client_db, duplicate))
+    duplicate = copy(editor, original, "promo-copy", home)
+    assert not refused(post_edit(editor, duplicate))
     duplicate = fresh(duplicate)
     assert duplicate.live and duplicate.expire_at is None
 
 
-def test_moved_while_scheduled(home, admin_client_db):
+def test_moved_while_scheduled(home, editor):
     section = live_page(home, "section")
-    page = home.add_child(instance=ContentPage(title="Moving", slug="moving", live=False))
-    post_edit(admin_client_db, page, go_live_at=shown(timezone.now() + timedelta(days=1)))
+    page = home.add_child(instance=SampleContentPage(title="Moving", slug="moving", live=False))
+    post_edit(editor, page, go_live_at=shown(timezone.now() + timedelta(days=1)))
 
-    response = admin_client_db.post(
+    response = editor.post(
         reverse("wagtailadmin_pages:move_confirm", args=[page.pk, section.pk]))
     assert response.status_code == 302
     assert fresh(page).url_path.endswith("/section/moving/")
     assert upcoming_for(page) == ["publish"]
-    assert "Moving" in report(admin_client_db)
+    assert "Moving" in report(editor)
 
     go_live_now(page)
     page = fresh(page)
@@ -318,31 +318,31 @@ def test_moved_while_scheduled(home, admin_client_db):
     assert page.get_parent().pk == section.pk
 
 
-def test_workflow_approval_with_a_go_live_date(home, admin_client_db):
+def test_workflow_approval_with_a_go_live_date(home, editor):
     """Submitted for moderation with a go-live date; the approval schedules it."""
     task = GroupApprovalTask.objects.create(name="Approve")
-    task.groups.set([admin_client_db.user.groups.model.objects.create(name="Moderators 2")])
+    task.groups.set([editor.user.groups.model.objects.create(name="Moderators 2")])
     workflow = Workflow.objects.create(name="Review")
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
 
-    page = home.add_child(instance=ContentPage(title="Reviewed", slug="reviewed", live=False))
-    response = post_edit(admin_client_db, page, action="action-submit",
+    page = home.add_child(instance=SampleContentPage(title="Reviewed", slug="reviewed", live=False))
+    response = post_edit(editor, page, action="action-submit",
                          go_live_at=shown(timezone.now() + timedelta(days=1)))
     assert not refused(response)
     state = WorkflowState.objects.get(object_id=str(page.pk), status="in_progress")
     assert upcoming_for(page) == []  # only a request so far: nothing is scheduled
-    assert "Reviewed" not in report(admin_client_db)
+    assert "Reviewed" not in report(editor)
 
-    response = admin_client_db.post(
+    response = editor.post(
         reverse("wagtailadmin_pages:workflow_action",
                 args=[page.pk, "approve", state.current_task_state.pk]), {"comment": ""})
     assert response.status_code in (200, 302)
     page = fresh(page)
     assert not page.live and page.status_string == "scheduled"
     assert upcoming_for(page) == ["publish"]
-    assert "Reviewed" in report(admin_client_db)
-    assert "Go-live:" in status_panel(admin_client_db, page)
+    assert "Reviewed" in report(editor)
+    assert "Go-live:" in status_panel(editor, page)
 
     go_live_now(page)
     assert upcoming_for(fresh(page)) == []

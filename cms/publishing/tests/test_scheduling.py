@@ -3,7 +3,6 @@
 import os
 import re
 import signal
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -16,19 +15,19 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision
 
 from cms.publishing.tasks import publish_scheduled_revision
-from cms.publishing.tests.workers import wait_until
-from sites.example.models import ContentPage
+from cms.testing.pages.models import SampleContentPage
+from cms.testing.processes import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def draft_page(home, slug: str) -> ContentPage:
-    page = ContentPage(title=slug.title(), slug=slug, live=False)
+def draft_page(home, slug: str) -> SampleContentPage:
+    page = SampleContentPage(title=slug.title(), slug=slug, live=False)
     home.add_child(instance=page)
-    return ContentPage.objects.get(pk=page.pk)
+    return SampleContentPage.objects.get(pk=page.pk)
 
 
-def schedule(page: ContentPage, seconds: float) -> tuple[Revision, datetime]:
+def schedule(page: SampleContentPage, seconds: float) -> tuple[Revision, datetime]:
     """Publish with a go-live time, as an editor's "Publish" with a schedule does."""
     go_live_at = timezone.now() + timedelta(seconds=seconds)
     page.go_live_at = go_live_at
@@ -37,15 +36,15 @@ def schedule(page: ContentPage, seconds: float) -> tuple[Revision, datetime]:
     return revision, go_live_at
 
 
-def fresh(page: ContentPage) -> ContentPage:
-    return ContentPage.objects.get(pk=page.pk)
+def fresh(page: SampleContentPage) -> SampleContentPage:
+    return SampleContentPage.objects.get(pk=page.pk)
 
 
-def log_count(page: ContentPage, action: str) -> int:
+def log_count(page: SampleContentPage, action: str) -> int:
     return PageLogEntry.objects.filter(page_id=page.pk, action=action).count()
 
 
-def wait_live(page: ContentPage, timeout: float) -> datetime:
+def wait_live(page: SampleContentPage, timeout: float) -> datetime:
     wait_until(lambda: fresh(page).live, timeout, message="page live")
     return timezone.now()
 
@@ -95,9 +94,11 @@ def test_moved_schedule_publishes_the_new_revision_at_the_new_time(home, start_w
     page = fresh(page)
     second, second_at = schedule(page, 5)
 
-    time.sleep(max(0.0, (first_at - timezone.now()).total_seconds()) + 1.0)
+    # The first schedule's task runs at its time and finds itself superseded.
+    wait_until(lambda: "'stale'" in worker.log() or "'nothing to do'" in worker.log(),
+               timeout=(first_at - timezone.now()).total_seconds() + 5,
+               message="the first schedule's task done")
     assert not fresh(page).live, "the stale task of the first schedule published"
-    assert "'stale'" in worker.log() or "'nothing to do'" in worker.log()
 
     seen_live_at = wait_live(page, timeout=6)
     assert timedelta(0) <= fresh(page).last_published_at - second_at < timedelta(seconds=1)
@@ -106,14 +107,14 @@ def test_moved_schedule_publishes_the_new_revision_at_the_new_time(home, start_w
     assert log_count(page, "wagtail.publish.scheduled") == 1
 
 
-def test_cancelled_schedule_is_not_published(home, start_worker, admin_client_db):
+def test_cancelled_schedule_is_not_published(home, start_worker, editor):
     worker = start_worker()
     page = draft_page(home, "cancelled")
     revision, _go_live_at = schedule(page, 2)
     wait_until(lambda: "publish_scheduled_revision" in worker.log(), 3,
                message="ETA task received")
 
-    response = admin_client_db.post(
+    response = editor.post(
         reverse("wagtailadmin_pages:revisions_unschedule", args=[page.pk, revision.pk]))
     assert response.status_code == 302
 
@@ -194,13 +195,14 @@ def test_whole_worker_killed_mid_task_publishes_once_after_restart(home, start_w
     """The machine dies, not just a pool process: the broker hands the task to a new worker."""
     worker = start_worker(concurrency=1, CELERY_BROKER_VISIBILITY_TIMEOUT="3")
     page = draft_page(home, "crashed")
-    revision, _go_live_at = schedule(page, 1.5)
+    revision, go_live_at = schedule(page, 1.5)
 
     with task_blocked_on(revision):
         for pid in [worker.process.pid, *worker.children()]:
             os.kill(pid, signal.SIGKILL)
         worker.process.wait()
-    time.sleep(1)
+    # Past the go-live time with no worker: nothing publishes it.
+    wait_until(lambda: timezone.now() > go_live_at, timeout=5, message="go-live time passed")
     assert not fresh(page).live
 
     restarted = start_worker(concurrency=1, CELERY_BROKER_VISIBILITY_TIMEOUT="3")

@@ -15,19 +15,19 @@ from wagtail.models import PageLogEntry, Revision
 from cms.publishing import scheduling
 from cms.publishing.apps import SWEEP_NAME
 from cms.publishing.tasks import SWEEP_TASK
-from cms.publishing.tests.workers import REPO, clear_broker, redis_client, wait_until, worker_env
-from sites.example.models import ContentPage
+from cms.testing.pages.models import SampleContentPage
+from cms.testing.processes import REPO, clear_broker, redis_client, wait_until, worker_env
 
 pytestmark = pytest.mark.django_db
 
 
-def draft_page(home, slug: str) -> ContentPage:
-    page = ContentPage(title=slug.title(), slug=slug, live=False)
+def draft_page(home, slug: str) -> SampleContentPage:
+    page = SampleContentPage(title=slug.title(), slug=slug, live=False)
     home.add_child(instance=page)
-    return ContentPage.objects.get(pk=page.pk)
+    return SampleContentPage.objects.get(pk=page.pk)
 
 
-def scheduled_revision(page: ContentPage, seconds: float) -> Revision:
+def scheduled_revision(page: SampleContentPage, seconds: float) -> Revision:
     """A revision scheduled behind the signals' back, like one whose ETA task was lost."""
     revision = page.save_revision()
     Revision.objects.filter(pk=revision.pk).update(
@@ -52,17 +52,18 @@ def test_sweep_publishes_missed_schedules_once_and_expires_overdue_pages(home):
     revision = scheduled_revision(missed, -30)
     live = draft_page(home, "expiring")
     live.save_revision().publish()
-    ContentPage.objects.filter(pk=live.pk).update(expire_at=timezone.now() - timedelta(seconds=5))
+    SampleContentPage.objects.filter(pk=live.pk).update(
+        expire_at=timezone.now() - timedelta(seconds=5))
 
     first = scheduling.sweep()
     second = scheduling.sweep()
 
     assert (first.published, first.expired, first.failed) == (1, 1, 0)
     assert (second.published, second.expired) == (0, 0)
-    assert ContentPage.objects.get(pk=missed.pk).live_revision_id == revision.pk
+    assert SampleContentPage.objects.get(pk=missed.pk).live_revision_id == revision.pk
     assert PageLogEntry.objects.filter(page_id=missed.pk,
                                        action="wagtail.publish.scheduled").count() == 1
-    expired = ContentPage.objects.get(pk=live.pk)
+    expired = SampleContentPage.objects.get(pk=live.pk)
     assert not expired.live and expired.expired
 
 
@@ -86,26 +87,26 @@ def test_stale_or_early_tasks_do_nothing(home):
     moved = (go_live_at - timedelta(minutes=5)).isoformat()
     assert scheduling.publish_revision_if_due(revision.pk, moved) == "stale"
     assert scheduling.publish_revision_if_due(10**9, None) == "nothing to do"
-    assert not ContentPage.objects.get(slug="guarded").live
+    assert not SampleContentPage.objects.get(slug="guarded").live
 
 
-def test_admin_report_lists_upcoming_publishes_and_expiries(home, admin_client_db):
+def test_admin_report_lists_upcoming_publishes_and_expiries(home, editor):
     page = draft_page(home, "upcoming")
     page.go_live_at = timezone.now() + timedelta(days=2)
-    revision = page.save_revision(user=admin_client_db.user)
-    revision.publish(user=admin_client_db.user)
+    revision = page.save_revision(user=editor.user)
+    revision.publish(user=editor.user)
     ending = draft_page(home, "ending")
     ending.expire_at = timezone.now() + timedelta(days=3)
     ending.save_revision().publish()
 
-    response = admin_client_db.get(reverse("mortar_publishing:scheduled"))
+    response = editor.get(reverse("mortar_publishing:scheduled"))
 
     assert response.status_code == 200
     html = response.content.decode()
     assert "Upcoming" in html and "Ending" in html
     assert "publish" in html and "unpublish" in html
     assert str(revision.pk) in html and "editor" in html
-    csv = admin_client_db.get(reverse("mortar_publishing:scheduled") + "?export=csv")
+    csv = editor.get(reverse("mortar_publishing:scheduled") + "?export=csv")
     assert csv.status_code == 200 and b"Upcoming" in b"".join(csv.streaming_content)
 
 

@@ -17,7 +17,7 @@ def main(go_file: Path, rounds: int, prefix: str, page_ids: list[int]) -> int:
     import django
 
     django.setup()
-    from sites.example.models import ContentPage
+    from cms.testing.pages.models import SampleContentPage
 
     print("ready", flush=True)
     deadline = time.monotonic() + 60
@@ -29,7 +29,7 @@ def main(go_file: Path, rounds: int, prefix: str, page_ids: list[int]) -> int:
     saved = 0
     for n in range(rounds):
         for pk in page_ids:
-            page = ContentPage.objects.get(pk=pk)
+            page = SampleContentPage.objects.get(pk=pk)
             page.title = f"{prefix}{n}"
             page.body = json.dumps([{"type": "rich_text", "value": f"<p>{prefix}{n}</p>"}])
             page.save_revision().publish()

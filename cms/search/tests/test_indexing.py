@@ -10,8 +10,8 @@ from django.conf import settings as django_settings
 from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 
-from cms.publishing.tests.workers import REPO, wait_until, worker_env
-from sites.example.models import ContentPage
+from cms.testing.pages.models import SampleContentPage
+from cms.testing.processes import REPO, wait_until, worker_env
 
 ROUNDS = 50
 CELERY_TASKS = {"default": {"BACKEND": "cms.search.tasks.CeleryTaskBackend"}}
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def add(parent, title, word):
-    page = ContentPage(title=title, slug=title.lower().replace(" ", "-"), live=False,
+    page = SampleContentPage(title=title, slug=title.lower().replace(" ", "-"), live=False,
                        body=json.dumps([{"type": "rich_text", "value": f"<p>{word}</p>"}]))
     parent.add_child(instance=page)
     page.save_revision().publish()

@@ -11,8 +11,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
 
 from cms.blocks.content import editor_data
+from cms.blocks.samples import heavy_body
 from cms.core.models import NavigationSettings
-from sites.example.demo import heavy_body
 from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage, HomePage
 
 
@@ -76,7 +76,7 @@ def test_seeding_again_leaves_the_editors_work_alone(db, client):
 
 
 def test_seeding_a_site_with_pages_of_its_own_makes_no_demo_content(db):
-    from cms.core.testing import make_home
+    from cms.testing.content import make_home
 
     make_home()
     before = editors_view()

@@ -1,4 +1,4 @@
-"""Demo images drawn locally with Pillow: no download, same pixels every run."""
+"""Images drawn locally with Pillow (demo content, tests): no download, same pixels every run."""
 
 import io
 import math
