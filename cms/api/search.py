@@ -122,9 +122,12 @@ def search(request: HttpRequest) -> HttpResponse:
     # Searched within the visible pages' ids: the visibility rule filters on fields
     # (expire_at) that Wagtail's search cannot filter on itself.
     visible = visible_pages(site=site).values("pk")
-    results = Page.objects.filter(pk__in=visible).search(query, operator="and")
+    # Words only: SQLite's FTS5 backend quotes each word without escaping a '"' in it,
+    # and a quote means nothing to a plain-words search anyway.
+    words = query.replace('"', " ")
+    results = Page.objects.filter(pk__in=visible).search(words, operator="and")
     # Only punctuation: no word to look for (Wagtail's query would hold no term).
-    total = results.count() if any(ch.isalnum() for ch in query) else 0
+    total = results.count() if any(ch.isalnum() for ch in words) else 0
     start = (number - 1) * PAGE_SIZE
     pages = list(results[start:start + PAGE_SIZE]) if start < total else []
     marked = snippets(pages, query)

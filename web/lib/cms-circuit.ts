@@ -3,7 +3,7 @@
  *
  * Closed: requests go to the CMS. Once at least `volumeThreshold` requests were made in
  * the last `windowMs` and more than `errorPercent` % of them failed (no answer, a timeout
- * or a 5xx), it opens: for `resetMs` no request reaches the CMS and each fails at once, so
+ * or a 502, 503 or 504), it opens: for `resetMs` no request reaches the CMS and each fails at once, so
  * a CMS that is down or struggling is not hammered by every page a visitor asks for, and
  * visitors get the site's error page at once instead of after a timeout. Pages already in
  * the renderer's cache are served from it meanwhile. Then it half-opens: the next request
@@ -57,7 +57,7 @@ export function circuitSettings(env: Record<string, string | undefined> = proces
     windowMs: read("windowMs"), resetMs: read("resetMs") };
 }
 
-/** A failure of the CMS that counts against the circuit (no answer, timeout, 5xx). */
+/** A failure of the CMS that counts against the circuit (no answer, timeout, 502-504). */
 export class CmsFailure extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -86,11 +86,16 @@ export type Circuit = {
   readonly breaker: CircuitBreaker<[Call], Response>;
 };
 
+/** The answers that mean the CMS cannot answer (its proxy's, or its own 503). */
+export const OUTAGE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
 export function createCircuit(settings: CircuitSettings): Circuit {
   const breaker = new CircuitBreaker<[Call], Response>(async (call) => {
     const response = await call();
-    // A 5xx is the CMS failing; any other answer (404s, 400s...) is the CMS working.
-    if (response.status >= 500) {
+    // A gateway error or a 503 (the CMS's answer when its database is down) is the CMS
+    // failing. Any other answer is the CMS working: 404s, 400s, and a 500 too, which is
+    // a bug in one answer (a visitor could repeat it to close the site for everyone).
+    if (OUTAGE_STATUSES.has(response.status)) {
       await response.body?.cancel();
       throw new CmsFailure(`CMS answered ${response.status}`);
     }

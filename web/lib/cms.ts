@@ -54,7 +54,7 @@ export type PreviewResult =
 type Caching = { draft: boolean; tags: string[] };
 
 /**
- * `fetch` to the CMS through the circuit, with the timeout. A failure to answer, a 5xx or
+ * `fetch` to the CMS through the circuit, with the timeout. A failure to answer, a 502-504 or
  * an open circuit is a CmsUnavailableError; any other answer is the caller's to read.
  */
 async function cmsFetch(path: string, url: string, init: RequestInit): Promise<Response> {

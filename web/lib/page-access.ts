@@ -38,5 +38,5 @@ export const PAGE_ACCESS_ERRORS = {
 export type PageAccessError = keyof typeof PAGE_ACCESS_ERRORS;
 
 export function pageAccessError(raw: string | string[] | undefined): PageAccessError | null {
-  return typeof raw === "string" && raw in PAGE_ACCESS_ERRORS ? raw as PageAccessError : null;
+  return typeof raw === "string" && Object.hasOwn(PAGE_ACCESS_ERRORS, raw) ? raw as PageAccessError : null;
 }

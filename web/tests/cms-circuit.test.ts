@@ -46,12 +46,22 @@ describe("circuit", () => {
     expect(calls).toBe(4);
   });
 
-  it("counts a 5xx as a failure and says the CMS is failing after one", async () => {
+  it("counts a 502-504 as a failure and says the CMS is failing after one", async () => {
     const circuit = createCircuit(settings);
     await expect(circuit.fire(async () => new Response("oops", { status: 502 })))
       .rejects.toThrow("CMS answered 502");
     expect(circuit.breaker.closed).toBe(true);  // below the volume threshold
     expect(circuit.unavailableFor()).toBe(1);
+  });
+
+  it("never opens on 500s, which one visitor could repeat at will", async () => {
+    const circuit = createCircuit(settings);
+    for (let n = 0; n < 20; n += 1) {
+      const response = await circuit.fire(async () => new Response("bug", { status: 500 }));
+      expect(response.status).toBe(500);
+    }
+    expect(circuit.breaker.closed).toBe(true);
+    expect(circuit.unavailableFor()).toBeNull();
   });
 
   it("says the CMS is back only after a success asked for after the last failure", async () => {

@@ -109,6 +109,17 @@ def test_punctuation_only_finds_nothing(client, home):
     assert response.status_code == 200 and body["results"] == [] and body["total"] == 0
 
 
+def test_quotes_are_not_syntax(client, home):
+    """SQLite's FTS5 backend broke on a '"' in a word (a 503 on `make dev`'s database)."""
+    add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("mortar")))
+    for q in ('mortar"', '"mortar', 'mor"tar walls', '"mortar"'):
+        response, body = search(client, q=q)
+        assert response.status_code == 200, q
+        assert body["query"] == q
+    assert found(search(client, q='"mortar"')[1]) == ["Walls"]
+    assert search(client, q='"')[1]["total"] == 0
+
+
 @pytest.mark.parametrize(("params", "message"), [
     ({}, "q is required"),
     ({"q": ""}, "q is required"),

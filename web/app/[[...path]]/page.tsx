@@ -7,7 +7,7 @@
  */
 import type { Metadata } from "next";
 import { cookies, draftMode } from "next/headers";
-import { notFound, permanentRedirect, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { cache } from "react";
 
 import { PageLayout } from "@/components/pages/PageLayout";
@@ -15,7 +15,8 @@ import { PagePasswordForm } from "@/components/site/PagePasswordForm";
 import { PreviewBar } from "@/components/site/PreviewBar";
 import { type PageResult, absoluteUrl, getPageByPath, getPreviewPage, siteUrl } from "@/lib/cms";
 import { pageTypeOf } from "@/lib/page-types";
-import { encodePath, htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
+import { followCmsRedirect } from "@/lib/cms-redirect";
+import { htmlPathFromSegments } from "@/lib/paths";
 import { PREVIEW_COOKIE, decodePreviewRef } from "@/lib/preview";
 
 export const revalidate = 3600;
@@ -72,13 +73,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function Page({ params }: Props) {
   const htmlPath = htmlPathFromSegments((await params).path);
   const result = await load(htmlPath);
-  if (result.kind === "redirect") {
-    const { permanent } = result;
-    const location = encodePath(result.location);  // a Location header is ASCII
-    if (!isSafeLocalPath(location) && !/^https?:\/\//.test(location)) notFound();
-    if (permanent) permanentRedirect(location);
-    redirect(location);
-  }
+  if (result.kind === "redirect") followCmsRedirect(result.location, result.permanent);
   if (result.kind === "not_found") notFound();
   if (result.kind === "password_required") {
     // The same form for every visitor, so it is cached like a page; the page itself is

@@ -10,6 +10,7 @@ import { notFound } from "next/navigation";
 import { PageLayout } from "@/components/pages/PageLayout";
 import { PagePasswordForm } from "@/components/site/PagePasswordForm";
 import { getPageByPath } from "@/lib/cms";
+import { followCmsRedirect } from "@/lib/cms-redirect";
 import { pageAccessError, pageAccessTokens } from "@/lib/page-access";
 import { htmlPathFromSegments } from "@/lib/paths";
 
@@ -30,6 +31,8 @@ export default async function ProtectedPage({ params, searchParams }: Props) {
     return <PagePasswordForm restrictionId={result.restrictionId} path={htmlPath}
       protectedPath={result.protectedPath} error={pageAccessError((await searchParams).error)} />;
   }
+  // A sub-route's redirect inside the protected area ("page/1/" to the listing).
+  if (result.kind === "redirect") followCmsRedirect(result.location, result.permanent);
   // Not a protected page (any more): the visitor gets what everyone gets, at its address.
   if (result.kind !== "page") notFound();
   return <PageLayout page={result.page} />;

@@ -1,0 +1,19 @@
+/**
+ * What the renderer sets up when its Node.js server starts (from instrumentation.ts): the
+ * CMS circuit, and 503s for the error pages it causes. Apart from instrumentation.ts,
+ * which Next.js also compiles for the Edge runtime, where process.exit does not exist.
+ */
+import { cmsCircuit } from "@/lib/cms-circuit";
+import { answerCmsOutagesWith503 } from "@/lib/outage-status";
+
+export function startNode(): void {
+  let circuit: ReturnType<typeof cmsCircuit>;
+  try {
+    circuit = cmsCircuit();
+  } catch (error) {
+    // A bad CMS_CIRCUIT_* value: refuse to start, in one line, rather than fail every request.
+    console.error(`Mortar renderer: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  answerCmsOutagesWith503(() => circuit.unavailableFor());
+}
