@@ -183,8 +183,6 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         restricted = restricted_paths()
         routed = route(request, site, path, restricted)
         if routed is not None and routed.private:
-            if listing_param and routed.subpath:
-                raise BadRequest("page is given twice: in the path and as ?page=")
             if protected := page_access.protection(routed.page):
                 return _password_protected(request, site, path, tag, protected, routed,
                                            restricted, listing_param)
@@ -193,10 +191,8 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
             return _no_page(request, site, path, tag, restricted)
         if routed.answer.redirect_to is not None:
             return _sub_route_answer(request, site, path, tag, routed)
-        if listing_param and routed.subpath:
-            raise BadRequest("page is given twice: in the path and as ?page=")
+        listing_page = _listing_page(routed, listing_param)
         page = routed.page
-        listing_page = listing_param or routed.answer.listing_page
         try:
             built = representation.represent_page(page, site, restricted, listing_page)
         except NotFound:
@@ -217,6 +213,13 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         if epoch_before is None:
             break  # Redis cannot say: serve what was built
     return _document_response(request, body, etag, hit=False)
+
+
+def _listing_page(routed: Routed, listing_param: int) -> int:
+    """Which page of its listings the document shows: `?page=` or its sub-route's."""
+    if listing_param and routed.subpath:
+        raise BadRequest("page is given twice: in the path and as ?page=")
+    return listing_param or routed.answer.listing_page
 
 
 def _password_protected(request: HttpRequest, site: Any, path: str, tag: str,
@@ -242,7 +245,7 @@ def _password_protected(request: HttpRequest, site: Any, path: str, tag: str,
     with visibility.granted(passed):
         built = representation.represent_page(
             routed.page, site, [path for path in restricted if path not in passed],
-            listing_param or routed.answer.listing_page)
+            _listing_page(routed, listing_param))
     return json_response(built.data, Cache_Control="private, no-store")
 
 

@@ -175,3 +175,11 @@ def test_sub_routes_of_a_protected_page_need_its_password(client, home):
                        headers={"X-Page-Access": token})
     assert (first.status_code, first["Location"]) == (301, "/news/")
     assert first["Cache-Control"] == "private, no-store"
+
+
+def test_a_login_restricted_listing_says_nothing_of_its_sub_routes(client, home):
+    listing = add(home, SampleIndexPage(title="Staff news", slug="staff-news"))
+    PageViewRestriction.objects.create(page=listing, restriction_type=PageViewRestriction.LOGIN)
+    # ?page= beside a sub-route is a 400 on a public listing: here, as if nothing were there.
+    response, body = get(client, "/staff-news/page/2/", page="3")
+    assert response.status_code == 404 and body == {"message": "No page at /staff-news/page/2/"}
