@@ -59,6 +59,15 @@ def add(parent: Page, page: P, publish: bool = True) -> P:
     return page
 
 
+def unsaved_child(parent: Page, page: P) -> P:
+    """`page` as Wagtail's "preview on create" view builds it under `parent`: its tree
+    fields set, nothing saved."""
+    page.depth = parent.depth + 1
+    page.path = parent.path + "0001"
+    page.get_parent = lambda update=False: parent  # type: ignore[method-assign]
+    return page
+
+
 def by_path(client: Client, html_path: str, **params: Any) -> tuple[HttpResponse, Any]:
     """GET the page document at `html_path`: the response and its parsed JSON body (None
     for an empty body, as a 304 has)."""

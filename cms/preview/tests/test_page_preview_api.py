@@ -9,6 +9,7 @@ from django.core.signing import TimestampSigner, b62_encode
 from django.test import override_settings
 
 from cms.preview.tokens import PreviewMixin
+from cms.testing.content import unsaved_child
 from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
 
 CONTENT = "mortar_testing_pages.samplecontentpage"
@@ -52,10 +53,8 @@ def test_a_page_never_saved_is_previewed_under_its_parent(client, home):
     index = SampleIndexPage(title="Articles", slug="articles")
     home.add_child(instance=index)
     index.save_revision().publish()
-    # What Wagtail's "preview on create" view builds: tree fields set, nothing saved.
-    draft = SampleArticlePage(title="Brand new", slug="brand-new", date=datetime.date(2026, 1, 2),
-                        depth=index.depth + 1, path=index.path + "0001")
-    draft.get_parent = lambda update=False: index
+    draft = unsaved_child(index, SampleArticlePage(title="Brand new", slug="brand-new",
+                                                   date=datetime.date(2026, 1, 2)))
     preview = draft.create_page_preview()
 
     response, document = get(client, ARTICLE, preview.token)

@@ -3,6 +3,7 @@
 import datetime
 import json
 
+from cms.testing.content import unsaved_child
 from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
 
 CONTENT = "mortar_testing_pages.samplecontentpage"
@@ -37,9 +38,8 @@ def test_a_new_page_token_stops_when_its_parent_is_deleted(client, home):
     index = SampleIndexPage(title="Articles", slug="articles")
     home.add_child(instance=index)
     index.save_revision().publish()
-    draft = SampleArticlePage(title="Brand new", slug="brand-new", date=datetime.date(2026, 1, 2),
-                        depth=index.depth + 1, path=index.path + "0001")
-    draft.get_parent = lambda update=False: index
+    draft = unsaved_child(index, SampleArticlePage(title="Brand new", slug="brand-new",
+                                                   date=datetime.date(2026, 1, 2)))
     token = draft.create_page_preview().token
     assert get(client, ARTICLE, token)[0].status_code == 200
 
