@@ -193,7 +193,9 @@ def test_worker_killed_mid_task_publishes_once_after_restart(home, start_worker)
 
 def test_whole_worker_killed_mid_task_publishes_once_after_restart(home, start_worker):
     """The machine dies, not just a pool process: the broker hands the task to a new worker."""
-    worker = start_worker(concurrency=1, CELERY_BROKER_VISIBILITY_TIMEOUT="3")
+    visibility_timeout = timedelta(seconds=3)
+    broker_env = {"CELERY_BROKER_VISIBILITY_TIMEOUT": str(visibility_timeout.seconds)}
+    worker = start_worker(concurrency=1, **broker_env)
     page = draft_page(home, "crashed")
     revision, go_live_at = schedule(page, 1.5)
 
@@ -205,7 +207,12 @@ def test_whole_worker_killed_mid_task_publishes_once_after_restart(home, start_w
     wait_until(lambda: timezone.now() > go_live_at, timeout=5, message="go-live time passed")
     assert not fresh(page).live
 
-    restarted = start_worker(concurrency=1, CELERY_BROKER_VISIBILITY_TIMEOUT="3")
+    # The dead worker's message goes back to the queue when a worker starts once it has been
+    # unacknowledged for the visibility timeout (it was taken before go-live); kombu's next
+    # sweep is 100 s later (unacked_restore_interval x unacked_restore_throttle).
+    wait_until(lambda: timezone.now() > go_live_at + visibility_timeout, timeout=5,
+               message="visibility timeout passed")
+    restarted = start_worker(concurrency=1, **broker_env)
     wait_live(page, timeout=15)
     page = fresh(page)
     assert page.live_revision_id == revision.pk
