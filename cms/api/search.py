@@ -47,6 +47,14 @@ _CHAR = r"[^\x00-\x1f\x7f-\x9f\ufffd]"
 QUERY_PATTERN = rf"^{_CHAR}*[^\s\x00-\x1f\x7f-\x9f\ufffd]{_CHAR}*$"
 
 
+def single_values(request: HttpRequest) -> None:
+    """Raises BadRequest when `q`, `page` or `site` is given more than once: Django reads
+    the last value, browsers and the site (web/app/search) the first; neither guess."""
+    for name in sorted(SearchAPIViewSet.view_parameters):
+        if len(request.GET.getlist(name)) > 1:
+            raise BadRequest(f"{name} is given more than once: give it once")
+
+
 def clean_query(raw: str | None) -> str:
     """`q` with its whitespace collapsed. Raises BadRequest when it is missing or blank,
     longer than MAX_QUERY_LENGTH, or holds control or undecodable characters."""
@@ -116,6 +124,7 @@ def _mark_words(text: str, words: set[str]) -> str:
 def search(request: HttpRequest) -> HttpResponse:
     """The answer to `GET /api/v2/search/` (shape: the SearchResults schema)."""
     check_query_text(request.GET)
+    single_values(request)
     query = clean_query(request.GET.get("q"))
     number = page_number(request.GET.get("page"))
     site = site_for_request(request)

@@ -24,6 +24,12 @@ class HeadingBlock(blocks.StructBlock):
         return {**schema, "properties": {**schema["properties"],
                                          "level": {"type": "integer", "enum": [2, 3, 4]}}}
 
+    def get_searchable_content(self, value: blocks.StructValue) -> list[str]:
+        """The heading's words only: the level's label ("H2") is markup, not text, and
+        would show in search snippets. (Not `search_index=False` on the level: that
+        would change the block's definition, and with it every model's migrations.)"""
+        return self.child_blocks["text"].get_searchable_content(value.get("text") or "")
+
 
 class RichTextBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs: object) -> None:

@@ -103,6 +103,63 @@ def test_pages_of_results(client, home):
     assert beyond["results"] == [] and beyond["total"] == 13
 
 
+def test_pages_of_results_skip_hidden_pages_that_match_better(client, home, settings):
+    """The index is read first, then filtered: pages that rank above every visible one
+    (the word in their title, and thrice in their text) but are private, expired, drafts
+    or another site's take no place on a page of results and are not counted."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "other.test"]
+    strong = paragraph("shale shale shale")
+    members = add(home, SampleContentPage(title="Shale members", slug="members", body=strong))
+    PageViewRestriction.objects.create(page=members, restriction_type="password", password="x")
+    add(members, SampleContentPage(title="Shale inner", slug="inner", body=strong))
+    add(home, SampleContentPage(title="Shale draft", slug="draft", body=strong), publish=False)
+    add(home, SampleContentPage(title="Shale old", slug="old", body=strong))
+    Page.objects.filter(slug="old").update(expire_at=timezone.now() - datetime.timedelta(1))
+    other_home = add(Page.get_first_root_node(), SampleHomePage(title="Other", slug="other"))
+    Site.objects.create(hostname="other.test", port=80, root_page=other_home)
+    add(other_home, SampleContentPage(title="Shale elsewhere", slug="elsewhere", body=strong))
+    shown = {add(home, SampleContentPage(title=f"Slab {n}", slug=f"slab-{n}",
+                                         body=paragraph("shale"))).pk
+             for n in range(PAGE_SIZE + 2)}
+
+    _, first = search(client, q="shale")
+    _, second = search(client, q="shale", page="2")
+    assert (first["total"], first["total_pages"]) == (PAGE_SIZE + 2, 2)
+    assert (len(first["results"]), len(second["results"])) == (PAGE_SIZE, 2)
+    assert {r["id"] for r in first["results"] + second["results"]} == shown
+    _, there = search(client, q="shale", site="other.test")
+    assert found(there) == ["Shale elsewhere"] and there["total"] == 1
+
+
+def test_best_match_first(client, home):
+    add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("a word on gneiss")))
+    add(home, SampleContentPage(title="Gneiss", slug="gneiss", body=paragraph("gneiss, gneiss")))
+    assert found(search(client, q="gneiss")[1]) == ["Gneiss", "Walls"]
+
+
+def test_a_heading_block_shows_its_words_not_its_level(client, home):
+    body = json.dumps([{"type": "heading", "value": {"text": "Marble quarries", "level": "2"}},
+                       {"type": "rich_text", "value": "<p>Cut by hand.</p>"}])
+    add(home, SampleContentPage(title="Stone", slug="stone", body=body))
+    _, answer = search(client, q="marble")
+    snippet = answer["results"][0]["snippet"]
+    assert "<mark>Marble</mark> quarries" in snippet and "Cut by hand" in snippet
+    assert "h2" not in snippet.lower()
+    assert found(search(client, q="h2")[1]) == []
+
+
+@pytest.mark.parametrize("name", ["q", "page", "site"])
+def test_a_parameter_given_twice_is_a_400(client, home, name):
+    """Django reads the last of repeated values, the site the first: neither is guessed."""
+    add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("mortar")))
+    values = {"q": ["mortar", "walls"], "page": ["1", "2"], "site": ["localhost", "localhost"]}
+    response = client.get(URL, {"q": "mortar", name: values[name]})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {
+        "message": f"{name} is given more than once: give it once"}
+
+
 def test_punctuation_only_finds_nothing(client, home):
     add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("mortar")))
     response, body = search(client, q="-- !! '&|")
