@@ -22,6 +22,11 @@ class ColumnStreamBlock(blocks.StreamBlock):
     embed = EmbedBlock()
     cards = CardsBlock()
 
+    def get_searchable_content(self, value: blocks.StreamValue) -> list[str]:
+        """The blocks' words, without the empty values of optional fields (an image's
+        alt left empty, a card without text), which showed as ", ," in search snippets."""
+        return [text for text in super().get_searchable_content(value) if text.strip()]
+
 
 class TwoColumnBlock(blocks.StructBlock):
     left = ColumnStreamBlock()

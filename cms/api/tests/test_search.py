@@ -137,14 +137,18 @@ def test_best_match_first(client, home):
     assert found(search(client, q="gneiss")[1]) == ["Gneiss", "Walls"]
 
 
-def test_a_heading_block_shows_its_words_not_its_level(client, home):
+def test_snippets_show_the_blocks_words_only(client, home):
+    """Not a heading's level ("H2"), nor the gaps of optional fields left empty."""
+    card = {"title": "Columns", "text": "", "image": None, "link": {"page": None, "url": ""}}
     body = json.dumps([{"type": "heading", "value": {"text": "Marble quarries", "level": "2"}},
+                       {"type": "cards", "value": {"heading": "", "cards": [card]}},
                        {"type": "rich_text", "value": "<p>Cut by hand.</p>"}])
     add(home, SampleContentPage(title="Stone", slug="stone", body=body))
     _, answer = search(client, q="marble")
     snippet = answer["results"][0]["snippet"]
-    assert "<mark>Marble</mark> quarries" in snippet and "Cut by hand" in snippet
-    assert "h2" not in snippet.lower()
+    assert "<mark>Marble</mark> quarries" in snippet
+    assert "Columns" in snippet and "Cut by hand" in snippet
+    assert "h2" not in snippet.lower() and ", ," not in snippet
     assert found(search(client, q="h2")[1]) == []
 
 
