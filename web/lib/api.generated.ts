@@ -425,6 +425,8 @@ export interface components {
         };
         RichTextBlockValue: string;
         SearchResults: {
+            /** @description More than 500 pages match: `total` is 500; more words narrow the search */
+            more?: boolean;
             page: number;
             per_page: number;
             query: string;
@@ -437,6 +439,7 @@ export interface components {
                 /** @description app_label.Model */
                 type: string;
             }[];
+            /** @description Pages that match, counted up to 500 (the most one can page through) */
             total: number;
             total_pages: number;
         };
@@ -755,7 +758,7 @@ export interface operations {
     search: {
         parameters: {
             query: {
-                /** @description The words to search for; a page matches when it has them all */
+                /** @description The words to search for, given once; a page matches when it has them all */
                 q: string;
                 page?: number;
                 /** @description hostname[:port] of the Wagtail Site; else the Host header */

@@ -42,7 +42,8 @@ def test_finds_a_published_page_by_a_word_in_a_streamfield_block(client, home):
     assert "<mark>mortar</mark>" in snippet
     assert "&amp;" in snippet and "<b>" not in snippet  # the text, escaped; only <mark> is HTML
     assert body | {"results": []} == {"query": "mortar", "results": [], "page": 1,
-                                      "per_page": PAGE_SIZE, "total": 1, "total_pages": 1}
+                                      "per_page": PAGE_SIZE, "total": 1, "more": False,
+                                      "total_pages": 1}
     # Stemmed: another form of the word matches too, and is the one marked.
     assert "<mark>courses</mark>" in search(client, q="course")[1]["results"][0]["snippet"]
     assert found(search(client, q="mortar brick")[1]) == ["Walls"]
@@ -97,10 +98,28 @@ def test_pages_of_results(client, home):
     _, first = search(client, q="slate")
     _, second = search(client, q="slate", page="2")
     assert (first["total"], first["total_pages"], len(first["results"])) == (13, 2, PAGE_SIZE)
+    assert first["more"] is False
     assert len(second["results"]) == 3 and second["page"] == 2
     assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
     _, beyond = search(client, q="slate", page="3")
     assert beyond["results"] == [] and beyond["total"] == 13
+
+
+def test_matches_are_counted_up_to_what_one_can_page_through(client, home, monkeypatch):
+    """Past MAX_RESULTS (PAGE_SIZE x MAX_PAGE) matches, `total` stops and `more` says so.
+    Here one page of results may be asked for, as 50 are on a site."""
+    from cms.api import search as endpoint
+
+    monkeypatch.setattr(endpoint, "MAX_PAGE", 1)
+    monkeypatch.setattr(endpoint, "MAX_RESULTS", PAGE_SIZE)
+    for n in range(PAGE_SIZE + 1):
+        add(home, SampleContentPage(title=f"Tuff {n}", slug=f"tuff-{n}", body=paragraph("tuff")))
+    _, body = search(client, q="tuff")
+    assert (body["total"], body["more"], body["total_pages"]) == (PAGE_SIZE, True, 1)
+    assert len(body["results"]) == PAGE_SIZE
+    Page.objects.filter(slug="tuff-0").update(live=False)
+    _, body = search(client, q="tuff")
+    assert (body["total"], body["more"], body["total_pages"]) == (PAGE_SIZE, False, 1)
 
 
 def test_pages_of_results_skip_hidden_pages_that_match_better(client, home, settings):
@@ -167,6 +186,8 @@ def test_a_parameter_given_twice_is_a_400(client, home, name):
 def test_punctuation_only_finds_nothing(client, home):
     add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("mortar")))
     response, body = search(client, q="-- !! '&|")
+    assert response.status_code == 200 and body["results"] == [] and body["total"] == 0
+    response, body = search(client, q="-- !! '&|", page="2")
     assert response.status_code == 200 and body["results"] == [] and body["total"] == 0
 
 
