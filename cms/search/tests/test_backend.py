@@ -92,3 +92,9 @@ def test_what_it_does_not_cover_is_wagtails_search(pages):
     assert {page.title for page in by_title} == {"Granite walls", "Granite"}
     assert {page.title for page in Page.objects.live().autocomplete("gran")} == {
         "Granite", "Granite walls"}
+
+
+def test_a_query_without_words_finds_nothing(pages):
+    results = Page.objects.live().search(" - -- ")
+    assert results.query_compiler.index_first
+    assert list(results) == [] and results.count() == 0
