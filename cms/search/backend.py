@@ -41,6 +41,7 @@ from django.db.models import (
     IntegerField,
     Model,
     QuerySet,
+    Value,
     When,
 )
 from django.db.models.functions import Cast, Length
@@ -119,7 +120,7 @@ class IndexFirstQueryCompiler(PostgresSearchQueryCompiler):
         text, then the greater; pages of results never overlap."""
         tsquery = self.build_tsquery(self.query, config=config)
         if tsquery is None:  # no word in the query (hyphens and spaces only)
-            return IndexEntry.objects.none()
+            return IndexEntry.objects.none().annotate(rank=Value(0.0))
         model: type[Model] = self.queryset.model
         rank = self._build_rank_expression(
             [(F("title"), F("title_norm")), (F("body"), 1.0)], config)
