@@ -50,12 +50,12 @@ def rel(path: Path) -> str:
 
 # Names ---------------------------------------------------------------------------------
 
-def class_name(name: str, what: str) -> str:
+def class_name(name: str, what: str, example: str) -> str:
     """`name` if it is a CamelCase Python identifier, else CommandError naming `what`."""
     if not (CLASS_NAME.match(name) and any(c.islower() for c in name)
             and not keyword.iskeyword(name)):
         raise CommandError(f"{what} {name!r} is not a CamelCase Python class name "
-                           "(letters and digits, starting with a capital: FaqPage)")
+                           f"(letters and digits, starting with a capital: {example})")
     return name
 
 
@@ -199,6 +199,18 @@ def insert_after_last(text: str, pattern: str, line: str, where: str,
     if not found:
         raise CommandError(f"{where}: no line like {pattern!r} to add {line.strip()!r} after")
     lines.insert(found[-1] + 1, line + "\n")
+    return "".join(lines)
+
+
+def insert_in_order(text: str, pattern: str, line: str, where: str) -> str:
+    """`line` added among the lines matching the regex `pattern`, before the first that
+    sorts after it (an import among imports), else after the last."""
+    lines = text.splitlines(keepends=True)
+    found = [i for i, row in enumerate(lines) if re.match(pattern, row)]
+    if not found:
+        raise CommandError(f"{where}: no line like {pattern!r} to add {line.strip()!r} to")
+    position = next((i for i in found if lines[i].rstrip("\n") > line), found[-1] + 1)
+    lines.insert(position, line + "\n")
     return "".join(lines)
 
 

@@ -25,7 +25,7 @@ class Command(BaseCommand):
                                          "PullquoteBlock in Python, \"pullquote\" in JSON)")
 
     def handle(self, *args: Any, name: str, **options: Any) -> None:
-        cls = project.class_name(name.removesuffix("Block") or name, "block")
+        cls = project.class_name(name.removesuffix("Block") or name, "block", "Pullquote")
         snake = project.snake(cls)
         values = {"cls": cls, "snake": snake, "slug": snake.replace("_", "-"),
                   "words": project.words(cls)}
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             r"    \w+ = \w+Block\(\)$", f"    {snake} = {cls}Block()", "cms/blocks/stream.py",
             within="class ColumnStreamBlock"))
         plan.edit(REGISTRY, lambda text: project.insert_before_closing(
-            project.insert_after_last(text, r'import \{ \w+ \} from "@/components/blocks/',
+            project.insert_in_order(text, r'import \{ \w+ \} from "@/components/blocks/',
                                       f'import {{ {cls} }} from "@/components/blocks/{cls}";',
                                       project.rel(REGISTRY)),
             "export const COLUMN_BLOCKS", f"  {snake}: {cls},", project.rel(REGISTRY)))

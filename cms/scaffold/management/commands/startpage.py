@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, site: str, name: str, **options: Any) -> None:
         project.installed_site(site)
-        cls = project.class_name(name, "page type")
+        cls = project.class_name(name, "page type", "FaqPage")
         if cls.lower() in project.page_model_names():
             raise CommandError(f"a page type named {cls} exists already")
         home = project.site_home_model(site).__name__
@@ -46,7 +46,8 @@ class Command(BaseCommand):
         import_line = f'import {{ {cls} }} from "@/sites/{site}/{cls}";'
         entry = f'  "{site}.{cls}": {{ layout: {cls} }},'
         plan.edit(registry, lambda text: project.insert_before_closing(
-            project.insert_after_last(text, r"import ", import_line, where),
+            project.insert_in_order(text, rf'import {{ \w+ }} from "@/sites/{site}/', import_line,
+                                    where),
             "export const pageTypes", entry, where))
         written = plan.apply()
         project.tidy(written)
