@@ -86,9 +86,14 @@ def database() -> Iterator[str]:
     recreate(name, f"test_{name}", create=False)
 
 
-def scratch_env(repo: Path, database_url: str = "") -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "MORTAR_SITES"}
-    return {**env, "DJANGO_SETTINGS_MODULE": "cms.settings", "DATABASE_URL": database_url,
+def scratch_env(repo: Path, database_url: str | None = None) -> dict[str, str]:
+    """The environment of the scratch copy's commands; no `database_url`: the embedded
+    default (SQLite in its .local/)."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("MORTAR_SITES", "DATABASE_URL")}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return {**env, "DJANGO_SETTINGS_MODULE": "cms.settings",
             "MEDIA_ROOT": str(repo / ".local" / "test-media"), "NEXT_TELEMETRY_DISABLED": "1"}
 
 
