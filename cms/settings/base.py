@@ -24,11 +24,12 @@ DEBUG: bool = env.bool("DEBUG", default=not PRODUCTION)
 
 _DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
 SECRET_KEY: str = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET_KEY)
-ALLOWED_HOSTS: list[str] = env.list(
+# Comma- or space-separated (compose lists several sites' hostnames as nginx does).
+ALLOWED_HOSTS: list[str] = [host for item in env.list(
     "ALLOWED_HOSTS",
     # ".localhost": localhost and every name under it, such as a second site's docs.localhost
     default=[] if PRODUCTION else [".localhost", "127.0.0.1", "[::1]", "testserver"]
-)
+) for host in item.split()]
 if PRODUCTION:
     # The example file's placeholder starts with "change-me": copying it is not enough.
     if len(SECRET_KEY) < 32 or SECRET_KEY == _DEV_SECRET_KEY or SECRET_KEY.startswith("change-me"):
