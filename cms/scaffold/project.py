@@ -160,6 +160,21 @@ class Plan:
             raise CommandError(f"could not write {error.filename}: {error.strerror}") from error
         return written
 
+    def write_and_migrate(self, write: Callable[[str], None], *makemigrations: str,
+                          env: dict[str, str] | None = None) -> None:
+        """`apply`, sort the imports, `manage.py makemigrations <makemigrations>` in `env`
+        (all undone if it fails), name what was written, then `regenerate_types`."""
+        written = self.apply()
+        tidy(written)
+        try:
+            manage("makemigrations", *makemigrations, "--verbosity", "0", env=env)
+        except CommandError:
+            self.undo()
+            raise
+        for path in written:
+            write(f"wrote {rel(path)}")
+        regenerate_types(write)
+
     def undo(self) -> None:
         """Put the files back as they were before `apply` (also what later steps added in
         the folders it made, such as a migration)."""

@@ -56,17 +56,7 @@ class Command(BaseCommand):
         plan.edit(TYPES, lambda text: project.insert_after_last(
             text, r'export type \w+BlockValue = Schemas\["\w+BlockValue"\];',
             f'export type {cls}BlockValue = Schemas["{cls}BlockValue"];', "web/lib/types.ts"))
-        written = plan.apply()
-        project.tidy(written)
         # Every StreamField holding the body stream changes: the sites' page types and
         # the platform's test-only ones (installed by the test settings) get migrations.
-        try:
-            project.manage("makemigrations", "--verbosity", "0",
-                           env={**project.environment(),
-                                "DJANGO_SETTINGS_MODULE": "cms.testing.settings"})
-        except CommandError:
-            plan.undo()
-            raise
-        for path in written:
-            self.stdout.write(f"wrote {project.rel(path)}")
-        project.regenerate_types(self.stdout.write)
+        plan.write_and_migrate(self.stdout.write, env={
+            **project.environment(), "DJANGO_SETTINGS_MODULE": "cms.testing.settings"})

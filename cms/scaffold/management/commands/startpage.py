@@ -49,13 +49,4 @@ class Command(BaseCommand):
             project.insert_in_order(text, rf'import {{ \w+ }} from "@/sites/{site}/', import_line,
                                     where),
             "export const pageTypes", entry, where))
-        written = plan.apply()
-        project.tidy(written)
-        try:
-            project.manage("makemigrations", site, "--verbosity", "0")
-        except CommandError:
-            plan.undo()
-            raise
-        for path in written:
-            self.stdout.write(f"wrote {project.rel(path)}")
-        project.regenerate_types(self.stdout.write)
+        plan.write_and_migrate(self.stdout.write, site)
