@@ -124,8 +124,18 @@ def type_name(model: type[Page]) -> str:
     return f"{model._meta.app_label}.{model.__name__}"
 
 
+def component_name(model: type[Page], among: list[type[Page]] | None = None) -> str:
+    """The name of a page type's schema component: its class name ("ArticlePage"), or,
+    where another page type `among` the installed ones (default) has the same class
+    name, its `meta.type` ("docs.ArticlePage"), so that neither replaces the other."""
+    among = page_types() if among is None else among
+    if sum(other.__name__ == model.__name__ for other in among) > 1:
+        return type_name(model)
+    return model.__name__
+
+
 def summary_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
-    name = f"{model.__name__}Summary"
+    name = f"{component_name(model)}Summary"
     if name not in components:
         components[name] = obj({
             "id": INTEGER, "title": STRING, "type": {"const": type_name(model)},
@@ -158,8 +168,9 @@ def page_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
 def components() -> dict[str, Schema]:
     found: dict[str, Schema] = dict(SHARED)
     pages = {}
-    for model in page_types():
-        pages[model.__name__] = page_schema(model, found)
+    models = page_types()
+    for model in models:
+        pages[component_name(model, models)] = page_schema(model, found)
     found.update(pages)
     found["PageDocument"] = {"oneOf": [ref(name) for name in pages]}
     return found

@@ -24,9 +24,12 @@ DEBUG: bool = env.bool("DEBUG", default=not PRODUCTION)
 
 _DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
 SECRET_KEY: str = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET_KEY)
-ALLOWED_HOSTS: list[str] = env.list(
-    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
-)
+# Comma- or space-separated (compose lists several sites' hostnames as nginx does).
+ALLOWED_HOSTS: list[str] = [host for item in env.list(
+    "ALLOWED_HOSTS",
+    # ".localhost": localhost and every name under it, such as a second site's docs.localhost
+    default=[] if PRODUCTION else [".localhost", "127.0.0.1", "[::1]", "testserver"]
+) for host in item.split()]
 if PRODUCTION:
     # The example file's placeholder starts with "change-me": copying it is not enough.
     if len(SECRET_KEY) < 32 or SECRET_KEY == _DEV_SECRET_KEY or SECRET_KEY.startswith("change-me"):
@@ -36,8 +39,10 @@ if PRODUCTION:
 
 # The websites this CMS serves, each an app `sites/<name>/` (its page types and demo
 # content). The platform (`cms/`) never imports a site: which ones run is configuration.
+# Unset, every folder under sites/ with an apps.py is installed (what `startsite` makes).
 SITES_PACKAGE = "sites"
-MORTAR_SITES: list[str] = [name.strip() for name in env.list("MORTAR_SITES", default=["example"])
+_FOUND_SITES = sorted(path.parent.name for path in (BASE_DIR / SITES_PACKAGE).glob("*/apps.py"))
+MORTAR_SITES: list[str] = [name.strip() for name in env.list("MORTAR_SITES", default=_FOUND_SITES)
                            if name.strip()]
 for _site in MORTAR_SITES:
     if not _site.isidentifier():
@@ -54,6 +59,7 @@ INSTALLED_APPS = [
     "cms.media",
     "cms.health",
     "cms.search",
+    "cms.scaffold",
     *(f"{SITES_PACKAGE}.{name}" for name in MORTAR_SITES),
     "wagtail_headless_preview",
     "wagtail.contrib.forms",

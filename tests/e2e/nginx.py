@@ -60,6 +60,12 @@ class Proxy:
                                            timeout=30)
         return exchange(conn, method, path, body, headers)
 
+    def request_as(self, hostname: str, method: str, path: str,
+                   headers: dict[str, str] | None = None) -> "Answer":
+        """A request for `hostname` as a browser sends it (SNI and Host), to this nginx."""
+        return exchange(_Loopback(hostname, self.https_port, context=self.tls(), timeout=30),
+                        method, path, None, {"Host": hostname, **(headers or {})})
+
     def upstream_of(self, test_id: str) -> str:
         """The upstream address nginx logged for the request sent with this X-Test-Id."""
         def logged() -> str | None:
@@ -70,6 +76,14 @@ class Proxy:
             return None
         # nginx logs once the answer is sent
         return wait_until(logged, 5, message=f"an access log line for {test_id}")
+
+
+class _Loopback(http.client.HTTPSConnection):
+    """HTTPS to 127.0.0.1 for a hostname that need not resolve, sending it as SNI."""
+
+    def connect(self) -> None:
+        raw = socket.create_connection(("127.0.0.1", self.port), self.timeout)
+        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -105,10 +119,10 @@ def direct(base_url: str, method: str, path: str, body: bytes | None = None,
     return exchange(conn, method, path, body, headers)
 
 
-def make_cert(directory: Path) -> tuple[Path, Path]:
-    subprocess.run([str(MAKE_CERT), "lcl.example.com", str(directory)], check=True,
+def make_cert(directory: Path, hostname: str = "lcl.example.com") -> tuple[Path, Path]:
+    subprocess.run([str(MAKE_CERT), hostname, str(directory)], check=True,
                    capture_output=True, text=True)
-    return directory / "lcl.example.com.crt", directory / "lcl.example.com.key"
+    return directory / f"{hostname}.crt", directory / f"{hostname}.key"
 
 
 def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 15) -> None:
@@ -126,11 +140,16 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: floa
 
 @contextmanager
 def nginx(cms: str, web: str, media: str = "http://mortar_cms",
-          public_https_port: int | None = None) -> Iterator[Proxy]:
+          public_https_port: int | None = None,
+          server_names: str = "lcl.example.com localhost 127.0.0.1",
+          certificate_per_host: list[str] | None = None) -> Iterator[Proxy]:
     """nginx with the project's template, its pid, logs and temp files in a fresh folder.
 
     `public_https_port`: the port redirects name, when a port mapping (docker's 443:443)
     puts nginx's HTTPS behind another one; by default the one it listens on.
+    `server_names`: MORTAR_SERVER_NAME. `certificate_per_host`: a certificate made for
+    each of these hostnames, chosen by SNI (`$ssl_server_name` in MORTAR_TLS_CERT); the
+    Proxy's `tls()` trusts them all.
     """
     # Not pytest's tmp_path: nginx workers drop to `nobody` when started as root, and
     # must be able to reach their temp folders (request bodies of uploads land there).
@@ -138,14 +157,26 @@ def nginx(cms: str, web: str, media: str = "http://mortar_cms",
     directory.chmod(0o755)
     try:
         cert, key = make_cert(directory / "certs")
+        tls_cert, tls_key = str(cert), str(key)
+        if certificate_per_host:
+            made = [make_cert(directory / "certs", host)[0] for host in certificate_per_host]
+            # Named by a variable, they are read at each handshake by the workers, which
+            # run as `nobody` when nginx starts as root.
+            (directory / "certs").chmod(0o755)
+            for host in certificate_per_host:
+                (directory / "certs" / f"{host}.key").chmod(0o644)
+            cert = directory / "certs" / "trusted.pem"
+            cert.write_text("".join(path.read_text() for path in made))
+            tls_cert = str(directory / "certs" / "$ssl_server_name.crt")
+            tls_key = str(directory / "certs" / "$ssl_server_name.key")
         https_port, http_port = free_port(), free_port()
         site = render_template(TEMPLATE.read_text(), {
-            "MORTAR_SERVER_NAME": "lcl.example.com localhost 127.0.0.1",
+            "MORTAR_SERVER_NAME": server_names,
             "MORTAR_HTTP_LISTEN": f"127.0.0.1:{http_port}",
             "MORTAR_HTTPS_LISTEN": f"127.0.0.1:{https_port}",
             "MORTAR_HTTPS_PORT": str(public_https_port or https_port),
-            "MORTAR_TLS_CERT": str(cert),
-            "MORTAR_TLS_KEY": str(key),
+            "MORTAR_TLS_CERT": tls_cert,
+            "MORTAR_TLS_KEY": tls_key,
             "MORTAR_CMS_UPSTREAM": cms,
             "MORTAR_WEB_UPSTREAM": web,
             "MORTAR_MEDIA_PROXY": media,

@@ -99,6 +99,42 @@ def test_the_redirect_leaves_out_the_default_https_port():
     assert answer.headers["Location"] == "https://lcl.example.com/about/"
 
 
+def test_several_sites_are_routed_by_server_name():
+    names = ["lcl.example.com", "docs.lcl.example.com"]
+    with echo_server("cms") as cms, echo_server("web") as web, \
+            nginx(cms, web, server_names=" ".join(names)) as proxy:
+        for host in names:
+            for path, upstream in (("/about/", "web"), ("/api/v2/navigation/", "cms")):
+                answer = proxy.request_as(host, "GET", path)
+                seen = json.loads(answer.body)
+                assert (answer.status, seen["name"]) == (200, upstream), (host, path)
+                # The renderer and the CMS pick the site by the Host they get.
+                assert seen["headers"]["Host"] == host
+            conn = http.client.HTTPConnection("127.0.0.1", proxy.http_port, timeout=10)
+            answer = exchange(conn, "GET", "/about/", None, {"Host": host})
+            assert answer.headers["Location"] == f"https://{host}:{proxy.https_port}/about/"
+
+        # A Host that is none of the sites': no site answers.
+        assert proxy.request("GET", "/", headers={"Host": "other.example"}).status == 421
+        assert proxy.request("GET", "/", headers={"Host": "localhost"}).status == 421
+        conn = http.client.HTTPConnection("127.0.0.1", proxy.http_port, timeout=10)
+        with pytest.raises(http.client.RemoteDisconnected):
+            exchange(conn, "GET", "/", None, {"Host": "other.example"})
+
+
+def test_each_site_can_have_a_certificate_of_its_own():
+    names = ["lcl.example.com", "docs.example.org"]
+    with echo_server("cms") as cms, echo_server("web") as web, \
+            nginx(cms, web, server_names=" ".join(names), certificate_per_host=names) as proxy:
+        for host in names:
+            with socket.create_connection(("127.0.0.1", proxy.https_port), timeout=10) as raw, \
+                    proxy.tls().wrap_socket(raw, server_hostname=host) as tls:
+                subject = dict(item[0] for item in tls.getpeercert()["subject"])
+            assert subject["commonName"] == host
+            answer = proxy.request_as(host, "GET", "/")
+            assert (answer.status, json.loads(answer.body)["name"]) == (200, "web")
+
+
 def test_the_certificate_is_checked_against_the_one_made_by_the_script(echo_proxy):
     # A client that does not trust our certificate must refuse the connection.
     conn = http.client.HTTPSConnection("127.0.0.1", echo_proxy.https_port, timeout=10,

@@ -32,7 +32,8 @@ class MissingVariable(Exception):
 
 
 def interpolate(text: str, env: dict[str, str]) -> str:
-    """Compose's variable syntax: $$, ${X}, ${X:-default}, ${X-default}, ${X:?error}."""
+    """Compose's variable syntax: $$, ${X}, ${X:-default}, ${X-default}, ${X:?error},
+    ${X:+replacement}."""
     out, i = [], 0
     while i < len(text):
         if text.startswith("$$", i):
@@ -52,13 +53,15 @@ def interpolate(text: str, env: dict[str, str]) -> str:
 
 
 def expand(expression: str, env: dict[str, str]) -> str:
-    match = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])(.*))?", expression, re.S)
+    match = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?", expression, re.S)
     assert match, f"not a compose variable: ${{{expression}}}"
     name, operator, rest = match.groups()
     value = env.get(name)
     unset = value is None or (operator is not None and operator.startswith(":") and not value)
     if operator and operator.endswith("-") and unset:
         return interpolate(rest, env)
+    if operator and operator.endswith("+"):
+        return "" if unset else interpolate(rest, env)
     if operator and operator.endswith("?") and unset:
         raise MissingVariable(f"{name}: {rest}")
     return value or ""
@@ -195,6 +198,30 @@ def test_secrets_come_from_dot_env():
     assert api["DATABASE_URL"] == "postgres://mortar:pw@postgres:5432/mortar"
     assert api["AWS_S3_CUSTOM_DOMAIN"] == "www.example.org/media"
     assert custom["services"]["nginx"]["environment"]["MORTAR_SERVER_NAME"] == "www.example.org"
+
+
+def test_a_second_site_is_its_hostname_in_extra_site_hostnames(tmp_path):
+    one = load()
+    assert one["services"]["nginx"]["environment"]["MORTAR_SERVER_NAME"] == "lcl.example.com"
+    two = load({**DOT_ENV, "EXTRA_SITE_HOSTNAMES": "docs.lcl.example.com"})
+    nginx = two["services"]["nginx"]["environment"]
+    assert nginx["MORTAR_SERVER_NAME"] == "lcl.example.com docs.lcl.example.com"
+    # One certificate for both: make-cert.sh's names every *.lcl.example.com.
+    assert nginx["MORTAR_TLS_CERT"] == "/etc/nginx/certs/lcl.example.com.crt"
+    for service in ("api", "celery-worker", "celery-beat"):
+        env = two["services"][service]["environment"]
+        assert env["ALLOWED_HOSTS"] == "lcl.example.com docs.lcl.example.com,api,127.0.0.1"
+    # The CMS reads that as both hostnames, and still passes its production checks.
+    env = {key: str(value) for key, value in two["services"]["api"]["environment"].items()}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import "
+         "settings; print(settings.ALLOWED_HOSTS)"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", **env, "DJANGO_SETTINGS_MODULE": "cms.settings",
+             "STATIC_ROOT": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(["lcl.example.com", "docs.lcl.example.com", "api",
+                                         "127.0.0.1"])
 
 
 def test_every_cms_process_gets_the_same_configuration(services):

@@ -8,12 +8,14 @@ import sys
 import jsonschema
 import pytest
 from django.core.management import CommandError, call_command
+from django.test.utils import isolate_apps
 from wagtail import blocks
 from wagtail.api import APIField
 
-from cms.api.schema import block_schema, openapi
+from cms.api.schema import block_schema, component_name, openapi
 from cms.blocks.links import CallToActionBlock
 from cms.blocks.samples import heavy_body
+from cms.core.models import BasePage
 from cms.testing.content import add
 from cms.testing.contract import assert_site_conforms, validator
 from cms.testing.factories import SampleArticlePageFactory
@@ -119,3 +121,16 @@ def test_the_committed_openapi_document_is_what_the_models_give():
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "up to date" in result.stdout
+
+
+@isolate_apps("cms.core")
+def test_page_types_of_one_class_name_in_two_apps_keep_their_own_components():
+    class SampleContentPage(BasePage):  # a second site's page type of the same name
+        class Meta:
+            app_label = "core"
+
+    from cms.testing.pages.models import SampleContentPage as Installed
+    both = [Installed, SampleContentPage]
+    assert component_name(Installed, both) == "mortar_testing_pages.SampleContentPage"
+    assert component_name(SampleContentPage, both) == "core.SampleContentPage"
+    assert component_name(Installed) == "SampleContentPage"  # alone: its class name

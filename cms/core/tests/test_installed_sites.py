@@ -23,8 +23,10 @@ def run(code: str, sites: str | None) -> subprocess.CompletedProcess:
                           env={**env, "DJANGO_SETTINGS_MODULE": "cms.settings"})
 
 
-def test_the_example_site_by_default_and_the_listed_ones_otherwise():
-    assert run(SHOW_APPS, None).stdout.strip() == "example"
+def test_every_site_folder_by_default_and_the_listed_ones_otherwise():
+    found = sorted(path.parent.name for path in (REPO / "sites").glob("*/apps.py"))
+    assert "example" in found
+    assert run(SHOW_APPS, None).stdout.strip() == ",".join(found)
     assert run(SHOW_APPS, " example ").stdout.strip() == "example"
     assert run(SHOW_APPS, "").stdout.strip() == ""
 
