@@ -163,13 +163,16 @@ def test_every_kind_of_change_writes_its_names(home, make_image):
         assert names <= last_tags(), names
 
 
-def test_big_changes_are_split_to_the_renderers_limits(db, renderer, settings):
+def test_big_changes_are_split_to_the_renderers_limits(home, renderer, settings):
+    from wagtail.models import Site
+
     from cms.publishing import renderer_tags
 
+    site = Site.objects.get()
     tags = [f"path:/section/page-{n}/" for n in range(2100)]
     for tag in tags:
-        renderer_tags.record(tag, {"page:1"})
-    renderer_tags.record("path:/" + "x" * 300 + "/", {"page:1"})  # no renderer entry can
+        renderer_tags.record(tag, {"page:1"}, site)
+    renderer_tags.record("path:/" + "x" * 300 + "/", {"page:1"}, site)  # no entry can
     row = RevalidationRequest.objects.create(tags=["page:1"])
 
     settings.FRONTEND_URL = renderer.url

@@ -227,7 +227,10 @@ def test_a_revalidation_backlog_does_not_delay_a_scheduled_publish(home, start_w
     from cms.publishing.tasks import deliver_revalidation
 
     start_worker(concurrency=1)
-    renderer_tags.record(renderer_tags.SITEMAP, ["pages"])  # each row has a tag to send
+    from wagtail.models import Site
+
+    # Each row has a tag to send.
+    renderer_tags.record(renderer_tags.SITEMAP, ["pages"], Site.objects.get())
     rows = RevalidationRequest.objects.bulk_create(
         RevalidationRequest(tags=["pages"]) for n in range(600))
     for row in rows:
