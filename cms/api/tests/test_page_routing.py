@@ -101,8 +101,7 @@ def test_the_cms_sends_visitors_of_a_listing_page_to_the_renderer(client, articl
 
     assert response.status_code == 302
     assert response["Location"].endswith("/articles/page/2/")
-    assert response["Location"].startswith(django_settings.WAGTAIL_HEADLESS_PREVIEW[
-        "SERVE_BASE_URL"])
+    assert response["Location"].startswith(django_settings.FRONTEND_URL)
 
 
 @pytest.fixture
