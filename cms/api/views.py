@@ -112,7 +112,7 @@ def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
              restricted: list[str]) -> HttpResponse:
     """A redirect covering the path, else 404; both change only when routes do."""
     redirect = find_redirect(request, site, path, restricted)
-    names = {dependencies.ROUTES, dependencies.site(site.pk), *dependencies.GLOBAL}
+    names = {dependencies.routes(site.pk), dependencies.site(site.pk), *dependencies.GLOBAL}
     if redirect is not None and redirect.page_id is not None:
         names.add(dependencies.page(redirect.page_id))
     # Anyone may ask for any path: record only the renderer's, which it caches.
@@ -128,7 +128,7 @@ def _sub_route_answer(request: HttpRequest, site: Any, path: str, tag: str,
     """A page's sub-route that redirects (e.g. a listing's "page/1/" to the listing)."""
     page, answer = routed.page, routed.answer
     if _from_renderer(request):
-        renderer_tags.record(tag, {dependencies.ROUTES, dependencies.page(page.pk),
+        renderer_tags.record(tag, {dependencies.routes(site.pk), dependencies.page(page.pk),
                                    dependencies.site(site.pk), *dependencies.GLOBAL}, site)
     base = html_path(page, site.root_page.url_path) or "/"
     return _redirect_response(path, base + (answer.redirect_to or "").lstrip("/"),
@@ -198,13 +198,14 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         except NotFound:
             # A listing page past the last: it exists once enough pages are added.
             if _from_renderer(request):
-                renderer_tags.record(tag, {dependencies.ROUTES, dependencies.page(page.pk),
+                renderer_tags.record(tag, {dependencies.routes(site.pk),
+                                           dependencies.page(page.pk),
                                            dependencies.children(page.pk),
                                            dependencies.site(site.pk), *dependencies.GLOBAL},
                                      site)
             raise
         if routed.custom:
-            built.deps.add(dependencies.ROUTES)
+            built.deps.add(dependencies.routes(site.pk))
         renderer_tags.record(tag, built.deps, site)
         body = orjson.dumps(built.data)
         etag = cache.etag_for(body)
@@ -345,7 +346,8 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         raise NotFound(f"Sitemap page {number} does not exist; there are {total_pages}.")
     root_path = site.root_page.url_path
     renderer_tags.record(renderer_tags.qualified(renderer_tags.SITEMAP, site_param(request)),
-                         {dependencies.PAGES, dependencies.site(site.pk), *dependencies.GLOBAL},
+                         {dependencies.pages(site.pk), dependencies.site(site.pk),
+                          *dependencies.GLOBAL},
                          site)
     start = (number - 1) * SITEMAP_PAGE_SIZE
     # Rows, not model instances: a page of the sitemap is thousands of them.
