@@ -1,38 +1,11 @@
 """A CDN in front of the site is purged by URL through Wagtail's frontend_cache backends."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from wagtail.models import Site
 
 from cms.publishing import renderer_tags
 from cms.publishing.delivery import cdn_urls, purge_http_caches
-
-
-class StandInCdn:
-    """The outside world: an HTTP purge API (Wagtail's HTTPBackend speaks PURGE <url>)."""
-
-    def __init__(self) -> None:
-        self.purged: list[str] = []
-        cdn = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_PURGE(self) -> None:
-                cdn.purged.append(f"{self.headers['Host']}{self.path}")
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from cms.publishing.tests.renderer import StandInCdn
 
 
 @pytest.fixture
