@@ -11,6 +11,7 @@ site's is the renderer's.
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from cms.core.renderers import origin_of, renderer_origins
@@ -53,5 +54,12 @@ class AdminContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if request.path_info.startswith(ADMIN_PREFIXES) \
                 and "Content-Security-Policy" not in response.headers:
-            response.headers["Content-Security-Policy"] = admin_policy(renderer_origins())
+            response.headers["Content-Security-Policy"] = admin_policy(_renderers())
         return response
+
+
+def _renderers() -> set[str]:
+    try:
+        return renderer_origins()
+    except DatabaseError:  # the outage page (cms.health.outages) keeps its policy
+        return {origin for origin in [origin_of(settings.FRONTEND_URL)] if origin}
