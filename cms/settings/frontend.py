@@ -35,6 +35,9 @@ CSRF_TRUSTED_ORIGINS: list[str] = [
     *env.list("CSRF_TRUSTED_ORIGINS", default=[]),
     "{0.scheme}://{0.netloc}".format(urlsplit(FRONTEND_URL)),
 ]
+# Django's security.W003 looks for its CSRF middleware by dotted name, and ours is a
+# subclass of it; cms.core.checks (mortar.W001) checks for either instead.
+SILENCED_SYSTEM_CHECKS: list[str] = ["security.W003"]
 
 # Preview tokens older than this (seconds) are refused by /api/v2/page_preview/.
 PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=60 * 60)
