@@ -15,17 +15,17 @@ Names, each at most a few dozen characters:
 - `snippet:<app_label.model>:<pk>`: a snippet shown in a page.
 - `setting:<app_label.model>`: a site or generic setting (menus, footer).
 - `site:<id>`: a Wagtail Site's fields.
+- `routes:<site id>`: what a path of the Site answers (a page, a redirect, or nothing),
+  which every 404 and redirect of it shows.
+- `pages:<site id>`: every page of the Site's live state, path or publish date, which
+  its sitemap shows.
 - the global names below, which every answer shows.
 """
 
 # What answers where: Sites (hostname, port, root page, default) and view restrictions
-# decide what every answer may show; routes decide what a path answers (a page, a
-# redirect, or nothing), which every 404 and redirect shows.
+# decide what every answer may show.
 SITES = "sites"
 RESTRICTIONS = "restrictions"
-ROUTES = "routes"
-# Every page's live state, path or publish date: the sitemap shows them all.
-PAGES = "pages"
 GLOBAL = (SITES, RESTRICTIONS)
 
 
@@ -59,3 +59,11 @@ def setting(label: str) -> str:
 
 def site(pk: object) -> str:
     return f"site:{pk}"
+
+
+def routes(site_pk: object) -> str:
+    return f"routes:{site_pk}"
+
+
+def pages(site_pk: object) -> str:
+    return f"pages:{site_pk}"

@@ -1,7 +1,15 @@
-"""Which Wagtail Site a request is for: `?site=hostname[:port]`, else the Host header."""
+"""Which Wagtail Site a request is for: `?site=hostname[:port]`, else the Host header.
+
+Both are looked up as Wagtail looks up a Host: the Site with that hostname (and port,
+if one is given), else the Site with that hostname, else the default Site. The renderer
+sends its visitor's hostname as `site`, so a hostname no Site names (an IP address, an
+alias) shows the default Site, as Wagtail itself would; 404 only when there is no Site
+to fall back to.
+"""
 
 import re
 
+from django.db.models import Case, Q, When
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from wagtail.models import Site
@@ -40,10 +48,17 @@ def _find(request: HttpRequest) -> Site:
         except Site.DoesNotExist:
             raise NotFound("No site is configured for this host") from None
     hostname, _, port = requested.partition(":")
-    matching = Site.objects.select_related("root_page").filter(hostname=hostname)
     if port:
-        matching = matching.filter(port=int(port))
-    site = matching.order_by("-is_default_site", "port").first()
+        try:
+            return get_site_for_hostname(hostname, int(port))
+        except Site.DoesNotExist:
+            raise NotFound(f"Unknown site '{requested}'") from None
+    # No port: any Site of the hostname (the default one first), else the default Site.
+    site = (Site.objects.select_related("root_page")
+            .filter(Q(hostname=hostname) | Q(is_default_site=True))
+            .order_by(Case(When(hostname=hostname, then=0), default=1),
+                      "-is_default_site", "port")
+            .first())
     if site is None:
         raise NotFound(f"Unknown site '{requested}'")
     return site

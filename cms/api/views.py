@@ -112,12 +112,12 @@ def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
              restricted: list[str]) -> HttpResponse:
     """A redirect covering the path, else 404; both change only when routes do."""
     redirect = find_redirect(request, site, path, restricted)
-    names = {dependencies.ROUTES, dependencies.site(site.pk), *dependencies.GLOBAL}
+    names = {dependencies.routes(site.pk), dependencies.site(site.pk), *dependencies.GLOBAL}
     if redirect is not None and redirect.page_id is not None:
         names.add(dependencies.page(redirect.page_id))
     # Anyone may ask for any path: record only the renderer's, which it caches.
     if _from_renderer(request):
-        renderer_tags.record(tag, names)
+        renderer_tags.record(tag, names, site)
     if redirect is None:
         raise NotFound(f"No page at {path}")
     return _redirect_response(path, redirect.location, redirect.permanent)
@@ -128,8 +128,8 @@ def _sub_route_answer(request: HttpRequest, site: Any, path: str, tag: str,
     """A page's sub-route that redirects (e.g. a listing's "page/1/" to the listing)."""
     page, answer = routed.page, routed.answer
     if _from_renderer(request):
-        renderer_tags.record(tag, {dependencies.ROUTES, dependencies.page(page.pk),
-                                   dependencies.site(site.pk), *dependencies.GLOBAL})
+        renderer_tags.record(tag, {dependencies.routes(site.pk), dependencies.page(page.pk),
+                                   dependencies.site(site.pk), *dependencies.GLOBAL}, site)
     base = html_path(page, site.root_page.url_path) or "/"
     return _redirect_response(path, base + (answer.redirect_to or "").lstrip("/"),
                               answer.permanent)
@@ -173,7 +173,7 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
 
     # The canonical path, as the renderer asks for it: a document cached for another
     # client's spelling ("/about") is the one the renderer gets ("/about/").
-    tag = renderer_tags.path_tag(path)
+    tag = renderer_tags.qualified(renderer_tags.path_tag(path), site_param(request))
     site = site_for_request(request)
     # Twice at most: a change that commits while the document is built may have been
     # delivered before the document's names were recorded, so build it again after it.
@@ -198,13 +198,15 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         except NotFound:
             # A listing page past the last: it exists once enough pages are added.
             if _from_renderer(request):
-                renderer_tags.record(tag, {dependencies.ROUTES, dependencies.page(page.pk),
+                renderer_tags.record(tag, {dependencies.routes(site.pk),
+                                           dependencies.page(page.pk),
                                            dependencies.children(page.pk),
-                                           dependencies.site(site.pk), *dependencies.GLOBAL})
+                                           dependencies.site(site.pk), *dependencies.GLOBAL},
+                                     site)
             raise
         if routed.custom:
-            built.deps.add(dependencies.ROUTES)
-        renderer_tags.record(tag, built.deps)
+            built.deps.add(dependencies.routes(site.pk))
+        renderer_tags.record(tag, built.deps, site)
         body = orjson.dumps(built.data)
         etag = cache.etag_for(body)
         if not key or cache.put(key, cache.CachedDocument(body, etag), epoch_before,
@@ -231,7 +233,7 @@ def _password_protected(request: HttpRequest, site: Any, path: str, tag: str,
     if missing is not None:
         if _from_renderer(request):  # the form it caches shows until the restriction changes
             renderer_tags.record(tag, {dependencies.page(protected.page.pk),
-                                       dependencies.site(site.pk), *dependencies.GLOBAL})
+                                       dependencies.site(site.pk), *dependencies.GLOBAL}, site)
         return json_response(
             {"message": "This page needs a password",
              "password_required": {"restriction_id": missing.pk,
@@ -314,7 +316,8 @@ def navigation(request: HttpRequest) -> HttpResponse:
         NavigationSettings.footer_links.field.stream_block, footer.footer_links, site, restricted)
     footer_links = [item["value"] for item in links][:settings.NAVIGATION_MAX_ITEMS]
     names |= link_names
-    renderer_tags.record(renderer_tags.NAVIGATION, names)
+    renderer_tags.record(renderer_tags.qualified(renderer_tags.NAVIGATION, site_param(request)),
+                         names, site)
     return json_response({
         "site": {"id": site.pk, "hostname": site.hostname, "name": site.site_name,
                  "root": {"id": root.pk, "title": root.title, "html_path": "/"}},
@@ -342,8 +345,10 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     if number > total_pages:
         raise NotFound(f"Sitemap page {number} does not exist; there are {total_pages}.")
     root_path = site.root_page.url_path
-    renderer_tags.record(renderer_tags.SITEMAP, {dependencies.PAGES, dependencies.site(site.pk),
-                                                 *dependencies.GLOBAL})
+    renderer_tags.record(renderer_tags.qualified(renderer_tags.SITEMAP, site_param(request)),
+                         {dependencies.pages(site.pk), dependencies.site(site.pk),
+                          *dependencies.GLOBAL},
+                         site)
     start = (number - 1) * SITEMAP_PAGE_SIZE
     # Rows, not model instances: a page of the sitemap is thousands of them.
     rows = pages.values_list("id", "url_path", "last_published_at")[

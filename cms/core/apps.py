@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "cms.core"
     label = "core"
     verbose_name = "Mortar core"
+
+    def ready(self) -> None:
+        from cms.core import checks  # noqa: F401  # registers the system checks

@@ -1,7 +1,9 @@
-"""Django's CommonMiddleware, with APPEND_SLASH that keeps a form's method and body."""
+"""Django's CommonMiddleware, with APPEND_SLASH that keeps a form's method and body;
+its CsrfViewMiddleware, trusting each Site's renderer origin too."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
-from django.middleware import common
+from django.middleware import common, csrf
 from django.utils.http import escape_leading_slashes
 
 # Methods a 301 may turn into GET: every other one is redirected with 308, which keeps it.
@@ -27,3 +29,20 @@ class CommonMiddleware(common.CommonMiddleware):
             redirect.status_code = 308
             return redirect
         return super().process_response(request, response)
+
+
+class RendererCsrfViewMiddleware(csrf.CsrfViewMiddleware):
+    """Django's CSRF check, with every renderer's origin trusted as CSRF_TRUSTED_ORIGINS are.
+
+    The renderer proxies the CMS's forms (document passwords, login) on its own origin,
+    so a visitor's POST carries the Origin of the Site's renderer, which an editor may
+    change in Settings > Renderer: it is read when a POST's Origin is not the CMS's own
+    (one query), never from the settings at start-up.
+    """
+
+    @property
+    def allowed_origins_exact(self) -> set[str]:  # type: ignore[override]
+        from cms.core.renderers import renderer_origins
+
+        exact = {origin for origin in settings.CSRF_TRUSTED_ORIGINS if "*" not in origin}
+        return exact | renderer_origins()

@@ -1,4 +1,4 @@
-"""What every page type and every site shares: SEO fields and site navigation."""
+"""What every page type and every site shares: SEO fields, site navigation, its renderer."""
 
 from django.db import models
 from wagtail import blocks
@@ -10,6 +10,7 @@ from wagtail.models import Page
 
 from cms.blocks.links import LinkBlock
 from cms.core.forms import SchedulePageForm
+from cms.core.renderers import validate_renderer_url
 from cms.preview.tokens import PreviewMixin
 
 
@@ -57,3 +58,22 @@ class NavigationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Navigation and footer"
+
+
+@register_setting(icon="site")
+class RendererSettings(BaseSiteSetting):
+    """The public base URL of the renderer (Next.js) that serves this Site.
+
+    Preview, "view live" and revalidation of this Site's pages go there
+    (`cms.core.renderers.renderer_url`); blank: the FRONTEND_URL environment setting.
+    """
+
+    url = models.CharField(
+        "renderer URL", max_length=255, blank=True, validators=[validate_renderer_url],
+        help_text="The renderer that shows this site, e.g. https://docs.example.com "
+                  "(an optional base path, no query). Blank: the FRONTEND_URL setting.")
+
+    panels = [FieldPanel("url")]
+
+    class Meta:
+        verbose_name = "Renderer"

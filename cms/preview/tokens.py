@@ -8,7 +8,9 @@ lookup goes through `page_for_token`, which refuses forged and expired tokens.
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature, SignatureExpired
-from wagtail.models import Page
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from wagtail.models import Page, Site
 from wagtail_headless_preview.models import HeadlessMixin, HeadlessPreviewMixin, PagePreview
 
 
@@ -109,7 +111,33 @@ def _parent(page: Page, identifier: str) -> Page | None:
 
 
 class PreviewMixin(HeadlessMixin):
-    """HeadlessMixin whose token lookup also checks the token's age (use in BasePage)."""
+    """HeadlessMixin whose token lookup also checks the token's age, and whose preview
+    and "view live" open the renderer of the page's own Site (use in BasePage)."""
+
+    def renderer_site(self, request: HttpRequest | None = None) -> Site | None:
+        """The page's Site; a page previewed before its first save has its parent's;
+        else the request's."""
+        site = self.get_site() if self.url_path else None  # type: ignore[attr-defined]
+        if site is None and self.path:  # type: ignore[attr-defined]
+            parent = self.get_parent()  # type: ignore[attr-defined]
+            site = parent.get_site() if parent is not None else None
+        if site is None and request is not None:
+            site = Site.find_for_request(request)
+        return site
+
+    def get_client_root_url(self, request: HttpRequest) -> str:
+        """The preview route of the page's Site's renderer (`<renderer_url>/api/preview`),
+        where wagtail-headless-preview sends the preview panel."""
+        from cms.core.renderers import renderer_url
+
+        return f"{renderer_url(self.renderer_site(request))}/api/preview"
+
+    def serve(self, request: HttpRequest) -> HttpResponse:
+        """A visitor of the page's CMS URL goes to it on its Site's renderer."""
+        from cms.core.renderers import renderer_url
+
+        _, _, relative_url = self.get_url_parts(request)  # type: ignore[attr-defined]
+        return redirect(f"{renderer_url(self.renderer_site(request))}{relative_url}")
 
     @classmethod
     def get_page_from_preview_token(cls, token: str) -> Page | None:

@@ -51,14 +51,25 @@ def _parent_id(page: Page) -> int | None:
     return Page.objects.filter(path=parent_path).values_list("pk", flat=True).first()
 
 
+def site_names(page: Page) -> set[str]:
+    """The routes and sitemap of each Site whose tree holds the page (none for a page
+    outside every Site's tree). One query, of the database only: Wagtail's cached
+    `Site.get_site_root_paths` would need Redis, which must not fail a save."""
+    roots = Site.objects.values_list("pk", "root_page__url_path")
+    return {name for site_id, root_path in roots
+            if page.url_path and page.url_path.startswith(root_path)
+            for name in (dependencies.routes(site_id), dependencies.pages(site_id))}
+
+
 def page_names(page: Page) -> set[str]:
-    """A page's live state, fields or place changed: it, its parent's listing, routes.
+    """A page's live state, fields or place changed: it, its parent's listing, its
+    Site's routes and sitemap.
 
     Menus show the pages they list by name; one more in a menu changes its parent's menu.
     """
     parent_id = _parent_id(page)
     names = {dependencies.page(page.pk), dependencies.children(parent_id),
-             dependencies.ROUTES, dependencies.PAGES}
+             *site_names(page)}
     if page.show_in_menus:
         names.add(dependencies.menu(parent_id))
     return names
@@ -87,9 +98,10 @@ def _moved(sender: type, instance: Page, parent_page_before: Page | None = None,
     # Sent for reordering among siblings too.
     instance.refresh_from_db(fields=["url_path", "path", "depth"])
     names = page_names(instance) | subtree_names(instance)
-    if parent_page_before is not None:
+    if parent_page_before is not None:  # it may have been on another Site
         names.add(dependencies.children(parent_page_before.pk))
         names.add(dependencies.menu(parent_page_before.pk))
+        names |= site_names(parent_page_before)
     record(names, f"move page {instance.pk}")
 
 
@@ -137,12 +149,16 @@ def _snippet_or_setting_changed(sender: type[Model], instance: Model, **kwargs: 
 
 
 def _site_changed(sender: type, instance: Site, **kwargs: Any) -> None:
-    record({dependencies.SITES, dependencies.ROUTES, dependencies.site(instance.pk)},
+    # Every answer shows SITES: the Site's hostname or root decides what each answers.
+    record({dependencies.SITES, dependencies.routes(instance.pk), dependencies.site(instance.pk)},
            f"site {instance.pk}")
 
 
 def _redirect_changed(sender: type, instance: Redirect, **kwargs: Any) -> None:
-    record({dependencies.ROUTES}, f"redirect {instance.old_path}")
+    # A redirect without a Site covers every Site's paths.
+    site_ids = ([instance.site_id] if instance.site_id is not None
+                else Site.objects.values_list("pk", flat=True))
+    record({dependencies.routes(pk) for pk in site_ids}, f"redirect {instance.old_path}")
 
 
 def _on_save_and_delete(model: type[Model], handler: Any, uid: str) -> None:

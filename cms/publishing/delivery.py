@@ -3,10 +3,12 @@
 Order matters: each cache refills from the one behind it, so a cache told before the
 one behind it would fetch the old copy again and keep it for an hour.
 - the CMS's document cache drops the documents that show the row's names;
-- the renderer (`POST /api/revalidate`) drops the entries whose tags show them: one
-  renderer is told (FRONTEND_URL; in production the HTTP cache or a balancer in front of
-  the renderers, which picks one that is up), and every instance sees it, as they share
-  one cache in Redis (web/cache-handler.mjs);
+- each affected Site's renderer (`POST <renderer_url>/api/revalidate`,
+  `cms.core.renderers`) drops that Site's entries whose tags show them, one request per
+  distinct renderer URL (Sites sharing a renderer share the request): one renderer
+  instance is told (in production the HTTP cache or a balancer in front of the
+  renderers, which picks one that is up), and every instance sees it, as they share one
+  cache in Redis (web/cache-handler.mjs);
 - each HTTP cache in front of the renderer purges the same tags: Varnish by `xkey`
   (HTTP_CACHE_PURGE_URLS, infra/varnish), a CDN by URL through Wagtail's
   frontend_cache backends (WAGTAILFRONTENDCACHE).
@@ -20,8 +22,10 @@ import requests
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from wagtail.models import Site
 
 from cms.api import cache
+from cms.core.renderers import renderer_urls
 from cms.publishing import renderer_tags
 from cms.publishing.models import RevalidationRequest
 
@@ -79,8 +83,9 @@ def _post(url: str, tags: list[str], row_id: int) -> None:
 def deliver(row_id: int) -> bool:
     """Act on one outbox row; True when this call delivered it, False if it already was.
 
-    Raises CacheUnavailable or RendererUnavailable while Redis or the renderer is down
-    (retry later), RendererRejected when the renderer refuses the request itself."""
+    Raises CacheUnavailable or RendererUnavailable while Redis or a renderer is down
+    (retry later: renderers already told are told again, which is harmless),
+    RendererRejected when a renderer refuses the request itself."""
     row = RevalidationRequest.objects.filter(pk=row_id).first()
     if row is None or row.delivered_at is not None:
         return False
@@ -89,22 +94,31 @@ def deliver(row_id: int) -> bool:
     except redis.RedisError as exc:
         _record_failure(row.pk, f"document cache: {type(exc).__name__}: {exc}")
         raise CacheUnavailable(str(exc)) from exc
-    tags = renderer_tags.tags_for(row.tags)
-    send(tags, row.pk)
+    by_site = renderer_tags.tags_by_site(row.tags)
+    send(by_site, row.pk)
     RevalidationRequest.objects.filter(pk=row.pk, delivered_at__isnull=True).update(
         delivered_at=timezone.now(), attempts=F("attempts") + 1,
-        last_attempt_at=timezone.now(), last_error="", sent_tags=len(tags),
+        last_attempt_at=timezone.now(), last_error="", sent_tags=_count(by_site),
     )
     return True
 
 
-def send(tags: list[str], row_id: int) -> None:
-    """The renderer, then every HTTP cache in front of it, drop the entries with `tags`."""
-    url = f"{settings.FRONTEND_URL}/api/revalidate"
-    for start in range(0, len(tags), MAX_ITEMS):
-        _post(url, tags[start:start + MAX_ITEMS], row_id)
-    if tags:
-        purge_http_caches(tags, row_id)
+def _count(by_site: dict[int, list[str]]) -> int:
+    return sum(len(tags) for tags in by_site.values())
+
+
+def send(by_site: dict[int, list[str]], row_id: int) -> None:
+    """Each Site's renderer, then every HTTP cache in front of them, drop the entries
+    with the Site's tags (`renderer_tags.tags_by_site`)."""
+    by_url: dict[str, set[str]] = {}
+    for site_id, url in renderer_urls(by_site).items():
+        by_url.setdefault(url, set()).update(by_site[site_id])
+    for url, url_tags in sorted(by_url.items()):
+        tags = sorted(url_tags)
+        for start in range(0, len(tags), MAX_ITEMS):
+            _post(f"{url}/api/revalidate", tags[start:start + MAX_ITEMS], row_id)
+    if any(by_site.values()):
+        purge_http_caches(by_site, row_id)
 
 
 def send_again(row_id: int) -> int:
@@ -117,9 +131,9 @@ def send_again(row_id: int) -> int:
     row = RevalidationRequest.objects.filter(pk=row_id).first()
     if row is None:
         return 0
-    tags = renderer_tags.tags_for(row.tags)
-    send(tags, row.pk)
-    return len(tags)
+    by_site = renderer_tags.tags_by_site(row.tags)
+    send(by_site, row.pk)
+    return _count(by_site)
 
 
 # Varnish refuses request headers longer than 8 KB by default (http_req_hdr_len).
@@ -138,9 +152,14 @@ def _header_batches(tags: list[str]) -> list[str]:
     return [*batches, current] if current else batches
 
 
-def purge_http_caches(tags: list[str], row_id: int) -> None:
-    """Purge `tags` from every HTTP cache in front of the renderer; raises
-    HttpCacheUnavailable when one does not take it."""
+def purge_http_caches(by_site: dict[int, list[str]], row_id: int) -> None:
+    """Purge each Site's tags from every HTTP cache in front of the renderers; raises
+    HttpCacheUnavailable when one does not take it.
+
+    Varnish gets the qualified tags as they are (its hash holds the Host, and an entry's
+    `xkey` its qualified tags, so `docs.example.com|path:/` drops the docs Site's entry
+    only); a CDN gets each Site's URLs (`cdn_urls`)."""
+    tags = sorted({tag for site_tags in by_site.values() for tag in site_tags})
     for url in settings.HTTP_CACHE_PURGE_URLS:
         for header in _header_batches(tags):
             try:
@@ -158,20 +177,22 @@ def purge_http_caches(tags: list[str], row_id: int) -> None:
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
         from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 
-        purge_urls_from_cache(cdn_urls(tags))
+        urls: list[str] = []
+        for site in Site.objects.filter(pk__in=by_site):
+            urls.extend(cdn_urls(by_site[site.pk], site))
+        purge_urls_from_cache(urls)
 
 
-def cdn_urls(tags: list[str]) -> list[str]:
-    """The public URLs a CDN keeps for these renderer tags, on every Site.
+def cdn_urls(tags: list[str], site: Site) -> list[str]:
+    """The public URLs a CDN keeps for these renderer tags of `site`, on its root URL.
 
     A CDN purges by URL: `path:/x/` is /x/ (and the pages of its listing, which are
-    their own entries), the menu is on every page the renderer has cached."""
-    from wagtail.models import Site
-
-    if renderer_tags.NAVIGATION in tags:
-        tags = [*tags, *renderer_tags.all_path_tags()]
-    paths = {tag.removeprefix("path:") for tag in tags if tag.startswith("path:")}
-    if renderer_tags.SITEMAP in tags:
+    their own entries), the menu is on every page the renderer has cached for the Site."""
+    bare = {renderer_tags.bare(tag) for tag in tags}
+    if renderer_tags.NAVIGATION in bare:
+        bare |= {renderer_tags.bare(tag) for tag in renderer_tags.path_tags(site.pk)}
+    paths = {tag.removeprefix(renderer_tags.PATH_PREFIX) for tag in bare
+             if tag.startswith(renderer_tags.PATH_PREFIX)}
+    if renderer_tags.SITEMAP in bare:
         paths.add("/sitemap.xml")
-    roots = [site.root_url for site in Site.objects.all()]
-    return sorted(f"{root}{path}" for root in roots for path in paths)
+    return sorted(f"{site.root_url}{path}" for path in paths)

@@ -40,19 +40,23 @@ class RevalidationRequest(models.Model):
 
 
 class RendererDependency(models.Model):
-    """A renderer cache entry, by its tag (`path:/about/`, `navigation`), shows a name.
+    """A renderer cache entry of a Site, by its tag (`docs.example.com|path:/about/`,
+    `docs.example.com|navigation`; unqualified `path:/about/` for a client that sent no
+    `site`), shows a name.
 
     Written as the CMS answers the renderer, with the dependency names of the answer
-    (`cms.api.dependencies`); read when a change is delivered, so the renderer is sent
-    the tags of exactly the entries that show the change's names.
+    (`cms.api.dependencies`) and the Site it answered for; read when a change is
+    delivered, so each Site's renderer is sent the tags of exactly its entries that show
+    the change's names.
     """
 
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=255)
     tag = models.CharField(max_length=256)
     seen_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["name", "tag"],
+        constraints = [models.UniqueConstraint(fields=["site", "name", "tag"],
                                                name="mortar_renderer_dependency_unique")]
         verbose_name = _("renderer dependency")
         verbose_name_plural = _("renderer dependencies")

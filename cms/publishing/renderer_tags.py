@@ -1,23 +1,30 @@
-"""Which renderer cache entries show which dependency names.
+"""Which renderer cache entries show which dependency names, on which Site.
 
 The renderer tags the entry of each CMS answer it caches: `path:<html_path>` for a
 page by path (each page of a listing has its own, "/articles/page/2/"), `navigation`,
-`sitemap`. The CMS
-records, as it answers, the dependency names of that answer under the entry's tag;
-delivering a change then sends the renderer the tags of the entries that share a
-name with it, and nothing broader.
+`sitemap`, each qualified by the `site` parameter it sent (`qualified`):
+`docs.example.com|path:/about/`; a client that sends no `site` gets the bare tag. The
+CMS records, as it answers, the dependency names of that answer under the entry's tag
+and the Site it answered for; delivering a change then sends each Site's renderer the
+tags of its entries that share a name with it, and nothing broader.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
+from wagtail.models import Site
 
 from cms.publishing.models import RendererDependency
 
 NAVIGATION = "navigation"
 SITEMAP = "sitemap"
+PATH_PREFIX = "path:"
+# Between the `site` parameter and the tag; no hostname holds it (cms.api.sites).
+SITE_SEPARATOR = "|"
 # Next.js ignores longer tags (and the renderer's revalidate route refuses them).
 MAX_TAG_LENGTH = 256
 # Longer than any entry lives: the CMS's document cache, then the renderer's.
@@ -25,30 +32,49 @@ RENDERER_MAX_AGE = timedelta(days=1)
 
 
 def path_tag(html_path: str) -> str:
-    """The tag of the renderer's entry for the page at `html_path`, as it asked for it."""
-    return f"path:{html_path}"
+    """The bare tag of the renderer's entry for the page at `html_path`, as it asked."""
+    return f"{PATH_PREFIX}{html_path}"
 
 
-def record(tag: str, names: Iterable[str]) -> None:
-    """The entry `tag` shows `names`: one upsert, whatever the number of names."""
+def qualified(tag: str, site_param: str | None) -> str:
+    """`tag` as the renderer that sent `site=<site_param>` tags its entry:
+    `<site_param>|<tag>`; the bare tag when the request had no `site` parameter."""
+    return f"{site_param}{SITE_SEPARATOR}{tag}" if site_param else tag
+
+
+def bare(tag: str) -> str:
+    """The tag without its site qualification (`a.example|path:/x/` -> `path:/x/`)."""
+    if tag.startswith(PATH_PREFIX) or tag in (NAVIGATION, SITEMAP):
+        return tag
+    return tag.partition(SITE_SEPARATOR)[2] or tag
+
+
+def record(tag: str, names: Iterable[str], site: Site) -> None:
+    """The entry `tag` (qualified) of `site` shows `names`: one upsert, whatever the
+    number of names."""
     if len(tag) > MAX_TAG_LENGTH:
         return  # no renderer entry can carry it
     now = timezone.now()
     RendererDependency.objects.bulk_create(
-        [RendererDependency(name=name, tag=tag, seen_at=now) for name in set(names)],
-        update_conflicts=True, unique_fields=["name", "tag"], update_fields=["seen_at"],
+        [RendererDependency(site_id=site.pk, name=name, tag=tag, seen_at=now)
+         for name in set(names)],
+        update_conflicts=True, unique_fields=["site", "name", "tag"], update_fields=["seen_at"],
     )
 
 
-def tags_for(names: Iterable[str]) -> list[str]:
-    """The tags of the renderer entries that show any of `names`, sorted."""
-    return sorted(set(RendererDependency.objects.filter(name__in=set(names))
-                      .values_list("tag", flat=True)))
+def tags_by_site(names: Iterable[str]) -> dict[int, list[str]]:
+    """The tags of the renderer entries that show any of `names`, sorted, by Site id."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for site_id, tag in (RendererDependency.objects.filter(name__in=set(names))
+                         .values_list("site_id", "tag").distinct()):
+        found[site_id].add(tag)
+    return {site_id: sorted(tags) for site_id, tags in sorted(found.items())}
 
 
-def all_path_tags() -> list[str]:
-    """The tags of every page entry the renderer may hold."""
-    return sorted(set(RendererDependency.objects.filter(tag__startswith="path:")
+def path_tags(site_id: int) -> list[str]:
+    """The tags of every page entry the renderer may hold for the Site."""
+    pages = Q(tag__startswith=PATH_PREFIX) | Q(tag__contains=SITE_SEPARATOR + PATH_PREFIX)
+    return sorted(set(RendererDependency.objects.filter(pages, site_id=site_id)
                       .values_list("tag", flat=True)))
 
 

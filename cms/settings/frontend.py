@@ -1,4 +1,8 @@
-"""The renderer (Next.js): preview, revalidation, CORS and "view live" links."""
+"""The renderer (Next.js): preview, revalidation, CORS and "view live" links.
+
+FRONTEND_URL is the renderer of every Site whose Settings > Renderer URL is blank; each
+Site may name its own there (`cms.core.renderers.renderer_url`, the one place to ask).
+"""
 
 from urllib.parse import urlsplit
 
@@ -14,21 +18,26 @@ REVALIDATE_SECRET: str = env.str(
 if PRODUCTION and (len(REVALIDATE_SECRET) < 16 or REVALIDATE_SECRET == _DEV_REVALIDATE_SECRET):
     raise ImproperlyConfigured("REVALIDATE_SECRET must be set to a random string of 16+ characters")
 
+# The client URL and "view live" of each page are its Site's renderer's
+# (cms.preview.tokens.PreviewMixin); "default" is only for models without the mixin.
 WAGTAIL_HEADLESS_PREVIEW = {
     "CLIENT_URLS": {"default": f"{FRONTEND_URL}/api/preview"},
     "ENFORCE_TRAILING_SLASH": False,
-    "SERVE_BASE_URL": FRONTEND_URL,
 }
 
 # CORS: only the renderer's own origins, if the browser ever calls the API directly.
 CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 # The renderer proxies the CMS's forms (document passwords, login) on its own origin, so
-# a visitor's POST carries the renderer's Origin while the Host is the CMS's.
+# a visitor's POST carries the renderer's Origin while the Host is the CMS's. Each Site's
+# renderer origin is trusted too (cms.core.middleware.RendererCsrfViewMiddleware).
 CSRF_TRUSTED_ORIGINS: list[str] = [
     *env.list("CSRF_TRUSTED_ORIGINS", default=[]),
     "{0.scheme}://{0.netloc}".format(urlsplit(FRONTEND_URL)),
 ]
+# Django's security.W003 looks for its CSRF middleware by dotted name, and ours is a
+# subclass of it; cms.core.checks (mortar.W001) checks for either instead.
+SILENCED_SYSTEM_CHECKS: list[str] = ["security.W003"]
 
 # Preview tokens older than this (seconds) are refused by /api/v2/page_preview/.
 PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=60 * 60)

@@ -37,7 +37,9 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 def test_check_deploy_gives_no_warnings():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # The one silenced is Django's security.W003, which takes our CSRF middleware (a
+    # subclass of Django's) for none; mortar.W001 checks for it instead (cms.core.checks).
+    assert "System check identified no issues (1 silenced)." in result.stdout
 
 
 def test_production_refuses_to_start_without_secrets():

@@ -73,6 +73,7 @@ def test_sitemap_lists_live_public_pages_only(client, home):
 
 def test_navigation_rejects_unknown_parameters_and_sites(client, home):
     assert client.get("/api/v2/navigation/", {"x": "1"}).status_code == 400
+    Site.objects.update(is_default_site=False)  # nothing to fall back to
     response = client.get("/api/v2/sitemap/", {"site": "nowhere.example"})
     assert response.status_code == 404
     assert json.loads(response.content) == {"message": "Unknown site 'nowhere.example'"}

@@ -211,6 +211,25 @@ def test_site_parameter_or_host_chooses_the_site(client, settings, home, about):
     assert theirs["meta"]["breadcrumbs"][0]["title"] == "Other"
 
 
+def test_a_hostname_no_site_names_gets_the_default_site_as_in_wagtail(client, home, about):
+    """The renderer sends its visitor's hostname: an alias or an IP address is answered
+    as Wagtail answers such a Host, by the default Site; a named Site is never."""
+    other_home = add(home.get_parent(), SampleContentPage(title="Other", slug="other-home"))
+    Site.objects.create(hostname="other.example.com", port=443, root_page=other_home)
+
+    _, by_alias = get(client, "/about/", site="alias.example.com")
+    assert by_alias["title"] == "About"
+    response, _ = get(client, "/about/", site="other.example.com")
+    assert response.status_code == 404  # its own tree, which has no /about/
+
+    Site.objects.filter(is_default_site=True).update(is_default_site=False)
+    response, body = get(client, "/about/", site="alias2.example.com")
+    assert response.status_code == 404
+    assert body == {"message": "Unknown site 'alias2.example.com'"}
+    response, body = get(client, "/about/", site="alias2.example.com:8080")
+    assert response.status_code == 404 and "Unknown site" in body["message"]
+
+
 @pytest.mark.parametrize(("params", "status", "message"), [
     ({}, 400, "html_path is required"),
     ({"html_path": ""}, 400, "html_path is required"),
@@ -223,7 +242,6 @@ def test_site_parameter_or_host_chooses_the_site(client, settings, home, about):
     ({"html_path": "/a\u0007b/"}, 400, "characters"),
     ({"html_path": "/a\\b/"}, 400, "characters"),
     ({"html_path": "/ünïcødé/日本/"}, 404, "No page"),
-    ({"html_path": "/about/", "site": "nope.example.com"}, 404, "Unknown site"),
     ({"html_path": "/about/", "site": "bad host!"}, 400, "hostname"),
     ({"html_path": "/about/", "page": "0"}, 400, "whole number"),
     ({"html_path": "/about/", "page": "x"}, 400, "whole number"),

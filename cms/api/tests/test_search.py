@@ -226,6 +226,7 @@ def test_bad_input_is_a_400_with_a_message(client, home, params, message):
 
 
 def test_unknown_site_is_a_404(client, home):
+    Site.objects.update(is_default_site=False)  # nothing to fall back to
     response, body = search(client, q="mortar", site="nowhere.test")
     assert response.status_code == 404 and "nowhere.test" in body["message"]
 

@@ -1,5 +1,6 @@
-"""The renderer's side of the publishing tests: a stand-in for its `POST /api/revalidate`
-(a real HTTP server on loopback), reading pages as it does, and pages to change."""
+"""The renderer's side of the publishing tests: stand-ins for its `POST /api/revalidate`
+and for a CDN's purge API (real HTTP servers on loopback), reading pages as it does,
+and pages to change."""
 
 import json
 import threading
@@ -19,9 +20,11 @@ def add_page(parent: Page, slug: str, live: bool = True, **fields: object) -> Sa
     return SampleContentPage.objects.get(pk=page.pk)
 
 
-def as_renderer(client: Client, html_path: str) -> int:
-    """GET a page by path as the renderer does, so the CMS records what it shows."""
-    response = client.get("/api/v2/pages/by-path/", {"html_path": html_path},
+def as_renderer(client: Client, html_path: str, site: str | None = None) -> int:
+    """GET a page by path as the renderer does (with `site=<hostname>` when given), so
+    the CMS records what it shows."""
+    params = {"html_path": html_path, **({"site": site} if site else {})}
+    response = client.get("/api/v2/pages/by-path/", params,
                           HTTP_AUTHORIZATION=f"Bearer {settings.REVALIDATE_SECRET}")
     return response.status_code
 
@@ -62,6 +65,31 @@ class StandInRenderer:
 
     def tags(self) -> set[str]:
         return {tag for body in self.bodies for tag in body["tags"]}
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class StandInCdn:
+    """The outside world: an HTTP purge API (Wagtail's HTTPBackend speaks PURGE <url>)."""
+
+    def __init__(self) -> None:
+        self.purged: list[str] = []
+        cdn = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_PURGE(self) -> None:
+                cdn.purged.append(f"{self.headers['Host']}{self.path}")
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def close(self) -> None:
         self.server.shutdown()

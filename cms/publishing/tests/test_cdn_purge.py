@@ -1,38 +1,11 @@
 """A CDN in front of the site is purged by URL through Wagtail's frontend_cache backends."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from wagtail.models import Site
 
 from cms.publishing import renderer_tags
 from cms.publishing.delivery import cdn_urls, purge_http_caches
-
-
-class StandInCdn:
-    """The outside world: an HTTP purge API (Wagtail's HTTPBackend speaks PURGE <url>)."""
-
-    def __init__(self) -> None:
-        self.purged: list[str] = []
-        cdn = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_PURGE(self) -> None:
-                cdn.purged.append(f"{self.headers['Host']}{self.path}")
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from cms.publishing.tests.renderer import StandInCdn
 
 
 @pytest.fixture
@@ -46,23 +19,27 @@ def cdn(settings):
     stand_in.close()
 
 
-def test_tags_become_the_public_urls_of_every_site(home):
-    Site.objects.create(hostname="docs.example.com", port=443, root_page=home)
-    renderer_tags.record("path:/about/", {"page:1"})
-    renderer_tags.record("path:/contact/", {"page:2"})
+def test_tags_become_the_public_urls_of_their_site(home):
+    main = Site.objects.get()
+    docs = Site.objects.create(hostname="docs.example.com", port=443, root_page=home)
+    renderer_tags.record("localhost|path:/about/", {"page:1"}, main)
+    renderer_tags.record("localhost|path:/contact/", {"page:2"}, main)
+    renderer_tags.record("docs.example.com|path:/guide/", {"page:3"}, docs)
 
-    assert cdn_urls(["path:/about/"]) == ["http://localhost/about/",
-                                          "https://docs.example.com/about/"]
-    # The menu is on every cached page; the sitemap has its own URL.
-    assert cdn_urls(["navigation", "sitemap"]) == [
-        "http://localhost/about/", "http://localhost/contact/", "http://localhost/sitemap.xml",
-        "https://docs.example.com/about/", "https://docs.example.com/contact/",
-        "https://docs.example.com/sitemap.xml"]
+    assert cdn_urls(["localhost|path:/about/"], main) == ["http://localhost/about/"]
+    assert cdn_urls(["path:/about/"], main) == ["http://localhost/about/"]  # no `site` sent
+    # The menu is on every page cached for the Site; the sitemap has its own URL.
+    assert cdn_urls(["docs.example.com|navigation", "docs.example.com|sitemap"], docs) == [
+        "https://docs.example.com/guide/", "https://docs.example.com/sitemap.xml"]
+    assert cdn_urls(["localhost|navigation"], main) == [
+        "http://localhost/about/", "http://localhost/contact/"]
 
 
 def test_a_delivery_purges_the_cdn_through_wagtails_backend(home, cdn):
-    purge_http_caches(["path:/about/"], row_id=0)
-    assert cdn.purged == ["localhost/about/"]
+    docs = Site.objects.create(hostname="docs.example.com", port=443, root_page=home)
+    purge_http_caches({Site.objects.get(is_default_site=True).pk: ["localhost|path:/about/"],
+                       docs.pk: ["docs.example.com|path:/guide/"]}, row_id=0)
+    assert sorted(cdn.purged) == ["docs.example.com/guide/", "localhost/about/"]
 
 
 def test_purge_headers_carry_tags_as_the_renderer_encodes_them():

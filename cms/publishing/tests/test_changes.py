@@ -4,7 +4,7 @@ renderer entries that show them, durably, through a worker."""
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms.publishing.delivery import deliver
 from cms.publishing.models import RevalidationRequest
@@ -47,7 +47,9 @@ def test_publish_names_the_page_its_parents_listing_and_the_routes(home):
     page = add_page(section, "hello")
 
     assert RevalidationRequest.objects.count() == 1
-    assert last_tags() == {f"page:{page.pk}", f"children:{section.pk}", "routes", "pages"}
+    site = Site.objects.get()
+    assert last_tags() == {f"page:{page.pk}", f"children:{section.pk}", f"routes:{site.pk}",
+                           f"pages:{site.pk}"}
 
     add_page(section, "in-menus", show_in_menus=True)
     assert f"menu:{section.pk}" in last_tags()
@@ -67,7 +69,8 @@ def test_unpublish_and_delete_name_the_page_and_its_listing(home):
     section = add_page(home, "news")
     page = add_page(section, "old")
     page.unpublish()
-    assert {f"page:{page.pk}", f"children:{section.pk}", "routes"} <= last_tags()
+    assert {f"page:{page.pk}", f"children:{section.pk}",
+            f"routes:{Site.objects.get().pk}"} <= last_tags()
 
     child = add_page(section, "gone")
     RevalidationRequest.objects.all().delete()
@@ -85,7 +88,7 @@ def test_move_names_the_page_its_descendants_and_both_listings(home):
     Page.objects.get(pk=page.pk).move(new_parent, pos="last-child")
 
     assert {f"page:{page.pk}", f"page:{child.pk}", f"children:{old_parent.pk}",
-            f"children:{new_parent.pk}", "routes"} <= last_tags()
+            f"children:{new_parent.pk}", f"routes:{Site.objects.get().pk}"} <= last_tags()
 
 
 def test_slug_change_names_the_page_and_its_descendants(home, django_capture_on_commit_callbacks):
@@ -152,9 +155,10 @@ def test_every_kind_of_change_writes_its_names(home, make_image):
          {f"document:{document.pk}"}),
         (lambda: NavigationSettings.for_site(site).save(), {"setting:core.navigationsettings"}),
         (lambda: setattr(site, "site_name", "Renamed") or site.save(),
-         {"sites", "routes", f"site:{site.pk}"}),
-        (lambda: Redirect.objects.create(old_path="/old", redirect_page=page), {"routes"}),
-        (lambda: Redirect.objects.all().delete(), {"routes"}),
+         {"sites", f"routes:{site.pk}", f"site:{site.pk}"}),
+        (lambda: Redirect.objects.create(old_path="/old", redirect_page=page),
+         {f"routes:{site.pk}"}),
+        (lambda: Redirect.objects.all().delete(), {f"routes:{site.pk}"}),
     ]
     for action, names in cases:
         before = RevalidationRequest.objects.count()
@@ -163,13 +167,16 @@ def test_every_kind_of_change_writes_its_names(home, make_image):
         assert names <= last_tags(), names
 
 
-def test_big_changes_are_split_to_the_renderers_limits(db, renderer, settings):
+def test_big_changes_are_split_to_the_renderers_limits(home, renderer, settings):
+    from wagtail.models import Site
+
     from cms.publishing import renderer_tags
 
+    site = Site.objects.get()
     tags = [f"path:/section/page-{n}/" for n in range(2100)]
     for tag in tags:
-        renderer_tags.record(tag, {"page:1"})
-    renderer_tags.record("path:/" + "x" * 300 + "/", {"page:1"})  # no renderer entry can
+        renderer_tags.record(tag, {"page:1"}, site)
+    renderer_tags.record("path:/" + "x" * 300 + "/", {"page:1"}, site)  # no entry can
     row = RevalidationRequest.objects.create(tags=["page:1"])
 
     settings.FRONTEND_URL = renderer.url

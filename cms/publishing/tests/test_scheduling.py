@@ -227,9 +227,13 @@ def test_a_revalidation_backlog_does_not_delay_a_scheduled_publish(home, start_w
     from cms.publishing.tasks import deliver_revalidation
 
     start_worker(concurrency=1)
-    renderer_tags.record(renderer_tags.SITEMAP, ["pages"])  # each row has a tag to send
+    from wagtail.models import Site
+
+    site = Site.objects.get()
+    # Each row has a tag to send.
+    renderer_tags.record(renderer_tags.SITEMAP, [f"pages:{site.pk}"], site)
     rows = RevalidationRequest.objects.bulk_create(
-        RevalidationRequest(tags=["pages"]) for n in range(600))
+        RevalidationRequest(tags=[f"pages:{site.pk}"]) for n in range(600))
     for row in rows:
         deliver_revalidation.delay(row.pk)
     page = draft_page(home, "on-time")

@@ -1,0 +1,167 @@
+"""Several Sites: each Site's renderer entries are tagged with its hostname, and a change
+reaches the renderer of each Site it affects (its Settings > Renderer URL, else
+FRONTEND_URL), and no other."""
+
+import pytest
+from wagtail.models import Site
+
+from cms.core.models import NavigationSettings, RendererSettings
+from cms.publishing.delivery import RendererUnavailable, deliver
+from cms.publishing.models import RevalidationRequest
+from cms.publishing.tests.renderer import StandInCdn, StandInRenderer, add_page, as_renderer
+from cms.testing.ports import free_port
+from cms.testing.processes import wait_until
+
+WITH_WORKER = pytest.mark.django_db(transaction=True)
+MAIN, DOCS = "localhost", "docs.localhost"
+
+
+@pytest.fixture
+def sites(home):
+    """The test site (`localhost`, default) and a second one, `docs.localhost`."""
+    docs_home = add_page(home.get_parent(), "docs-home")
+    docs = Site.objects.create(hostname=DOCS, port=80, root_page=docs_home, site_name="Docs")
+    return Site.objects.get(hostname=MAIN), docs
+
+
+@pytest.fixture
+def renderers(settings):
+    """Two stand-ins for two renderers (real HTTP servers on loopback)."""
+    pair = [StandInRenderer(0, settings.REVALIDATE_SECRET) for _ in range(2)]
+    yield pair
+    for renderer in pair:
+        renderer.close()
+
+
+def use_renderer(site: Site, url: str) -> None:
+    RendererSettings.objects.update_or_create(site=site, defaults={"url": url})
+
+
+def visit(client, hostname: str, *paths: str) -> None:
+    """The renderer of `hostname` caches these pages, its menu and its sitemap."""
+    for path in paths:
+        as_renderer(client, path, site=hostname)
+    client.get("/api/v2/navigation/", {"site": hostname})
+    client.get("/api/v2/sitemap/", {"site": hostname})
+
+
+def deliver_pending() -> None:
+    for pk in RevalidationRequest.objects.filter(delivered_at__isnull=True).values_list(
+            "pk", flat=True):
+        deliver(pk)
+
+
+def test_entries_are_recorded_under_the_site_parameter_and_their_site(client, sites):
+    from cms.publishing.models import RendererDependency
+
+    main, docs = sites
+    visit(client, DOCS, "/", "/missing/")
+    as_renderer(client, "/")  # a client sending no `site`: bare tags, the Host's Site
+
+    recorded = set(RendererDependency.objects.values_list("site_id", "tag"))
+    assert {(docs.pk, "docs.localhost|path:/"), (docs.pk, "docs.localhost|path:/missing/"),
+            (docs.pk, "docs.localhost|navigation"), (docs.pk, "docs.localhost|sitemap"),
+            (main.pk, "path:/")} == recorded
+
+
+@WITH_WORKER
+def test_a_publish_on_one_site_reaches_only_its_renderer(client, sites, renderers,
+                                                         start_worker):
+    (main, docs), (main_renderer, docs_renderer) = sites, renderers
+    use_renderer(main, main_renderer.url)
+    use_renderer(docs, docs_renderer.url)
+    visit(client, MAIN, "/", "/news/")
+    visit(client, DOCS, "/", "/news/")
+    RevalidationRequest.objects.all().delete()  # what the visits' settings rows would send
+    start_worker(FRONTEND_URL=f"http://127.0.0.1:{free_port()}")  # no Site's renderer
+
+    add_page(main.root_page, "news", show_in_menus=True)
+
+    row = RevalidationRequest.objects.get()
+    wait_until(lambda: RevalidationRequest.objects.get(pk=row.pk).delivered_at is not None,
+               15, interval=0.2, message="the publish delivered")
+    # Its 404 (a page answers there now), its menu and sitemap: on the main Site only.
+    assert main_renderer.tags() == {"localhost|path:/news/", "localhost|navigation",
+                                    "localhost|sitemap"}
+    assert docs_renderer.bodies == []
+
+
+@WITH_WORKER
+def test_a_site_with_a_blank_renderer_url_is_revalidated_at_frontend_url(
+        client, sites, renderers, start_worker):
+    (main, docs), (main_renderer, fallback) = sites, renderers
+    use_renderer(main, main_renderer.url)
+    RendererSettings.objects.create(site=docs, url="")
+    visit(client, DOCS, "/guide/")
+    RevalidationRequest.objects.all().delete()
+    start_worker(FRONTEND_URL=fallback.url)
+
+    add_page(docs.root_page, "guide")
+
+    wait_until(lambda: "docs.localhost|path:/guide/" in fallback.tags(), 15, interval=0.2,
+               message="the docs Site's change at FRONTEND_URL")
+    assert fallback.tags() == {"docs.localhost|path:/guide/", "docs.localhost|sitemap"}
+    assert main_renderer.bodies == []
+
+
+def test_sites_sharing_a_renderer_share_one_request(client, sites, renderers):
+    (main, docs), (shared, _) = sites, renderers
+    use_renderer(main, shared.url)
+    use_renderer(docs, shared.url + "/")  # the same renderer, spelt with a slash
+    visit(client, MAIN, "/")
+    visit(client, DOCS, "/")
+    RevalidationRequest.objects.all().delete()
+
+    NavigationSettings.for_site(docs).save()  # both menus show the setting
+    deliver_pending()
+
+    assert shared.bodies == [{"tags": ["docs.localhost|navigation", "localhost|navigation"],
+                              "paths": []}]
+
+
+def test_a_menu_change_on_one_site_purges_only_its_pages_from_the_cdn(client, sites,
+                                                                     renderers, settings):
+    (main, docs), (main_renderer, docs_renderer) = sites, renderers
+    use_renderer(main, main_renderer.url)
+    use_renderer(docs, docs_renderer.url)
+    add_page(docs.root_page, "guide")
+    visit(client, MAIN, "/", "/about/")
+    visit(client, DOCS, "/", "/guide/")
+    cdn = StandInCdn()
+    settings.WAGTAILFRONTENDCACHE = {"cdn": {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": cdn.url}}
+    RevalidationRequest.objects.all().delete()
+    try:
+        add_page(docs.root_page, "in-menu", show_in_menus=True)
+        deliver_pending()
+    finally:
+        cdn.close()
+
+    assert main_renderer.bodies == []
+    assert "docs.localhost|navigation" in docs_renderer.tags()
+    # The menu is on every page the docs renderer cached: those, on the docs root.
+    assert sorted(cdn.purged) == ["docs.localhost/", "docs.localhost/guide/",
+                                  "docs.localhost/sitemap.xml"]
+
+
+def test_a_renderer_down_keeps_the_row_for_a_retry_naming_its_url(client, sites, renderers):
+    (main, docs), (main_renderer, _) = sites, renderers
+    down = f"http://127.0.0.1:{free_port()}"
+    use_renderer(main, main_renderer.url)
+    use_renderer(docs, down)
+    visit(client, MAIN, "/")
+    visit(client, DOCS, "/")
+    RevalidationRequest.objects.all().delete()
+    NavigationSettings.for_site(main).save()
+    row = RevalidationRequest.objects.get()
+
+    with pytest.raises(RendererUnavailable):
+        deliver(row.pk)
+
+    row.refresh_from_db()
+    assert row.delivered_at is None and row.last_error.startswith(f"{down}/api/revalidate")
+    use_renderer(docs, main_renderer.url)  # the retry finds it up (here: moved)
+    assert deliver(row.pk) is True
+    assert RevalidationRequest.objects.get(pk=row.pk).last_error == ""
+    assert main_renderer.tags() == {"localhost|navigation", "docs.localhost|navigation"}
