@@ -167,7 +167,9 @@ def main() -> None:
     try:
         wait_for(f"{cms}/api/v2/navigation/", processes["warm"])
         wait_for(f"{cold_cms}/api/v2/navigation/", processes["cold"])
-        web_env = {"CMS_API_URL": cms, "REVALIDATE_SECRET": SECRET, "NEXT_PUBLIC_SITE_URL": web}
+        web_env = {"CMS_API_URL": cms, "REVALIDATE_SECRET": SECRET, "NEXT_PUBLIC_SITE_URL": web,
+                   # reached as 127.0.0.1: pinned to the demo site (web/README.md)
+                   "CMS_SITE_HOSTNAME": "localhost"}
         build = subprocess.run(["npm", "run", "build"], cwd=REPO / "web",
                                env={**os.environ, **web_env}, capture_output=True, text=True)
         if build.returncode != 0:

@@ -71,6 +71,8 @@ def main() -> dict[str, float | int]:
         for n, url in enumerate(cms, start=1):
             wait_for(f"{url}/api/v2/navigation/", processes[f"cms{n}"])
         web_env = {"REVALIDATE_SECRET": SECRET, "NEXT_PUBLIC_SITE_URL": varnish.url,
+                   # reached as 127.0.0.1: pinned to the demo site (web/README.md)
+                   "CMS_SITE_HOSTNAME": "localhost",
                    "CACHE_KEY_PREFIX": prefix}
         if "--reuse-build" not in sys.argv:
             build = subprocess.run(["npm", "run", "build"], cwd=REPO / "web",

@@ -20,6 +20,10 @@ from cms.testing.processes import REPO, wait_for
 from tests.conftest import REVALIDATE_SECRET
 
 WEB = REPO / "web"
+# The test stack's renderers serve the seeded site alone (CMS_SITE_HOSTNAME pins it): they
+# are reached as 127.0.0.1, which no Wagtail Site is. tests/e2e/test_multisite.py starts one
+# that serves every site by its Host header.
+PINNED_SITE = {"CMS_SITE_HOSTNAME": "localhost"}
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,11 @@ def _stop_group(process: subprocess.Popen) -> None:
 @contextmanager
 def next_start(build: WebBuild, port: int, env: dict[str, str],
                **popen: object) -> Iterator[subprocess.Popen]:
-    """`next start` of `build` on 127.0.0.1:`port`, answering once robots.txt does."""
+    """`next start` of `build` on 127.0.0.1:`port`, answering once robots.txt does; pinned
+    to the seeded site unless `env` says otherwise (CMS_SITE_HOSTNAME="": any site)."""
     env = {**os.environ, "NEXT_TELEMETRY_DISABLED": "1", "NODE_ENV": "production",
-           "NEXT_DIST_DIR": build.dist_dir, "NEXT_TSCONFIG_PATH": build.tsconfig, **env}
+           "NEXT_DIST_DIR": build.dist_dir, "NEXT_TSCONFIG_PATH": build.tsconfig,
+           **PINNED_SITE, **env}
     # Its own process group: `next start` forks a server that must not outlive the session.
     process = subprocess.Popen([str(WEB / "node_modules" / ".bin" / "next"), "start", "-p",
                                 str(port), "-H", "127.0.0.1"],
@@ -115,7 +121,7 @@ def dev_server(cms_server) -> Iterator[str]:
     env = {**os.environ, "CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
            "NEXT_PUBLIC_SITE_URL": url, "NEXT_TELEMETRY_DISABLED": "1",
            "NEXT_DIST_DIR": dist_dir, "NEXT_TSCONFIG_PATH": tsconfig,
-           "NODE_ENV": "development"}
+           "NODE_ENV": "development", **PINNED_SITE}
     # Its own process group: `next dev` forks a server that must not outlive the module.
     process = subprocess.Popen([str(WEB / "node_modules" / ".bin" / "next"), "dev", "-p",
                                 str(port), "-H", "127.0.0.1"],

@@ -18,6 +18,9 @@ const nextConfig: NextConfig = {
   trailingSlash: true,
   // proxy.ts adds the slash to page paths only: POST /api/revalidate must not be redirected.
   skipTrailingSlashRedirect: true,
+  // proxy.ts gets the request's URL as the router has it (`next start -H 127.0.0.1`: that
+  // origin, not "localhost"), so that its rewrites to each site's route stay internal.
+  skipProxyUrlNormalize: true,
   poweredByHeader: false,
   // For a renderer reached without nginx (which sends these itself and drops these
   // copies). No X-Frame-Options: the admin on another origin frames the preview.

@@ -2,7 +2,10 @@
 
 import "./globals.css";
 
-/** When even the layout fails (the menu comes from the CMS too): a page of its own. */
+/**
+ * When even the root layout fails: a page of its own. (A site whose menu cannot be loaded
+ * gets error.tsx, inside the root layout.)
+ */
 export default function GlobalError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
     <html lang="en">

@@ -2,6 +2,11 @@
  * The tags of the renderer's cache entries: one per CMS answer it caches. The CMS records
  * which dependency names each answer shows (cms/publishing/renderer_tags.py) and, after a
  * change, sends POST /api/revalidate the tags of exactly the entries that show it.
+ *
+ * One renderer may serve several sites (lib/site.ts), so every tag names its site:
+ * `<site>|path:/about/`, `<site>|navigation`, `<site>|sitemap`, where `<site>` is the value
+ * the renderer sends the CMS as `?site=` ("docs.example.com"). The CMS qualifies the tags
+ * it sends the same way (siteTag).
  */
 import openapi from "@/lib/openapi.json";
 
@@ -14,25 +19,40 @@ export const MAX_TAG_LENGTH = limits.tags.items.maxLength;
 /** Tags or paths per revalidate request (from the OpenAPI document). */
 export const MAX_ITEMS = limits.tags.maxItems;
 
+/** `tag` of `site`'s entries: "docs.example.com|navigation". The one place tags are qualified. */
+export function siteTag(site: string, tag: string): string {
+  return `${site}|${tag}`;
+}
+
 /** The entry of the by-path answer for `htmlPath` ("/articles/hello/", "/articles/page/2/"). */
-export function pathTag(htmlPath: string): string {
-  return `path:${htmlPath}`;
+export function pathTag(site: string, htmlPath: string): string {
+  return siteTag(site, `path:${htmlPath}`);
+}
+
+/** The entry of the site's menu and footer. */
+export function navigationTag(site: string): string {
+  return siteTag(site, NAVIGATION_TAG);
+}
+
+/** The entries of the site's sitemap pages. */
+export function sitemapTag(site: string): string {
+  return siteTag(site, SITEMAP_TAG);
 }
 
 /**
- * The tags of everything the site's response for `pathname` (as requested, percent-encoded)
+ * The tags of everything `site`'s response for `pathname` (as requested, percent-encoded)
  * is made of, for an HTTP cache in front that purges by tag (Varnish's `xkey`): its page's
  * entry and the menu every page shows. A listing's page ("/articles/page/2/") is an entry
  * of its own: the CMS records under its tag what it shows (the listing's children among
  * them), so the renderer needs to know nothing about listings here.
  */
-export function responseTags(pathname: string): string[] {
-  if (/^\/sitemap(\/[^/]+)?\.xml$/.test(pathname)) return [SITEMAP_TAG];
+export function responseTags(site: string, pathname: string): string[] {
+  if (/^\/sitemap(\/[^/]+)?\.xml$/.test(pathname)) return [sitemapTag(site)];
   let htmlPath: string;
   try {
     htmlPath = decodeURIComponent(pathname);
   } catch {
-    return [NAVIGATION_TAG];
+    return [navigationTag(site)];
   }
-  return [pathTag(htmlPath), NAVIGATION_TAG];
+  return [pathTag(site, htmlPath), navigationTag(site)];
 }

@@ -2,7 +2,9 @@
  * The CMS API client: one typed function per endpoint, server side only.
  *
  * Requests carry no visitor cookies or headers: a cached page must never depend on who
- * asked for it. Live documents are cached by Next.js, one entry per answer, under the tags
+ * asked for it. Every request names its site (`?site=`, lib/site.ts): one renderer may
+ * serve several Wagtail Sites, and each site's answers are cache entries of their own.
+ * Live documents are cached by Next.js, one entry per answer, under the tags
  * of lib/cache-tags.ts; the CMS revalidates exactly the entries a change shows. Drafts
  * are never cached.
  *
@@ -12,8 +14,9 @@
  */
 import "server-only";
 
-import { NAVIGATION_TAG, SITEMAP_TAG, pathTag } from "@/lib/cache-tags";
+import { navigationTag, pathTag, sitemapTag } from "@/lib/cache-tags";
 import { cmsCircuit } from "@/lib/cms-circuit";
+import { hostFromSegment, originOfHost, siteOfHost } from "@/lib/site";
 import type {
   Navigation, PageAccess, PageDocument, PasswordRequired, SearchResults, SitemapPage,
 } from "@/lib/types";
@@ -26,11 +29,6 @@ export function cmsApiUrl(): string {
   return (process.env.CMS_API_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
 }
 
-/** The CMS picks the Site by this hostname when set, else it answers for its default site. */
-function siteParam(): Record<string, string> {
-  const hostname = process.env.CMS_SITE_HOSTNAME;
-  return hostname ? { site: hostname } : {};
-}
 
 /** The CMS did not answer, or answered something we cannot use: show the error page. */
 export class CmsUnavailableError extends Error {
@@ -105,15 +103,15 @@ function rendererCredentials(): Record<string, string> {
  * each is its own cache entry, under its own path's tag.
  */
 export async function getPageByPath(
-  htmlPath: string, options: { draft?: boolean; access?: string[] } = {},
+  site: string, htmlPath: string, options: { draft?: boolean; access?: string[] } = {},
 ): Promise<PageResult> {
   const endpoint = "/api/v2/pages/by-path/";
-  const params: Record<string, string> = { html_path: htmlPath, ...siteParam() };
+  const params: Record<string, string> = { html_path: htmlPath, site };
   // A visitor's page access tokens: what they open is theirs alone, never cached.
   const access: Record<string, string> = options.access?.length
     ? { "X-Page-Access": options.access.join(",") } : {};
   const response = await request(endpoint, params,
-    { draft: (options.draft ?? false) || "X-Page-Access" in access, tags: [pathTag(htmlPath)] },
+    { draft: (options.draft ?? false) || "X-Page-Access" in access, tags: [pathTag(site, htmlPath)] },
     { ...rendererCredentials(), ...access });
   if (response.status === 404) return { kind: "not_found" };
   if (response.status === 401) {
@@ -135,10 +133,11 @@ export async function getPageByPath(
 }
 
 /** GET /api/v2/page_preview/: the draft behind a preview token, checked by the CMS. */
-export async function getPreviewPage(contentType: string, token: string): Promise<PreviewResult> {
+export async function getPreviewPage(site: string, contentType: string,
+                                     token: string): Promise<PreviewResult> {
   const endpoint = "/api/v2/page_preview/";
   // The token goes in a header so that no access log on the way records it.
-  const response = await request(endpoint, { content_type: contentType, ...siteParam() },
+  const response = await request(endpoint, { content_type: contentType, site },
     { draft: true, tags: [] }, { "X-Preview-Token": token });
   if (response.ok) return { kind: "page", page: await json<PageDocument>(response, endpoint) };
   if (response.status >= 400 && response.status < 500) {
@@ -177,20 +176,22 @@ export async function postPageAccess(restrictionId: number, password: string,
   throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
 }
 
-/** GET /api/v2/navigation/: main menu and footer. */
-export async function getNavigation(options: { draft?: boolean } = {}): Promise<Navigation> {
+/** GET /api/v2/navigation/: main menu and footer; null when the CMS has no such site. */
+export async function getNavigation(site: string,
+                                    options: { draft?: boolean } = {}): Promise<Navigation | null> {
   const endpoint = "/api/v2/navigation/";
-  const response = await request(endpoint, siteParam(),
-    { draft: options.draft ?? false, tags: [NAVIGATION_TAG] });
+  const response = await request(endpoint, { site },
+    { draft: options.draft ?? false, tags: [navigationTag(site)] });
+  if (response.status === 404) return null;
   if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
   return json<Navigation>(response, endpoint);
 }
 
 /** GET /api/v2/sitemap/?page=N: a page of every live, public page (null past the last). */
-export async function getSitemap(page = 1): Promise<SitemapPage | null> {
+export async function getSitemap(site: string, page = 1): Promise<SitemapPage | null> {
   const endpoint = "/api/v2/sitemap/";
-  const response = await request(endpoint, { ...siteParam(), page: String(page) },
-    { draft: false, tags: [SITEMAP_TAG] });
+  const response = await request(endpoint, { site, page: String(page) },
+    { draft: false, tags: [sitemapTag(site)] });
   if (response.status === 404) return null;
   if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
   return json<SitemapPage>(response, endpoint);
@@ -205,9 +206,9 @@ export type SearchOutcome =
  * GET /api/v2/search/?q=&page=: never cached (one entry per query would grow without
  * bound, and the answer is only good for a moment).
  */
-export async function searchPages(q: string, page: number): Promise<SearchOutcome> {
+export async function searchPages(site: string, q: string, page: number): Promise<SearchOutcome> {
   const endpoint = "/api/v2/search/";
-  const response = await request(endpoint, { q, page: String(page), ...siteParam() },
+  const response = await request(endpoint, { q, page: String(page), site },
     { draft: true, tags: [] });
   if (response.status === 400) {
     const body = await json<{ message?: unknown }>(response, endpoint);
@@ -217,12 +218,31 @@ export async function searchPages(q: string, page: number): Promise<SearchOutcom
   return { kind: "results", results: await json<SearchResults>(response, endpoint) };
 }
 
-/** The public origin of the site, for canonical URLs, the sitemap and Open Graph. */
+/**
+ * NEXT_PUBLIC_SITE_URL (read at build time): the public origin of the pinned site
+ * (CMS_SITE_HOSTNAME); otherwise only its scheme counts (lib/site.ts originOfHost).
+ */
 export function siteUrl(): string {
   return (process.env.NEXT_PUBLIC_SITE_URL ?? "http://localhost:3000").replace(/\/+$/, "");
 }
 
-/** A media URL as the browser should load it: relative ones stay on the site's origin. */
-export function absoluteUrl(pathOrUrl: string): string {
-  return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${siteUrl()}${pathOrUrl}`;
+/** A site route's host segment as the CMS client needs it (lib/site.ts). */
+export type SiteContext = {
+  /** The route segment: "docs.example.com:8443". */
+  host: string;
+  /** `?site=` and the cache tags' qualifier: "docs.example.com". */
+  site: string;
+  /** For canonical URLs, Open Graph, the sitemap and robots.txt: "https://docs.example.com:8443". */
+  origin: string;
+};
+
+/** The site of a route's `[site]` segment, or null for one proxy.ts never makes. */
+export function siteContext(segment: string): SiteContext | null {
+  const host = hostFromSegment(segment);
+  return host ? { host, site: siteOfHost(host), origin: originOfHost(host, siteUrl()) } : null;
+}
+
+/** A media URL as the browser should load it: relative ones stay on the site's `origin`. */
+export function absoluteUrl(origin: string, pathOrUrl: string): string {
+  return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${origin}${pathOrUrl}`;
 }

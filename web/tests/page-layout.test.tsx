@@ -86,7 +86,7 @@ describe("the platform", () => {
       .filter((type): type is string => typeof type === "string");
     expect(types.length).toBeGreaterThan(0);
     const files = platformFiles(root);
-    expect(files.map((file) => relative(root, file))).toContain("app/[[...path]]/page.tsx");
+    expect(files.map((file) => relative(root, file))).toContain("app/mortar-site/[site]/[[...path]]/page.tsx");
     for (const file of files) {
       const source = readFileSync(file, "utf8");
       for (const type of types) expect(source.includes(type), `${relative(root, file)} names ${type}`).toBe(false);

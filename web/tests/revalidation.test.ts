@@ -1,25 +1,34 @@
 import { describe, expect, it } from "vitest";
 
 import {
-  MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, SITEMAP_TAG, pathTag, responseTags,
+  MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, SITEMAP_TAG, navigationTag, pathTag, responseTags,
+  siteTag, sitemapTag,
 } from "@/lib/cache-tags";
 import { htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
 import { bearerToken, parseRevalidateBody, readCapped, secretMatches } from "@/lib/revalidation";
 
 describe("cache tags", () => {
-  it("match the contract with the CMS", () => {
-    expect(pathTag("/articles/hello/")).toBe("path:/articles/hello/");
+  it("match the contract with the CMS: each names its site", () => {
+    expect(pathTag("docs.localhost", "/articles/hello/")).toBe("docs.localhost|path:/articles/hello/");
+    expect(navigationTag("docs.localhost")).toBe("docs.localhost|navigation");
+    expect(sitemapTag("example.com")).toBe("example.com|sitemap");
+    expect(siteTag("example.com", NAVIGATION_TAG)).toBe(navigationTag("example.com"));
     expect([NAVIGATION_TAG, SITEMAP_TAG]).toEqual(["navigation", "sitemap"]);
   });
 
   it("name what a site response is made of, for the HTTP cache", () => {
-    expect(responseTags("/about/")).toEqual(["path:/about/", "navigation"]);
-    expect(responseTags("/%C3%BCber-uns/")).toEqual(["path:/über-uns/", "navigation"]);
+    const site = "example.com";
+    expect(responseTags(site, "/about/")).toEqual(["example.com|path:/about/", "example.com|navigation"]);
+    expect(responseTags(site, "/%C3%BCber-uns/"))
+      .toEqual(["example.com|path:/über-uns/", "example.com|navigation"]);
     // A listing's page is its own entry: the CMS records its listing's changes under it.
-    expect(responseTags("/articles/page/2/")).toEqual(["path:/articles/page/2/", "navigation"]);
-    expect(responseTags("/sitemap.xml")).toEqual(["sitemap"]);
-    expect(responseTags("/sitemap/2.xml")).toEqual(["sitemap"]);
-    expect(responseTags("/%E0%A4%A/")).toEqual(["navigation"]);
+    expect(responseTags(site, "/articles/page/2/"))
+      .toEqual(["example.com|path:/articles/page/2/", "example.com|navigation"]);
+    expect(responseTags(site, "/sitemap.xml")).toEqual(["example.com|sitemap"]);
+    expect(responseTags(site, "/sitemap/2.xml")).toEqual(["example.com|sitemap"]);
+    expect(responseTags(site, "/%E0%A4%A/")).toEqual(["example.com|navigation"]);
+    // The same path of another site is another entry.
+    expect(responseTags("docs.example.com", "/about/")[0]).toBe("docs.example.com|path:/about/");
   });
 
   it("take their limits from the OpenAPI document", () => {

@@ -1,12 +1,14 @@
 /**
  * GET /api/preview?content_type=app.model&token=...: wagtail-headless-preview's client URL.
- * The CMS checks the token (signature and age); only then does draft mode go on.
+ * The CMS checks the token (signature and age) for the site of the request's host (or the
+ * pinned one, lib/site.ts); only then does draft mode go on, for that host.
  */
 import { cookies, draftMode } from "next/headers";
 import { redirect } from "next/navigation";
 
 import { CmsUnavailableError, getPreviewPage } from "@/lib/cms";
 import { encodePath, isSafeLocalPath } from "@/lib/paths";
+import { requestHost, siteOfHost } from "@/lib/site";
 import { PREVIEW_COOKIE, PREVIEW_COOKIE_OPTIONS, encodePreviewRef } from "@/lib/preview";
 
 const NO_STORE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
@@ -22,9 +24,11 @@ export async function GET(request: Request): Promise<Response> {
   if (!contentType || !token) {
     return json({ message: "content_type and token are required" }, 400);
   }
+  const host = requestHost(request.headers.get("host"));
+  if (!host) return json({ message: "No site has this host name" }, 400);
   let result;
   try {
-    result = await getPreviewPage(contentType, token);
+    result = await getPreviewPage(siteOfHost(host), contentType, token);
   } catch (error) {
     if (error instanceof CmsUnavailableError) return json({ message: "The CMS is unreachable" }, 502);
     throw error;

@@ -9,7 +9,7 @@ import { notFound } from "next/navigation";
 
 import { PageLayout } from "@/components/pages/PageLayout";
 import { PagePasswordForm } from "@/components/site/PagePasswordForm";
-import { getPageByPath } from "@/lib/cms";
+import { getPageByPath, siteContext } from "@/lib/cms";
 import { followCmsRedirect } from "@/lib/cms-redirect";
 import { pageAccessError, pageAccessTokens } from "@/lib/page-access";
 import { htmlPathFromSegments } from "@/lib/paths";
@@ -17,16 +17,19 @@ import { htmlPathFromSegments } from "@/lib/paths";
 export const dynamic = "force-dynamic";
 
 type Props = {
-  params: Promise<{ path?: string[] }>;
+  params: Promise<{ site: string; path?: string[] }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
 
 export const metadata: Metadata = { robots: { index: false, follow: false } };
 
 export default async function ProtectedPage({ params, searchParams }: Props) {
-  const htmlPath = htmlPathFromSegments((await params).path);
+  const { site, path } = await params;
+  const where = siteContext(site);
+  if (!where) notFound();
+  const htmlPath = htmlPathFromSegments(path);
   const access = pageAccessTokens((await cookies()).getAll());
-  const result = await getPageByPath(htmlPath, { access });
+  const result = await getPageByPath(where.site, htmlPath, { access });
   if (result.kind === "password_required") {
     return <PagePasswordForm restrictionId={result.restrictionId} path={htmlPath}
       protectedPath={result.protectedPath} error={pageAccessError((await searchParams).error)} />;

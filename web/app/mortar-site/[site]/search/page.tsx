@@ -4,10 +4,11 @@
  * (infra/varnish/mortar.vcl passes /search/). The query stays in the URL.
  */
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 
 import { SearchForm } from "@/components/site/SearchForm";
 import { SearchResults } from "@/components/site/SearchResults";
-import { searchPages } from "@/lib/cms";
+import { searchPages, siteContext } from "@/lib/cms";
 
 export const metadata: Metadata = { title: "Search", robots: { index: false, follow: true } };
 
@@ -22,10 +23,14 @@ function pageNumber(raw: string): number {
   return /^[1-9][0-9]{0,5}$/.test(raw) ? Number(raw) : 1;
 }
 
-export default async function SearchPage({ searchParams }: { searchParams: Promise<Params> }) {
+type Props = { params: Promise<{ site: string }>; searchParams: Promise<Params> };
+
+export default async function SearchPage({ params: route, searchParams }: Props) {
+  const where = siteContext((await route).site);
+  if (!where) notFound();
   const params = await searchParams;
   const query = first(params.q).trim();
-  const outcome = query ? await searchPages(query, pageNumber(first(params.page))) : null;
+  const outcome = query ? await searchPages(where.site, query, pageNumber(first(params.page))) : null;
   return (
     <div>
       <h1 className="mb-6 text-3xl font-bold">Search</h1>
