@@ -327,8 +327,10 @@ def revalidate_request_schema() -> Schema:
 
     return {
         "type": "object", "additionalProperties": False,
-        "description": "Cache tags (`path:<html_path>`, `navigation`, `sitemap`) and paths; "
-                       "at least one of either.",
+        "description": "Cache tags and paths, at least one of either. A tag is "
+                       "`<site>|path:<html_path>`, `<site>|navigation` or `<site>|sitemap`, "
+                       "`<site>` being the `site` parameter the renderer sent "
+                       "(`docs.localhost|path:/about/`).",
         "properties": {
             "tags": items({"type": "string", "minLength": 1, "maxLength": MAX_TAG_LENGTH}),
             "paths": items({"type": "string", "minLength": 1, "pattern": "^/"}),

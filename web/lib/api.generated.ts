@@ -418,7 +418,7 @@ export interface components {
             url: string;
             width: number;
         };
-        /** @description Cache tags (`path:<html_path>`, `navigation`, `sitemap`) and paths; at least one of either. */
+        /** @description Cache tags and paths, at least one of either. A tag is `<site>|path:<html_path>`, `<site>|navigation` or `<site>|sitemap`, `<site>` being the `site` parameter the renderer sent (`docs.localhost|path:/about/`). */
         RevalidateRequest: {
             paths?: string[];
             tags?: string[];
