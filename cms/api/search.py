@@ -175,9 +175,8 @@ def results_schema() -> dict[str, Any]:
                   "snippet": {**string, "description":
                               "HTML: escaped text, the matched words in <mark>"}}}
     return {"type": "object",
-            # `more` is always sent; not required yet, so that the site's test data
-            # (web/tests/search.test.tsx) type-checks until it names it.
-            "required": ["query", "results", "page", "per_page", "total", "total_pages"],
+            "required": ["query", "results", "page", "per_page", "total", "more",
+                         "total_pages"],
             "properties": {
                 "query": string, "results": {"type": "array", "items": result},
                 "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},

@@ -426,7 +426,7 @@ export interface components {
         RichTextBlockValue: string;
         SearchResults: {
             /** @description More than 500 pages match: `total` is 500; more words narrow the search */
-            more?: boolean;
+            more: boolean;
             page: number;
             per_page: number;
             query: string;

@@ -9,7 +9,7 @@ afterEach(cleanup);
 
 function results(overrides: Partial<Results> = {}): Results {
   return {
-    query: "mortar", page: 1, per_page: 10, total: 1, total_pages: 1,
+    query: "mortar", page: 1, per_page: 10, total: 1, more: false, total_pages: 1,
     results: [{ id: 7, title: "Walls", html_path: "/walls/", type: "example.ContentPage",
       snippet: "Lime <mark>mortar</mark> &amp; brick" }],
     ...overrides,
@@ -46,6 +46,11 @@ describe("SearchResults", () => {
   it("says when nothing matches", () => {
     render(<SearchResults results={results({ total: 0, results: [] })} />);
     expect(screen.getByRole("status").textContent).toBe("No pages match “mortar”.");
+  });
+
+  it("says there are more than it counts", () => {
+    render(<SearchResults results={results({ total: 500, more: true, total_pages: 50 })} />);
+    expect(screen.getByRole("status").textContent).toBe("More than 500 pages match “mortar”.");
   });
 
   it("links the other pages of results, the query kept", () => {

@@ -11,14 +11,15 @@ export function searchHref(query: string, page = 1): string {
 }
 
 export function SearchResults({ results }: { results: Results }) {
-  const { query, page, total, total_pages: totalPages } = results;
+  const { query, page, total, more, total_pages: totalPages } = results;
   if (total === 0) {
     return <p role="status">No pages match “{query}”.</p>;
   }
   return (
     <section aria-label="Search results">
       <p role="status" className="text-sm text-stone-600">
-        {total === 1 ? "1 page matches" : `${total} pages match`} “{query}”.
+        {more ? `More than ${total} pages match` : total === 1 ? "1 page matches" : `${total} pages match`}
+        {" "}“{query}”.
       </p>
       <ol className="mt-6 space-y-6">
         {results.results.map((result) => (
