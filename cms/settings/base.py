@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cms.media",
     "cms.health",
     "cms.search",
+    "cms.forms",
     *(f"{SITES_PACKAGE}.{name}" for name in MORTAR_SITES),
     "wagtail_headless_preview",
     "wagtail.contrib.forms",
