@@ -137,14 +137,16 @@ class _Answer(Exception):  # an answer, not a failure
         self.response = response
 
 
-def _form_page(request: HttpRequest, page_id: int) -> FormMixin:
-    """The live, public form page `page_id` of the request's site. Raises NotFound."""
+def _form_page(request: HttpRequest, page_id: str) -> FormMixin:
+    """The live, public form page `page_id` of the request's site. Raises APIError (404)."""
     site = site_for_request(request)
     page = None
-    if 1 <= page_id <= MAX_PAGE_ID:
-        page = visible_pages(Page.objects.filter(pk=page_id), site=site).specific().first()
+    if page_id.isascii() and page_id.isdigit() and len(page_id) <= 10 \
+            and 1 <= int(page_id) <= MAX_PAGE_ID:
+        page = (visible_pages(Page.objects.filter(pk=int(page_id)), site=site)
+                .specific().first())
     if not isinstance(page, FormMixin):
-        error = APIError(f"No form at page {page_id}")
+        error = APIError(f"No form at page {page_id[:20]!r}")
         error.status = 404
         raise error
     return page
@@ -162,7 +164,7 @@ def _thank_you_html(page: Any, site: Any) -> str:
 
 
 @csrf_exempt  # the renderer's server posts, without cookies: nothing for CSRF to protect
-def submissions(request: HttpRequest, page_id: int) -> HttpResponse:
+def submissions(request: HttpRequest, page_id: str) -> HttpResponse:
     if request.method != "POST":
         response = _error(405, "POST a submission here")
         response["Allow"] = "POST"
@@ -177,7 +179,7 @@ def submissions(request: HttpRequest, page_id: int) -> HttpResponse:
         return response
 
 
-def _submit(request: HttpRequest, page_id: int) -> HttpResponse:
+def _submit(request: HttpRequest, page_id: str) -> HttpResponse:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
