@@ -83,10 +83,18 @@ def form_schema(page: Any) -> dict[str, Any]:
             "action": reverse("form-submissions", args=[page.pk]) if page.pk else ""}
 
 
+def openapi_schemas() -> dict[str, Any]:
+    """The form's components of the OpenAPI document (cms.api.schema)."""
+    form = {**FORM_SCHEMA, "properties": {
+        **FORM_SCHEMA["properties"],
+        "fields": {"type": "array", "items": {"$ref": "#/components/schemas/FormFieldDefinition"}}}}
+    return {"FormDefinition": form, "FormFieldDefinition": FIELD_SCHEMA}
+
+
 class FormSchemaField(serializers.Field):
     """`APIField("form", serializer=FormSchemaField())`: the page's form schema."""
 
-    api_schema = FORM_SCHEMA
+    api_schema = {"$ref": "#/components/schemas/FormDefinition"}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(source="*", read_only=True, **kwargs)

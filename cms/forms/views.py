@@ -38,6 +38,7 @@ from cms.api.resolver import Refs, Resolver
 from cms.api.sites import HOSTNAME, site_for_request
 from cms.api.views import _from_renderer
 from cms.api.visibility import restricted_paths, visible_pages
+from cms.forms import schema
 from cms.forms.schema import HONEYPOT_FIELD
 from cms.lockout.client import client_ip
 
@@ -247,8 +248,10 @@ def openapi_operation() -> dict[str, Any]:
 
 
 def openapi_schemas() -> dict[str, Any]:
+    """The endpoint's and the form's components of the OpenAPI document."""
     string = {"type": "string"}
     return {
+        **schema.openapi_schemas(),
         "FormSubmitted": {"type": "object", "required": ["message", "thank_you_text"],
                           "properties": {"message": string, "thank_you_text": {
                               **string, "description": "HTML, as in the page document"}}},

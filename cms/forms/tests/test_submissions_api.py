@@ -13,6 +13,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.forms.schema import HONEYPOT_FIELD
 from cms.testing.content import add, by_path
+from cms.testing.contract import assert_valid
 from cms.testing.factories import SampleHomePageFactory
 from cms.testing.forms import VALID, form_page
 from cms.testing.pages.models import SampleContentPage
@@ -58,6 +59,7 @@ def test_the_page_document_gives_the_form_as_a_schema(client, contact):
     assert fields["extras"]["choices"] == ["Tea", "Coffee"]
     assert fields["subscribe"]["default"] is False
     assert fields["message"]["max_length"] is None
+    assert_valid("PageDocument", page)
 
 
 def test_a_valid_submission_is_stored_as_wagtail_stores_it(client, editor, contact):
