@@ -198,3 +198,16 @@ def test_only_live_public_form_pages_of_the_site_take_submissions(client, home, 
 def test_only_post(client, contact):
     response = client.get(f"/api/v2/forms/{contact.pk}/submissions/")
     assert response.status_code == 405 and response["Allow"] == "POST"
+
+
+def test_editors_build_the_form_in_the_admin(editor, home, contact):
+    add = editor.get(f"/admin/pages/add/mortar_testing_pages/sampleformpage/{home.pk}/")
+    assert add.status_code == 200 and b"form_fields-FORMS" in add.content
+    edit = editor.get(f"/admin/pages/{contact.pk}/edit/")
+    assert edit.status_code == 200 and b"Your name" in edit.content
+
+
+def test_the_stock_endpoint_shows_the_same_form(client, contact):
+    stock = client.get(f"/api/v2/pages/{contact.pk}/", {"fields": "form,thank_you_text"})
+    assert stock.status_code == 200, stock.content
+    assert stock.json()["form"] == by_path(client, "/contact/")[1]["form"]
