@@ -30,10 +30,10 @@ from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
 from wagtail.contrib.forms.models import FormMixin
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms.api import fields
-from cms.api.errors import APIError, json_response
+from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.resolver import Refs, Resolver
 from cms.api.sites import HOSTNAME, site_for_request
 from cms.api.views import _from_renderer
@@ -73,8 +73,15 @@ def _error(status: int, message: str, **extra: Any) -> HttpResponse:
                          Cache_Control="no-store")
 
 
-def _too_large() -> HttpResponse:
-    return _error(413, f"The body is longer than {settings.FORM_SUBMISSION_MAX_BYTES} bytes")
+class TooLarge(APIError):
+    status = 413
+
+    def __init__(self) -> None:
+        super().__init__(f"The body is longer than {settings.FORM_SUBMISSION_MAX_BYTES} bytes")
+
+
+class UnsupportedMediaType(APIError):
+    status = 415
 
 
 def _clean_text(value: str) -> bool:
@@ -109,37 +116,32 @@ def _from_json(body: dict[str, Any], names: list[str]) -> tuple[QueryDict, dict[
 
 
 def _read(request: HttpRequest, names: list[str]) -> tuple[QueryDict, dict[str, list[str]]]:
-    """The submitted data. Raises APIError (400, 413, 415) for a body it cannot read."""
+    """The submitted data. Raises BadRequest, TooLarge or UnsupportedMediaType for a body
+    it cannot read."""
     content_type = request.content_type or ""
     if content_type in FORM_TYPES:
         try:
             return request.POST, {}
         except RequestDataTooBig:
-            raise _Answer(_too_large()) from None
+            raise TooLarge() from None
         except (SuspiciousOperation, MultiPartParserError, UnicodeDecodeError):
-            raise APIError("The form data cannot be read") from None
+            raise BadRequest("The form data cannot be read") from None
     if content_type not in ("application/json", ""):
-        error = APIError("Send the submission as JSON or as form data")
-        error.status = 415
-        raise error
+        raise UnsupportedMediaType("Send the submission as JSON or as form data")
     try:
         body = json.loads(request.body or b"null")
     except RequestDataTooBig:
-        raise _Answer(_too_large()) from None
+        raise TooLarge() from None
     except (ValueError, RecursionError):
-        raise APIError('The body must be JSON: {"field name": "value", ...}') from None
+        raise BadRequest('The body must be JSON: {"field name": "value", ...}') from None
     if not isinstance(body, dict):
-        raise APIError("The body must be a JSON object: {\"field name\": \"value\", ...}")
+        raise BadRequest("The body must be a JSON object: {\"field name\": \"value\", ...}")
     return _from_json(body, names)
 
 
-class _Answer(Exception):  # an answer, not a failure
-    def __init__(self, response: HttpResponse) -> None:
-        self.response = response
-
-
-def _form_page(request: HttpRequest, page_id: str) -> FormMixin:
-    """The live, public form page `page_id` of the request's site. Raises APIError (404)."""
+def _form_page(request: HttpRequest, page_id: str) -> tuple[Any, Site]:
+    """The live, public form page `page_id` of the request's site, and the site. Raises
+    NotFound (or BadRequest for a malformed `?site=`)."""
     site = site_for_request(request)
     page = None
     if page_id.isascii() and page_id.isdigit() and len(page_id) <= 10 \
@@ -147,10 +149,8 @@ def _form_page(request: HttpRequest, page_id: str) -> FormMixin:
         page = (visible_pages(Page.objects.filter(pk=int(page_id)), site=site)
                 .specific().first())
     if not isinstance(page, FormMixin):
-        error = APIError(f"No form at page {page_id[:20]!r}")
-        error.status = 404
-        raise error
-    return page
+        raise NotFound(f"No form at page {page_id[:20]!r}")
+    return page, site
 
 
 def _thank_you_html(page: Any, site: Any) -> str:
@@ -172,8 +172,6 @@ def submissions(request: HttpRequest, page_id: str) -> HttpResponse:
         return response
     try:
         return _submit(request, page_id)
-    except _Answer as answer:
-        return answer.response
     except APIError as error:
         response = error.response()
         response["Cache-Control"] = "no-store"
@@ -186,8 +184,8 @@ def _submit(request: HttpRequest, page_id: str) -> HttpResponse:
     except ValueError:
         length = settings.FORM_SUBMISSION_MAX_BYTES + 1
     if length > settings.FORM_SUBMISSION_MAX_BYTES:
-        return _too_large()
-    page = _form_page(request, page_id)
+        raise TooLarge()
+    page, site = _form_page(request, page_id)
 
     usage = get_usage(request, group=RATE_GROUP, key=_rate_key,
                       rate=settings.FORM_SUBMISSION_RATE, method="POST", increment=True)
@@ -209,7 +207,7 @@ def _submit(request: HttpRequest, page_id: str) -> HttpResponse:
         return _error(400, "Check the fields: some are missing or wrong.", errors=errors)
     page.process_form_submission(form)
     return json_response(
-        {"message": SUBMITTED, "thank_you_text": _thank_you_html(page, site_for_request(request))},
+        {"message": SUBMITTED, "thank_you_text": _thank_you_html(page, site)},
         status=201, Cache_Control="no-store")
 
 
