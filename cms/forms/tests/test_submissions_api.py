@@ -11,12 +11,13 @@ from django.test import override_settings
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Page, PageViewRestriction, Site
 
+from cms.api.representation import page_json
 from cms.forms.schema import HONEYPOT_FIELD
-from cms.testing.content import add, by_path
+from cms.testing.content import add, by_path, unsaved_child
 from cms.testing.contract import assert_valid
 from cms.testing.factories import SampleHomePageFactory
 from cms.testing.forms import VALID, form_page
-from cms.testing.pages.models import SampleContentPage
+from cms.testing.pages.models import SampleContentPage, SampleFormField, SampleFormPage
 
 
 def random_ip() -> str:
@@ -211,3 +212,12 @@ def test_the_stock_endpoint_shows_the_same_form(client, contact):
     stock = client.get(f"/api/v2/pages/{contact.pk}/", {"fields": "form,thank_you_text"})
     assert stock.status_code == 200, stock.content
     assert stock.json()["form"] == by_path(client, "/contact/")[1]["form"]
+
+
+def test_a_form_page_previewed_before_its_first_save_shows_its_form(home):
+    page = unsaved_child(home, SampleFormPage(title="New form", slug="new-form",
+                                              locale=home.locale))
+    page.form_fields = [SampleFormField(label="Full name", field_type="singleline")]
+    form = page_json(page, Site.objects.get(is_default_site=True), [])["form"]
+    assert [field["name"] for field in form["fields"]] == ["full_name"]
+    assert form["action"] == ""  # nothing to post to yet
