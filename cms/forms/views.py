@@ -4,13 +4,14 @@ The renderer posts it server side (web/lib/forms.ts). The body is a JSON object
 `{field name: value}` (a string, number, boolean, null or a list of strings) or an
 HTML form's `application/x-www-form-urlencoded` / `multipart/form-data`. In order:
 
-1. a body over FORM_SUBMISSION_MAX_BYTES: 413; not JSON or a form: 400 / 415;
+1. a Content-Length over FORM_SUBMISSION_MAX_BYTES: 413;
 2. no live, public (cms.api.visibility) form page with that id in the request's site
    (`?site=`, else the Host header): 404, whatever it is;
 3. the visitor's address (`visitor_ip`) sent more than FORM_SUBMISSION_RATE: 429 with
    Retry-After, counted in the Django cache (Redis) by django-ratelimit;
-4. the honeypot field (cms.forms.schema.HONEYPOT_FIELD) filled: 400, nothing stored;
-5. Wagtail's own form for the page (`page.get_form`) validates: 400
+4. a body that is neither a JSON object nor form data: 400 (415 for another type);
+5. the honeypot field (cms.forms.schema.HONEYPOT_FIELD) filled: 400, nothing stored;
+6. Wagtail's own form for the page (`page.get_form`) validates: 400
    `{"message", "errors": {name: [messages]}}`, or the submission is stored through
    `page.process_form_submission` (the admin's Forms lists it) and the answer is 201
    `{"message", "thank_you_text"}` (HTML, as in the page document).
