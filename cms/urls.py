@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     # Password-protected pages: a POST of the renderer's, outside the read-only router.
     path("api/v2/page_access/", page_access.page_access, name="page-access"),
+    # Form submissions: POSTs of the renderer's too (cms.forms.views).
+    path("api/v2/", include("cms.forms.urls")),
     path("django-admin/", admin.site.urls),
     # Before Wagtail's own: its page and document password forms, throttled.
     path("", include("cms.lockout.urls")),

@@ -10,7 +10,8 @@ MAX_EXAMPLES = 40
 
 def test_api_conforms_to_its_schema_under_fuzzing(cms_server):
     run = subprocess.run(
-        [str(Path(sys.executable).parent / "schemathesis"), "run",
+        [str(Path(sys.executable).parent / "schemathesis"),
+         "--config-file", str(Path(__file__).parent / "schemathesis.toml"), "run",
          f"{cms_server}/api/v2/schema/", "--checks", "all", "--max-examples", str(MAX_EXAMPLES),
          "--seed", "20261127", "--request-timeout", "20"],
         capture_output=True, text=True, timeout=600,

@@ -179,6 +179,7 @@ def components() -> dict[str, Schema]:
 def openapi() -> Schema:
     # Here, not at the top: cms.api.search builds on cms.api.views, which imports this module.
     from cms.api import search
+    from cms.forms import views as forms
 
     json_ok = {"application/json": {}}
     schemas = components()
@@ -290,6 +291,7 @@ def openapi() -> Schema:
                 "responses": {"200": response(ref("SearchResults"), "A page of results"),
                               **error},
             }},
+            "/api/v2/forms/{page_id}/submissions/": forms.openapi_operation(),
             "/api/v2/pages/": {"get": {
                 "operationId": "stockPages", "summary": "Wagtail's stock pages listing",
                 "responses": {"200": {"description": "See Wagtail's API v2 docs",
@@ -309,7 +311,7 @@ def openapi() -> Schema:
         }}},
         "components": {
             "schemas": {**schemas, "RevalidateRequest": revalidate_request_schema(),
-                        "SearchResults": search.results_schema()},
+                        "SearchResults": search.results_schema(), **forms.openapi_schemas()},
             "securitySchemes": {"revalidateSecret": {
                 "type": "http", "scheme": "bearer",
                 "description": "REVALIDATE_SECRET, shared by the CMS and the renderer"}},

@@ -7,6 +7,7 @@ SECRET_KEY and ALLOWED_HOSTS. Every variable is listed in `.env.example`.
 """
 
 from cms.settings.base import *  # noqa: F403
+from cms.settings.forms import *  # noqa: F403
 from cms.settings.frontend import *  # noqa: F403
 from cms.settings.lockout import *  # noqa: F403
 from cms.settings.security import *  # noqa: F403

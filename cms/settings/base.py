@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cms.health",
     "cms.search",
     "cms.scaffold",
+    "cms.forms",
     *(f"{SITES_PACKAGE}.{name}" for name in MORTAR_SITES),
     "wagtail_headless_preview",
     "wagtail.contrib.forms",

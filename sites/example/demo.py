@@ -24,7 +24,14 @@ from cms.blocks.content import editor_json
 from cms.core.models import NavigationSettings
 from cms.images.drawing import draw
 from cms.images.tasks import generate_renditions
-from sites.example.models import ArticleIndexPage, ArticlePage, ContentPage, HomePage
+from sites.example.models import (
+    ArticleIndexPage,
+    ArticlePage,
+    ContentPage,
+    FormField,
+    FormPage,
+    HomePage,
+)
 
 DEMO_IMAGE_COUNT = 8
 DEMO_ARTICLE_COUNT = 14
@@ -143,6 +150,7 @@ def _demo_site(log: Log) -> HomePage:
                      body=stream(heading("Get in touch"),
                                  rich(f'<p>Write to hello@example.com or read <a linktype="page" '
                                       f'id="{about.pk}">about us</a> first.</p>')))
+    _contact_form(contact, about)
     _child(about, ContentPage, "team", title="Our team", show_in_menus=True,
            body=stream(rich("<p>Editors, designers and engineers.</p>")))
 
@@ -179,6 +187,36 @@ def _demo_site(log: Log) -> HomePage:
     transaction.on_commit(lambda: [generate_renditions(image.pk) for image in images])
     log(f"demo site ready: {Page.objects.descendant_of(home, inclusive=True).count()} pages")
     return home
+
+
+def _contact_form(contact: ContentPage, about: Page) -> FormPage:
+    """A contact form under the contact page, linked from it; submissions are emailed to
+    hello@example.com (printed by the worker with the default EMAIL_URL)."""
+    form = FormPage(
+        slug="message", title="Send us a message", search_description="Write to the team.",
+        intro="<p>Questions, quotes or feedback: we answer within two working days.</p>",
+        thank_you_text="<p>Thank you for your message. We will reply soon.</p>",
+        to_address="hello@example.com", from_address="website@example.com",
+        subject="A message from the website")
+    form.form_fields = [
+        FormField(sort_order=i, label=label, field_type=kind, required=required,
+                  choices=choices, default_value=default, help_text=help_text)
+        for i, (label, kind, required, choices, default, help_text) in enumerate([
+            ("Your name", "singleline", True, "", "", ""),
+            ("Email", "email", True, "", "", "We reply to this address."),
+            ("Topic", "dropdown", True, "Question\nQuote\nFeedback", "Question", ""),
+            ("Message", "multiline", True, "", "", ""),
+            ("Send me the newsletter", "checkbox", False, "", "", ""),
+        ])]
+    contact.add_child(instance=form)
+    form.save_revision().publish()
+    contact.body = stream(
+        heading("Get in touch"),
+        rich(f'<p>Write to hello@example.com or read <a linktype="page" id="{about.pk}">'
+             f'about us</a> first.</p>'),
+        cta("Send us a message", page=form))
+    contact.save_revision().publish()
+    return form
 
 
 def _home(images: list[AbstractImage]) -> HomePage:

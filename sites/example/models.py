@@ -7,6 +7,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.contrib.routable_page.models import re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
@@ -17,6 +18,7 @@ from cms.blocks.links import CallToActionBlock
 from cms.blocks.stream import BodyStreamBlock
 from cms.blocks.text import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
+from cms.forms.models import BaseFormPage
 
 ARTICLES_PER_PAGE = 10
 
@@ -120,3 +122,23 @@ class ArticlePage(BasePage):
 
     class Meta:
         verbose_name = "Article"
+
+
+class FormField(AbstractFormField):
+    page = ParentalKey("example.FormPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class FormPage(BaseFormPage):
+    """A form editors build (contact, sign-up...): cms.forms.models.BaseFormPage."""
+
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    parent_page_types = ["example.HomePage", "example.ContentPage"]
+    subpage_types: list[str] = []
+    content_panels = [*BasePage.content_panels, FieldPanel("intro"),
+                      *BaseFormPage.content_panels[len(BasePage.content_panels):]]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro")]
+    api_fields = [APIField("intro"), *BaseFormPage.api_fields]
+
+    class Meta:
+        verbose_name = "Form page"

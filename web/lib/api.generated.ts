@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v2/forms/{page_id}/submissions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a form page's form (fields as its document's `form.fields` names) */
+        post: operations["formSubmission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/navigation/": {
         parameters: {
             query?: never;
@@ -311,6 +328,50 @@ export interface components {
             label: string;
             link: components["schemas"]["LinkBlockValue"];
         };
+        FormDefinition: {
+            /** @description POST a submission here ({name: value} JSON) */
+            action: string;
+            fields: components["schemas"]["FormFieldDefinition"][];
+            /** @description A field to render hidden from people; a submission filling it is refused */
+            honeypot: string;
+        };
+        FormErrors: {
+            /** @description Field name (or __all__) to its messages */
+            errors?: {
+                [key: string]: string[];
+            };
+            message: string;
+        };
+        FormFieldDefinition: {
+            choices: string[];
+            default: string | boolean | string[];
+            /** @description Plain text */
+            help_text: string;
+            label: string;
+            max_length: number | null;
+            /** @description The key of this field in a submission */
+            name: string;
+            required: boolean;
+            /** @enum {string} */
+            type: "singleline" | "multiline" | "email" | "number" | "url" | "checkbox" | "checkboxes" | "dropdown" | "multiselect" | "radio" | "date" | "datetime" | "hidden";
+        };
+        /** FormPage */
+        FormPage: {
+            form: components["schemas"]["FormDefinition"];
+            id: number | null;
+            intro: string;
+            meta: {
+                /** @constant */
+                type: "example.FormPage";
+            } & WithRequired<components["schemas"]["PageMeta"], "type">;
+            thank_you_text: string;
+            title: string;
+        };
+        FormSubmitted: {
+            message: string;
+            /** @description HTML, as in the page document */
+            thank_you_text: string;
+        };
         HeadingBlockValue: {
             /** @enum {integer} */
             level: 2 | 3 | 4;
@@ -371,7 +432,7 @@ export interface components {
             password: string;
             restriction_id: number;
         };
-        PageDocument: components["schemas"]["ArticleIndexPage"] | components["schemas"]["ArticlePage"] | components["schemas"]["ContentPage"] | components["schemas"]["HomePage"];
+        PageDocument: components["schemas"]["ArticleIndexPage"] | components["schemas"]["ArticlePage"] | components["schemas"]["ContentPage"] | components["schemas"]["FormPage"] | components["schemas"]["HomePage"];
         /** @description A link to a live page: `html_path` is a site path, or a full URL for a page of another site. */
         PageLink: {
             html_path: string;
@@ -462,6 +523,85 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    formSubmission: {
+        parameters: {
+            query?: {
+                /** @description hostname[:port] of the Wagtail Site; else the Host header */
+                site?: string;
+            };
+            header?: never;
+            path: {
+                page_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: string | number | boolean | null | string[];
+                };
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored; the notification email is queued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormSubmitted"];
+                };
+            };
+            /** @description Bad body, a field's value refused, or the honeypot */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormErrors"];
+                };
+            };
+            /** @description No live, public form page with this id in the site */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Neither JSON nor form data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many submissions from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     navigation: {
         parameters: {
             query?: {

@@ -6,8 +6,9 @@
 import type { components, operations } from "./api.generated";
 
 type Schemas = components["schemas"];
-/** The 200 JSON of a CMS endpoint (the `revalidate` webhook is the renderer's own). */
-type Json<T extends Exclude<keyof operations, "revalidate">> = operations[T]["responses"][200]["content"]["application/json"];
+/** The 200 JSON of a CMS endpoint (the `revalidate` webhook is the renderer's own; a
+ * form submission answers 201). */
+type Json<T extends Exclude<keyof operations, "revalidate" | "formSubmission">> = operations[T]["responses"][200]["content"]["application/json"];
 
 export type CmsImage = Schemas["Image"];
 export type FocalPoint = NonNullable<CmsImage["focal_point"]>;
@@ -48,6 +49,9 @@ export type Navigation = Json<"navigation">;
 export type SearchResults = Json<"search">;
 export type SearchResult = SearchResults["results"][number];
 export type MenuItem = Schemas["MenuItem"];
+/** A form page's `form` (cms.forms): its fields, the honeypot's name, where it posts. */
+export type FormDefinition = Schemas["FormDefinition"];
+export type FormFieldDefinition = Schemas["FormFieldDefinition"];
 export type SitemapPage = Json<"sitemap">;
 export type SitemapEntry = SitemapPage["pages"][number];
 

@@ -20,6 +20,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.contrib.routable_page.models import path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -32,6 +33,7 @@ from cms.blocks.links import CallToActionBlock
 from cms.blocks.stream import BodyStreamBlock
 from cms.blocks.text import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
+from cms.forms.models import BaseFormPage
 
 ARTICLES_PER_PAGE = 10
 
@@ -112,6 +114,15 @@ class SampleArticlePage(BasePage):
     search_fields = [*BasePage.search_fields, index.SearchField("intro"),
                      index.SearchField("body")]
     summary_fields = ["date", "intro", "hero_image", "tags"]
+
+
+class SampleFormField(AbstractFormField):
+    page = ParentalKey("mortar_testing_pages.SampleFormPage", on_delete=models.CASCADE,
+                       related_name="form_fields")
+
+
+class SampleFormPage(BaseFormPage):
+    """A form editors build: the platform's form page as it is (cms.forms)."""
 
 
 class RoutedPage(HeadlessRoutablePageMixin, Page):

@@ -22,4 +22,5 @@ def test_every_demo_page_and_the_heavy_page_conform(client, db):
 
     assert "/articles/heavy/" in types and len(types) >= 18
     assert set(types.values()) == {"example.HomePage", "example.ContentPage",
-                                   "example.ArticleIndexPage", "example.ArticlePage"}
+                                   "example.ArticleIndexPage", "example.ArticlePage",
+                                   "example.FormPage"}

@@ -40,11 +40,16 @@ def test_seed_demo_twice_leaves_one_demo_site(db, client):
     assert isinstance(site.root_page.specific, HomePage)
     assert ArticlePage.objects.live().count() >= 12
     assert HomePage.objects.count() == 1
-    for path in ["/", "/about/", "/contact/", "/articles/"]:
+    for path in ["/", "/about/", "/contact/", "/articles/", "/contact/message/"]:
         response = client.get("/api/v2/pages/by-path/", {"html_path": path})
         assert response.status_code == 200, path
     menu = json.loads(client.get("/api/v2/navigation/").content)["menu"]
     assert [item["title"] for item in menu] == ["About us", "Articles", "Contact"]
+    form = json.loads(client.get("/api/v2/pages/by-path/",
+                                 {"html_path": "/contact/message/"}).content)
+    assert form["meta"]["type"] == "example.FormPage"
+    assert [field["name"] for field in form["form"]["fields"]] == [
+        "your_name", "email", "topic", "message", "send_me_the_newsletter"]
 
 
 def test_seeding_again_leaves_the_editors_work_alone(db, client):

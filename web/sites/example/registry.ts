@@ -3,6 +3,7 @@ import type { SitePageTypes } from "@/lib/page-types";
 import { ArticleIndexPage } from "@/sites/example/ArticleIndexPage";
 import { ArticlePage } from "@/sites/example/ArticlePage";
 import { ContentPage } from "@/sites/example/ContentPage";
+import { FormPage } from "@/sites/example/FormPage";
 import { HomePage } from "@/sites/example/HomePage";
 
 export const pageTypes: SitePageTypes<"example"> = {
@@ -10,4 +11,5 @@ export const pageTypes: SitePageTypes<"example"> = {
   "example.ContentPage": { layout: ContentPage },
   "example.ArticleIndexPage": { layout: ArticleIndexPage },
   "example.ArticlePage": { layout: ArticlePage, openGraphType: "article" },
+  "example.FormPage": { layout: FormPage },
 };

@@ -14,6 +14,7 @@ import {
   pageAccessCookieOptions,
 } from "@/lib/page-access";
 import { encodePath, isSafeLocalPath } from "@/lib/paths";
+import { visitorIp } from "@/lib/visitor";
 
 const MAX_PASSWORD_LENGTH = 1000;
 
@@ -23,18 +24,6 @@ function seeOther(location: string): NextResponse {
 
 function backToForm(path: string, error: PageAccessError): Response {
   return seeOther(`${PAGE_ACCESS_ROUTE}${encodePath(path)}?error=${error}`);
-}
-
-/**
- * The visitor's address: nginx sets X-Real-IP (replacing any the client sent); the HTTP
- * cache between nginx and the renderer appends itself to X-Forwarded-For, so that one's
- * last entry is nginx, not the visitor. Without nginx, the last X-Forwarded-For entry.
- */
-function visitorIp(request: Request): string | null {
-  const real = request.headers.get("x-real-ip")?.trim();
-  if (real) return real;
-  const forwarded = request.headers.get("x-forwarded-for");
-  return forwarded?.split(",").pop()?.trim() || null;
 }
 
 export async function POST(request: Request): Promise<Response> {
@@ -61,7 +50,7 @@ export async function POST(request: Request): Promise<Response> {
 
   let result;
   try {
-    result = await postPageAccess(restrictionId, password, visitorIp(request));
+    result = await postPageAccess(restrictionId, password, visitorIp(request.headers));
   } catch (error) {
     if (error instanceof CmsUnavailableError) return backToForm(path, "unavailable");
     throw error;

@@ -1,0 +1,40 @@
+"use server";
+/**
+ * The server action behind every Form: the submission goes from the renderer's server to
+ * the CMS (lib/forms.ts), never from the browser, with the visitor's address.
+ */
+import { headers } from "next/headers";
+
+import type { FormState } from "@/components/forms/state";
+import { CmsUnavailableError } from "@/lib/cms";
+import { postSubmission, submissionValues } from "@/lib/forms";
+import { requestHost, siteOfHost } from "@/lib/site";
+import { visitorIp } from "@/lib/visitor";
+
+const REFUSED: Record<number, string> = {
+  404: "This form is no longer available.",
+  413: "The form is too long to send: please shorten your answers.",
+  429: "Too many submissions from your address: please try again in a few minutes.",
+};
+
+export async function submitForm(pageId: number, previous: FormState,
+                                 data: FormData): Promise<FormState> {
+  const values = submissionValues(data);
+  const attempt = "attempt" in previous ? previous.attempt + 1 : 1;
+  try {
+    const requestHeaders = await headers();
+    const host = requestHost(requestHeaders.get("host"));
+    const result = await postSubmission(pageId, values, visitorIp(requestHeaders),
+      host ? siteOfHost(host) : null);
+    if (result.kind === "submitted") return { status: "sent" };
+    if (result.kind === "invalid") {
+      return { status: "invalid", message: result.message, errors: result.errors, values, attempt };
+    }
+    return { status: "failed", values, attempt,
+      message: REFUSED[result.status] ?? "The form could not be sent. Please try again." };
+  } catch (error) {
+    if (!(error instanceof CmsUnavailableError)) throw error;
+    return { status: "failed", values, attempt,
+      message: "The form could not be sent just now. Please try again in a moment." };
+  }
+}
