@@ -93,8 +93,10 @@ def _document_response(request: HttpRequest, body: bytes, etag: str, hit: bool) 
     return response
 
 
-def _from_renderer(request: HttpRequest) -> bool:
-    """The renderer sends the revalidation secret: only its 404s are worth remembering."""
+def from_renderer(request: HttpRequest) -> bool:
+    """True when the request carries the renderer's credentials (`Authorization: Bearer
+    REVALIDATE_SECRET`): only the renderer's 404s are worth remembering, and only its word
+    on a visitor's address is believed (cms.forms)."""
     given = request.META.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ")
     return bool(settings.REVALIDATE_SECRET) and hmac.compare_digest(
         given.encode(), settings.REVALIDATE_SECRET.encode())
@@ -116,7 +118,7 @@ def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
     if redirect is not None and redirect.page_id is not None:
         names.add(dependencies.page(redirect.page_id))
     # Anyone may ask for any path: record only the renderer's, which it caches.
-    if _from_renderer(request):
+    if from_renderer(request):
         renderer_tags.record(tag, names, site)
     if redirect is None:
         raise NotFound(f"No page at {path}")
@@ -127,7 +129,7 @@ def _sub_route_answer(request: HttpRequest, site: Any, path: str, tag: str,
                       routed: Routed) -> HttpResponse:
     """A page's sub-route that redirects (e.g. a listing's "page/1/" to the listing)."""
     page, answer = routed.page, routed.answer
-    if _from_renderer(request):
+    if from_renderer(request):
         renderer_tags.record(tag, {dependencies.routes(site.pk), dependencies.page(page.pk),
                                    dependencies.site(site.pk), *dependencies.GLOBAL}, site)
     base = html_path(page, site.root_page.url_path) or "/"
@@ -197,7 +199,7 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
             built = representation.represent_page(page, site, restricted, listing_page)
         except NotFound:
             # A listing page past the last: it exists once enough pages are added.
-            if _from_renderer(request):
+            if from_renderer(request):
                 renderer_tags.record(tag, {dependencies.routes(site.pk),
                                            dependencies.page(page.pk),
                                            dependencies.children(page.pk),
@@ -231,7 +233,7 @@ def _password_protected(request: HttpRequest, site: Any, path: str, tag: str,
     visitor who entered them all: never from or into a cache, the renderer's included."""
     missing = page_access.first_unpassed(protected, request)
     if missing is not None:
-        if _from_renderer(request):  # the form it caches shows until the restriction changes
+        if from_renderer(request):  # the form it caches shows until the restriction changes
             renderer_tags.record(tag, {dependencies.page(protected.page.pk),
                                        dependencies.site(site.pk), *dependencies.GLOBAL}, site)
         return json_response(

@@ -37,7 +37,7 @@ from cms.api import fields
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.resolver import Refs, Resolver
 from cms.api.sites import HOSTNAME, site_for_request
-from cms.api.views import _from_renderer
+from cms.api.views import from_renderer
 from cms.api.visibility import restricted_paths, visible_pages
 from cms.forms import schema
 from cms.forms.schema import HONEYPOT_FIELD
@@ -57,7 +57,7 @@ def visitor_ip(request: HttpRequest) -> str:
     REVALIDATE_SECRET`), which no visitor holds; else the client's (cms.lockout.client:
     the last X-Forwarded-For entry behind nginx, the peer otherwise)."""
     named = request.META.get(VISITOR_IP_HEADER, "").strip()
-    if named and _from_renderer(request):
+    if named and from_renderer(request):
         try:
             return str(ipaddress.ip_address(named))
         except ValueError:
