@@ -246,7 +246,9 @@ def test_the_cms_environment_passes_check_deploy(services, tmp_path):
         cwd=REPO, capture_output=True, text=True, timeout=120,
         env={"PATH": "/usr/bin:/bin", **env, "STATIC_ROOT": str(tmp_path)})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues (0 silenced)" in result.stdout
+    # Silenced: Django's security.W003, which takes our CSRF middleware (a subclass of
+    # Django's) for none; mortar.W001 checks for it instead (cms.core.checks).
+    assert "no issues (1 silenced)" in result.stdout
 
 
 def test_nginx_gets_every_template_variable(services):
