@@ -23,9 +23,10 @@ HOSTNAME = re.compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$")
 def site_param(request: HttpRequest) -> str | None:
     """The `site` parameter, checked for form (not existence), lower-cased; None if absent."""
     requested = request.GET.get("site")
-    if requested is not None and not HOSTNAME.match(requested):
+    if requested is not None and not HOSTNAME.fullmatch(requested):
         raise BadRequest("site must be a hostname, optionally with :port")
-    return requested.lower() if requested is not None else None
+    # "docs.example.com." is the same name as nginx matches it (and a browser may send it).
+    return re.sub(r"\.(?=:|$)", "", requested.lower()) if requested is not None else None
 
 
 def site_for_request(request: HttpRequest) -> Site:

@@ -102,6 +102,14 @@ def from_renderer(request: HttpRequest) -> bool:
         given.encode(), settings.REVALIDATE_SECRET.encode())
 
 
+def _records(request: HttpRequest) -> bool:
+    """Whether what this answer shows is recorded under its renderer tag: always for the
+    renderer; for anyone else only without `site=`, whose tags are the site's paths (one
+    per page). Anyone may send any `site=` (it falls back to the default Site), and each
+    value would be a set of tags to remember and purge."""
+    return from_renderer(request) or site_param(request) is None
+
+
 def _redirect_response(path: str, location: str, permanent: bool) -> HttpResponse:
     return json_response(
         {"message": f"{path} redirects to {location}",
@@ -208,7 +216,8 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
             raise
         if routed.custom:
             built.deps.add(dependencies.routes(site.pk))
-        renderer_tags.record(tag, built.deps, site)
+        if _records(request):
+            renderer_tags.record(tag, built.deps, site)
         body = orjson.dumps(built.data)
         etag = cache.etag_for(body)
         if not key or cache.put(key, cache.CachedDocument(body, etag), epoch_before,
@@ -318,8 +327,9 @@ def navigation(request: HttpRequest) -> HttpResponse:
         NavigationSettings.footer_links.field.stream_block, footer.footer_links, site, restricted)
     footer_links = [item["value"] for item in links][:settings.NAVIGATION_MAX_ITEMS]
     names |= link_names
-    renderer_tags.record(renderer_tags.qualified(renderer_tags.NAVIGATION, site_param(request)),
-                         names, site)
+    if _records(request):
+        renderer_tags.record(renderer_tags.qualified(renderer_tags.NAVIGATION,
+                                                     site_param(request)), names, site)
     return json_response({
         "site": {"id": site.pk, "hostname": site.hostname, "name": site.site_name,
                  "root": {"id": root.pk, "title": root.title, "html_path": "/"}},
@@ -347,10 +357,11 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     if number > total_pages:
         raise NotFound(f"Sitemap page {number} does not exist; there are {total_pages}.")
     root_path = site.root_page.url_path
-    renderer_tags.record(renderer_tags.qualified(renderer_tags.SITEMAP, site_param(request)),
-                         {dependencies.pages(site.pk), dependencies.site(site.pk),
-                          *dependencies.GLOBAL},
-                         site)
+    if _records(request):
+        renderer_tags.record(renderer_tags.qualified(renderer_tags.SITEMAP, site_param(request)),
+                             {dependencies.pages(site.pk), dependencies.site(site.pk),
+                              *dependencies.GLOBAL},
+                             site)
     start = (number - 1) * SITEMAP_PAGE_SIZE
     # Rows, not model instances: a page of the sitemap is thousands of them.
     rows = pages.values_list("id", "url_path", "last_published_at")[

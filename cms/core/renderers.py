@@ -3,8 +3,15 @@
 Each Site's renderer base URL is its `RendererSettings.url` (Settings > Renderer in the
 admin), or the FRONTEND_URL environment setting where that is blank. Preview, "view
 live", revalidation, the admin's CSP and CSRF's trusted origins all read it from here.
+
+The CMS sends REVALIDATE_SECRET to that URL and the admin trusts its origin, so an editor
+chooses among origins the environment allows (RENDERER_ORIGINS, FRONTEND_URL's; in
+development also localhost, *.localhost and 127.0.0.1), never any host: a URL set before its
+origin left the list falls back to FRONTEND_URL.
 """
 
+import logging
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -12,10 +19,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from wagtail.models import Site
 
+logger = logging.getLogger(__name__)
+
+# A DNS name or IPv4 address, as browsers send it in Origin: letters, digits, hyphens, dots.
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_NAME = re.compile(rf"{_LABEL}(\.{_LABEL})*")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
 
 def validate_renderer_url(value: str) -> None:
-    """`http(s)://host[:port][/base/path]`, nothing else; raises ValidationError saying
-    what is wrong. Blank is valid (the field falls back to FRONTEND_URL)."""
+    """`http(s)://host[:port][/base/path]` whose origin the environment allows, nothing
+    else; raises ValidationError saying what is wrong. Blank is valid (the field falls
+    back to FRONTEND_URL)."""
     if not value:
         return
     try:
@@ -35,6 +50,32 @@ def validate_renderer_url(value: str) -> None:
                               "only a base path such as /site.", code="invalid")
     if any(char.isspace() for char in value):
         raise ValidationError("The renderer URL cannot contain spaces.", code="invalid")
+    if not _HOST_NAME.fullmatch(parts.hostname) or parts.netloc.lower() != (
+            parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"):
+        raise ValidationError("Enter the renderer's host name as letters, digits, hyphens "
+                              "and dots, such as https://docs.example.com.", code="invalid")
+    if parts.port == _DEFAULT_PORTS[parts.scheme]:
+        raise ValidationError("Leave out the default port (%(port)s).",
+                              params={"port": parts.port}, code="invalid")
+    if not is_allowed(value):
+        raise ValidationError(
+            "%(origin)s is not one of the renderer origins this CMS may send its secret to; "
+            "ask whoever runs it to add it to RENDERER_ORIGINS.",
+            params={"origin": origin_of(value)}, code="not_allowed")
+
+
+def is_allowed(url: str) -> bool:
+    """Whether the origin of `url` is FRONTEND_URL's, in RENDERER_ORIGINS, or (in
+    development) on localhost, a *.localhost name or 127.0.0.1."""
+    origin = origin_of(url)
+    if origin is None:
+        return False
+    if origin == origin_of(_fallback()) or origin in {
+            origin_of(allowed) for allowed in settings.RENDERER_ORIGINS}:
+        return True
+    hostname = urlsplit(origin).hostname or ""
+    return not settings.PRODUCTION and (hostname in ("localhost", "127.0.0.1")
+                                        or hostname.endswith(".localhost"))
 
 
 def renderer_url(site: Site | None) -> str:
@@ -51,7 +92,8 @@ def renderer_urls(site_ids: Iterable[int]) -> dict[int, str]:
     ids = set(site_ids)
     chosen = dict(RendererSettings.objects.filter(site_id__in=ids).exclude(url="")
                   .values_list("site_id", "url")) if ids else {}
-    return {pk: chosen[pk].rstrip("/") if pk in chosen else _fallback() for pk in ids}
+    return {pk: _allowed_or_fallback(chosen[pk]) if pk in chosen else _fallback()
+            for pk in ids}
 
 
 def renderer_origins() -> set[str]:
@@ -59,7 +101,8 @@ def renderer_origins() -> set[str]:
     Site's. One query."""
     from cms.core.models import RendererSettings
 
-    urls = [_fallback(), *RendererSettings.objects.exclude(url="").values_list("url", flat=True)]
+    urls = [_fallback(), *(_allowed_or_fallback(url) for url in
+                           RendererSettings.objects.exclude(url="").values_list("url", flat=True))]
     return {origin for url in urls if (origin := origin_of(url))}
 
 
@@ -71,3 +114,11 @@ def origin_of(url: str) -> str | None:
 
 def _fallback() -> str:
     return settings.FRONTEND_URL.rstrip("/")
+
+
+def _allowed_or_fallback(url: str) -> str:
+    if is_allowed(url):
+        return url.rstrip("/")
+    logger.warning("Renderer URL %s is no longer among the allowed origins "
+                   "(RENDERER_ORIGINS): using FRONTEND_URL", url)
+    return _fallback()

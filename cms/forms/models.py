@@ -20,6 +20,7 @@ form field model: `class FormField(AbstractFormField)` with
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
@@ -44,6 +45,9 @@ class BaseFormPage(EmailFormMixin, FormMixin, BasePage):
     `AbstractFormField` model) and may add fields; they keep `api_fields` (extend it)."""
 
     base_form_class = FormPageAdminForm
+    # The renderer draws the form and posts it to the API: the CMS serves no form page
+    # itself (Wagtail's FormMixin would render a template and take a POST unchecked).
+    preview_modes = BasePage.DEFAULT_PREVIEW_MODES
 
     thank_you_text = RichTextField(
         blank=True, features=RICH_TEXT_FEATURES,
@@ -63,6 +67,15 @@ class BaseFormPage(EmailFormMixin, FormMixin, BasePage):
 
     class Meta:
         abstract = True
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Any request for the page's CMS URL, a POST included, goes to it on its Site's
+        renderer, as for every page (cms.preview.tokens.PreviewMixin.serve)."""
+        return BasePage.serve(self, request)
+
+    def serve_preview(self, request: HttpRequest, mode_name: str) -> HttpResponse:
+        """The renderer shows the draft, as for every page."""
+        return BasePage.serve_preview(self, request, mode_name)
 
     def process_form_submission(self, form: Any) -> Any:
         """Store the submission (Wagtail's `FormSubmission`); the email to `to_address`

@@ -20,8 +20,10 @@ from rest_framework import serializers
 from wagtail.contrib.forms.forms import _split_by_newline_or_comma
 from wagtail.contrib.forms.models import FORM_FIELD_CHOICES
 
-# The field bots fill and people never see: its name does not look like a trap.
-HONEYPOT_FIELD = "website_address"
+# The field bots fill and people never see: its name does not look like a trap, and has a
+# hyphen, which no field of the form builder has (Wagtail's clean_name makes "_" of it),
+# so an editor's "Website address" field is never taken for it.
+HONEYPOT_FIELD = "website-address"
 FORM_FIELD_TYPES = [name for name, _label in FORM_FIELD_CHOICES]
 CHOICE_TYPES = frozenset({"dropdown", "radio", "checkboxes", "multiselect"})
 LIST_TYPES = frozenset({"checkboxes", "multiselect"})

@@ -52,7 +52,7 @@ def rel(path: Path) -> str:
 
 def class_name(name: str, what: str, example: str) -> str:
     """`name` if it is a CamelCase Python identifier, else CommandError naming `what`."""
-    if not (CLASS_NAME.match(name) and any(c.islower() for c in name)
+    if not (CLASS_NAME.fullmatch(name) and any(c.islower() for c in name)
             and not keyword.iskeyword(name)):
         raise CommandError(f"{what} {name!r} is not a CamelCase Python class name "
                            f"(letters and digits, starting with a capital: {example})")
@@ -61,9 +61,14 @@ def class_name(name: str, what: str, example: str) -> str:
 
 def site_name(name: str) -> str:
     """`name` if it can be a site (a Python package, an app label, a JS export name)."""
-    if not SITE_NAME.match(name) or keyword.iskeyword(name) or name in JS_RESERVED:
+    if not SITE_NAME.fullmatch(name) or keyword.iskeyword(name) or name in JS_RESERVED:
         raise CommandError(f"site name {name!r} is not a lower-case Python identifier "
                            "(letters, digits and _, starting with a letter: docs)")
+    from django.core.management import get_commands
+
+    if f"seed_{name}" in get_commands():
+        # The new site's demo content command would shadow the one already there.
+        raise CommandError(f"site name {name!r} is taken: manage.py seed_{name} exists")
     return name
 
 

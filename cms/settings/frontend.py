@@ -11,6 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 from cms.settings.base import PRODUCTION, env
 
 FRONTEND_URL: str = env.str("FRONTEND_URL", default="http://localhost:3000").rstrip("/")
+# The origins a Site's renderer URL (Settings > Renderer) may name besides FRONTEND_URL's:
+# the CMS sends REVALIDATE_SECRET there and the admin trusts them (cms/core/renderers.py).
+RENDERER_ORIGINS: list[str] = env.list("RENDERER_ORIGINS", default=[])
 _DEV_REVALIDATE_SECRET = "dev-revalidate-secret"
 REVALIDATE_SECRET: str = env.str(
     "REVALIDATE_SECRET", default="" if PRODUCTION else _DEV_REVALIDATE_SECRET

@@ -89,7 +89,8 @@ type RedirectBody = { message: string; redirect?: { location: string; permanent:
 
 /**
  * The renderer identifies itself with the revalidation secret, so that the CMS records
- * what its 404s and redirects show (anyone else's are not worth remembering).
+ * what the answers it caches show, under its site's tags (anyone else's are not worth
+ * remembering, and could be any number).
  */
 function rendererCredentials(): Record<string, string> {
   const secret = process.env.REVALIDATE_SECRET;
@@ -181,7 +182,7 @@ export async function getNavigation(site: string,
                                     options: { draft?: boolean } = {}): Promise<Navigation | null> {
   const endpoint = "/api/v2/navigation/";
   const response = await request(endpoint, { site },
-    { draft: options.draft ?? false, tags: [navigationTag(site)] });
+    { draft: options.draft ?? false, tags: [navigationTag(site)] }, rendererCredentials());
   if (response.status === 404) return null;
   if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
   return json<Navigation>(response, endpoint);
@@ -191,7 +192,7 @@ export async function getNavigation(site: string,
 export async function getSitemap(site: string, page = 1): Promise<SitemapPage | null> {
   const endpoint = "/api/v2/sitemap/";
   const response = await request(endpoint, { site, page: String(page) },
-    { draft: false, tags: [sitemapTag(site)] });
+    { draft: false, tags: [sitemapTag(site)] }, rendererCredentials());
   if (response.status === 404) return null;
   if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
   return json<SitemapPage>(response, endpoint);

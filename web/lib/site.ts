@@ -39,8 +39,11 @@ export function pinnedSite(env: Record<string, string | undefined> = process.env
 export function requestHost(hostHeader: string | null | undefined,
                             pinned: string | null = pinnedSite()): string | null {
   if (pinned) return pinned;
-  const host = (hostHeader ?? "").trim().toLowerCase();
-  return HOST.test(host) ? host : null;
+  // "docs.example.com." is the name nginx matches as "docs.example.com": one site, one entry.
+  const host = (hostHeader ?? "").trim().toLowerCase().replace(/\.(?=:|$)/, "");
+  if (!HOST.test(host)) return null;
+  const port = host.match(/:([0-9]+)$/)?.[1];
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535) ? host : null;
 }
 
 /** The host segment as a route hands it over (maybe percent-encoded), checked; null if bad. */

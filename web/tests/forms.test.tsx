@@ -15,7 +15,7 @@ function field(overrides: Partial<FormFieldDefinition> & Pick<FormFieldDefinitio
 
 const FORM: FormDefinition = {
   action: "/api/v2/forms/7/submissions/",
-  honeypot: "website_address",
+  honeypot: "website-address",
   fields: [
     field({ name: "your_name", label: "Your name", type: "singleline", required: true, max_length: 255 }),
     field({ name: "email", label: "Email", type: "email", required: true, help_text: "We reply here" }),
@@ -53,7 +53,7 @@ describe("Form", () => {
 
   it("hides the honeypot from people, the keyboard and assistive technology", () => {
     const { container } = render(<Form pageId={7} form={FORM} thankYou={<p>Thanks</p>} />);
-    const trap = container.querySelector('input[name="website_address"]') as HTMLInputElement;
+    const trap = container.querySelector('input[name="website-address"]') as HTMLInputElement;
     expect(trap.tabIndex).toBe(-1);
     expect(trap.autocomplete).toBe("off");
     expect(trap.closest('[aria-hidden="true"]')).not.toBeNull();

@@ -9,11 +9,13 @@ describe("the site of a request", () => {
     expect(requestHost("Docs.Localhost:3000", null)).toBe("docs.localhost:3000");
     expect(requestHost("example.com", null)).toBe("example.com");
     expect(requestHost("127.0.0.1:8080", null)).toBe("127.0.0.1:8080");
+    expect(requestHost("docs.example.com.", null)).toBe("docs.example.com");
+    expect(requestHost("docs.example.com.:8080", null)).toBe("docs.example.com:8080");
   });
 
   it("refuses a Host header no Site can have", () => {
     for (const bad of [null, undefined, "", "exa mple.com", "example.com/x", "[::1]:3000",
-      "example.com:", "example.com:123456", "user@example.com", "-x.com", "x".repeat(254)]) {
+      "example.com:", "example.com:123456", "example.com:99999", "example.com:0", "user@example.com", "-x.com", "x".repeat(254)]) {
       expect(requestHost(bad, null)).toBeNull();
     }
   });

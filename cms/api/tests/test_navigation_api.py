@@ -139,3 +139,24 @@ def test_navigation_max_items_is_in_the_schema(client, settings):
     assert properties["menu"]["maxItems"] == 7
     assert properties["footer"]["properties"]["links"]["maxItems"] == 7
     assert schema["components"]["schemas"]["MenuItem"]["properties"]["children"]["maxItems"] == 7
+
+
+def test_only_the_renderers_answers_are_recorded_under_a_sites_tags(client, home, settings):
+    """Anyone may send any site= (it falls back to the default Site): each value would be
+    tags to remember and purge. The renderer's are recorded, a trailing dot dropped."""
+    from cms.publishing.models import RendererDependency
+
+    renderer = {"HTTP_AUTHORIZATION": f"Bearer {settings.REVALIDATE_SECRET}"}
+    for n in range(3):
+        assert client.get("/api/v2/navigation/", {"site": f"junk{n}.example"}).status_code == 200
+        assert client.get("/api/v2/sitemap/", {"site": f"junk{n}.example"}).status_code == 200
+        assert client.get("/api/v2/pages/by-path/", {"html_path": "/",
+                                                     "site": f"junk{n}.example"}).status_code == 200
+    assert not RendererDependency.objects.exists()
+
+    assert client.get("/api/v2/navigation/", {"site": "localhost."}, **renderer).status_code == 200
+    assert client.get("/api/v2/pages/by-path/", {"html_path": "/", "site": "localhost"},
+                      **renderer).status_code == 200
+    assert set(RendererDependency.objects.values_list("tag", flat=True)) == {
+        "localhost|navigation", "localhost|path:/"}
+    assert client.get("/api/v2/navigation/", {"site": "localhost\n"}).status_code == 400

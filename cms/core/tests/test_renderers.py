@@ -10,7 +10,7 @@ from wagtail.models import Site
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from cms.core.models import RendererSettings
-from cms.core.renderers import renderer_url
+from cms.core.renderers import renderer_origins, renderer_url
 from cms.publishing.models import RevalidationRequest
 from cms.testing.content import add, unsaved_child
 from cms.testing.pages.models import SampleContentPage
@@ -51,8 +51,16 @@ def test_a_site_without_its_own_renderer_uses_frontend_url(home, docs, settings)
     ("https://editor:secret@docs.example.com", "user name"),
     ("https://docs.example.com:99999", "Enter a URL such as"),
     ("https://docs.example.com/a b", "spaces"),
+    # Its origin goes into the admin's Content-Security-Policy: nothing but a host name.
+    ("https://docs.example.com;sandbox", "host name as letters"),
+    ("https://*.example.com", "host name as letters"),
+    ("https://docs.example.com:443", "default port"),
+    # The CMS sends its secret there: only origins the environment names.
+    ("https://collector.example", "not one of the renderer origins"),
+    ("http://169.254.169.254", "not one of the renderer origins"),
 ])
-def test_the_admin_refuses_a_url_that_is_no_renderer_base(editor, home, url, error):
+def test_the_admin_refuses_a_url_that_is_no_renderer_base(editor, home, url, error, settings):
+    settings.RENDERER_ORIGINS = ["https://docs.example.com"]
     site = Site.objects.get()
     response = editor.post(settings_url(site), {"url": url})
 
@@ -61,7 +69,8 @@ def test_the_admin_refuses_a_url_that_is_no_renderer_base(editor, home, url, err
     assert renderer_url(site) == renderer_url(None)  # nothing saved
 
 
-def test_an_editor_sets_a_sites_renderer_and_the_change_is_an_outbox_row(editor, home):
+def test_an_editor_sets_a_sites_renderer_and_the_change_is_an_outbox_row(editor, home, settings):
+    settings.RENDERER_ORIGINS = ["https://docs.example.com"]
     site = Site.objects.get()
     RevalidationRequest.objects.all().delete()
 
@@ -74,6 +83,19 @@ def test_an_editor_sets_a_sites_renderer_and_the_change_is_an_outbox_row(editor,
         "setting:core.renderersettings"}
     menu = editor.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("wagtailsettings:edit", args=["core", "renderersettings"]) in menu
+
+
+def test_a_url_whose_origin_left_the_allowed_list_falls_back_to_frontend_url(home, settings):
+    """Removed from RENDERER_ORIGINS, a stored URL gets neither the secret nor trust."""
+    site = Site.objects.get()
+    settings.RENDERER_ORIGINS = ["https://docs.example.com"]
+    RendererSettings.objects.create(site=site, url="https://docs.example.com")
+    assert renderer_url(site) == "https://docs.example.com"
+    assert "https://docs.example.com" in renderer_origins()
+
+    settings.RENDERER_ORIGINS = []
+    assert renderer_url(site) == settings.FRONTEND_URL
+    assert "https://docs.example.com" not in renderer_origins()
 
 
 def preview_url(editor, page) -> str:

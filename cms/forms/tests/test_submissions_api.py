@@ -221,3 +221,26 @@ def test_a_form_page_previewed_before_its_first_save_shows_its_form(home):
     form = page_json(page, Site.objects.get(is_default_site=True), [])["form"]
     assert [field["name"] for field in form["fields"]] == ["full_name"]
     assert form["action"] == ""  # nothing to post to yet
+
+
+def test_the_pages_cms_url_sends_every_method_to_the_renderer_and_takes_nothing(client, contact):
+    """Wagtail's FormMixin would render a template (none here: a 500) and store a POST
+    with no honeypot, rate or size check; the page's CMS URL redirects like any page's."""
+    for response in (client.get("/contact/"), client.post("/contact/", VALID)):
+        assert response.status_code == 302
+        assert response["Location"] == f"{settings.FRONTEND_URL}/contact/"
+    assert FormSubmission.objects.count() == 0
+    assert [mode for mode, _label in contact.preview_modes] == [""]
+
+
+def test_a_field_labelled_like_the_honeypot_is_a_field_of_its_own(client, home):
+    """No label's clean name is the honeypot's: "Website address" is an editor's field."""
+    page = form_page(home, slug="site-form")
+    page.form_fields.add(SampleFormField(label="Website address", field_type="url",
+                                         required=False, sort_order=99))
+    page.save_revision().publish()
+
+    response = submit(client, page, {**VALID, "website_address": "https://ada.example"})
+
+    assert response.status_code == 201, response.content
+    assert FormSubmission.objects.get().get_data()["website_address"] == "https://ada.example"

@@ -22,16 +22,23 @@ def test_names(name, snake, words):
     assert project.words(name) == words
 
 
-@pytest.mark.parametrize("name", ["faqPage", "faq_page", "FAQ", "Faq-Page", "9Page", "None", ""])
+@pytest.mark.parametrize("name", ["faqPage", "faq_page", "FAQ", "Faq-Page", "9Page", "None", "",
+                                  "FaqPage\n"])
 def test_not_a_class_name(name):
     with pytest.raises(CommandError, match="is not a CamelCase Python class name"):
         project.class_name(name, "page type", "FaqPage")
 
 
-@pytest.mark.parametrize("name", ["Docs", "my-site", "class", "default", "_docs", "1st"])
+@pytest.mark.parametrize("name", ["Docs", "my-site", "class", "default", "_docs", "1st", "docs\n"])
 def test_not_a_site_name(name):
     with pytest.raises(CommandError, match="is not a lower-case Python identifier"):
         project.site_name(name)
+
+
+def test_a_site_whose_demo_command_would_shadow_another_is_refused():
+    """The example site's `seed_demo` is what `make dev` runs: a site `demo` would take it."""
+    with pytest.raises(CommandError, match=r"manage\.py seed_demo exists"):
+        project.site_name("demo")
 
 
 def test_the_page_type_names_taken_include_the_platforms_test_only_ones():

@@ -61,7 +61,7 @@ class Command(BaseCommand):
 def site_address(hostname: str, port: int) -> str:
     """The hostname, lower-cased, if it and `port` can be a Site's."""
     hostname = hostname.lower()
-    if not project.HOSTNAME.match(hostname):
+    if not project.HOSTNAME.fullmatch(hostname):
         raise CommandError(f"--hostname {hostname!r} is not a hostname (docs.example.com)")
     if not 1 <= port <= 65535:
         raise CommandError(f"--port {port} is not a port (1 to 65535)")
