@@ -3,6 +3,7 @@ reaches the renderer of each Site it affects (its Settings > Renderer URL, else
 FRONTEND_URL), and no other."""
 
 import pytest
+from django.conf import settings as django_settings
 from wagtail.models import Site
 
 from cms.core.models import NavigationSettings, RendererSettings
@@ -41,8 +42,9 @@ def visit(client, hostname: str, *paths: str) -> None:
     """The renderer of `hostname` caches these pages, its menu and its sitemap."""
     for path in paths:
         as_renderer(client, path, site=hostname)
-    client.get("/api/v2/navigation/", {"site": hostname})
-    client.get("/api/v2/sitemap/", {"site": hostname})
+    renderer = {"HTTP_AUTHORIZATION": f"Bearer {django_settings.REVALIDATE_SECRET}"}
+    client.get("/api/v2/navigation/", {"site": hostname}, **renderer)
+    client.get("/api/v2/sitemap/", {"site": hostname}, **renderer)
 
 
 def deliver_pending() -> None:
