@@ -308,7 +308,8 @@ def test_startsite_makes_a_second_site_that_answers_by_its_hostname(two_sites):
 # site, by Host); docs has a renderer of its own, pinned to docs.localhost, named in its
 # Site's Settings > Renderer. Each renderer keeps its own cache (its CACHE_KEY_PREFIX), so
 # what one is told shows in its cache only. The nginx template sends every page to one
-# renderer (MORTAR_WEB_UPSTREAM), so each renderer has its nginx, routing by server_name.
+# renderer (MORTAR_WEB_UPSTREAM): a site with a renderer of its own gets a server block of
+# its own (infra/README.md), here an nginx of its own, each routing by server_name.
 
 DOCS, EXAMPLE = "docs.localhost", "localhost"
 SECRET = "scaffold-revalidate-secret-0123456789"
@@ -347,6 +348,8 @@ print(page.get_preview_url(None, page.create_page_preview().token))
 
 @dataclass(frozen=True)
 class TwoSiteStack:
+    """The scratch copy's running stack: its renderers' URLs, its nginx by hostname."""
+
     repo: Path
     env: dict[str, str]
     example_renderer: str  # FRONTEND_URL: http://localhost:<port>
