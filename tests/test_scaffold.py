@@ -1,33 +1,49 @@
 """The scaffolding commands (`startblock`, `startpage`, `startsite`), each run in a scratch
 copy of this checkout (its files as they are now, committed to a new git repository so
 that `git status` shows exactly what a command wrote), with this checkout's Python and
-`web/node_modules` (a symlink: enough for tsc, eslint and vitest, not for `next build`).
+`web/node_modules` (a symlink: enough for tsc, eslint and vitest; hard links, real files,
+where the copy is built with `next build`).
 
 What they write must pass, unchanged, what `make test` runs on it: ruff, the migrations
 and generated-files checks, `npm run typecheck`, `npm run lint`, and the tests they write
-(pytest, vitest). A refused command writes nothing.
+(pytest, vitest). A refused command writes nothing. The site `startsite` makes runs, with
+the example site, on a stack of the copy's own (gunicorn, a Celery worker, a renderer per
+site, nginx): each host gets its own site, a publish reaches its site's renderer only, and
+preview opens each site's renderer.
 """
 
+import http.client
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import pytest
 from django.conf import settings
 
-from cms.testing.processes import REPO
+from cms.testing.ports import free_port
+from cms.testing.processes import REPO, Worker, gunicorn, wait_until
+from tests.e2e.helpers import fetch
+from tests.e2e.nginx import Proxy, hostport, nginx
+from tests.webserver import WebBuild, next_start
 
 TIMEOUT = 900
 
 
-def copy_checkout(target: Path) -> Path:
-    """This checkout's files (tracked and new, not ignored) in `target`, committed."""
+def copy_checkout(target: Path, buildable: bool = False) -> Path:
+    """This checkout's files (tracked and new, not ignored) in `target`, committed.
+
+    `buildable`: web/node_modules as hard links of this checkout's (real files, which
+    Turbopack's `next build` needs; seconds, no space), not a symlink. Same file system."""
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO,
                             capture_output=True, check=True).stdout.decode().split("\0")
     for name in filter(None, listed):
@@ -35,7 +51,12 @@ def copy_checkout(target: Path) -> Path:
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
-    (target / "web" / "node_modules").symlink_to(REPO / "web" / "node_modules")
+    modules = target / "web" / "node_modules"
+    if buildable:
+        subprocess.run(["cp", "-al", str(REPO / "web" / "node_modules"), str(modules)],
+                       check=True)
+    else:
+        modules.symlink_to(REPO / "web" / "node_modules")
     git(target, "init", "-q")
     git(target, "add", "-A")
     git(target, "commit", "-q", "-m", "scratch copy")
@@ -63,12 +84,12 @@ def ok(result: subprocess.CompletedProcess) -> str:
     return result.stdout
 
 
-@pytest.fixture
-def database() -> Iterator[str]:
-    """A database of its own for the scratch copy (and the `test_` one its pytest makes),
-    dropped afterwards: `DATABASE_URL`."""
+@contextmanager
+def scratch_database(suffix: str) -> Iterator[str]:
+    """A database of its own for a scratch copy (and the `test_` one its pytest makes),
+    named after the session's plus `_<suffix>`, dropped afterwards: `DATABASE_URL`."""
     db = settings.DATABASES["default"]
-    name = f"{db['NAME'].removeprefix('test_')}_scaffold"
+    name = f"{db['NAME'].removeprefix('test_')}_{suffix}"
     server = (f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@"
               f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}")
 
@@ -83,8 +104,25 @@ def database() -> Iterator[str]:
         connection.close()
 
     recreate(name, f"test_{name}", create=True)
-    yield f"{server}/{name}"
-    recreate(name, f"test_{name}", create=False)
+    try:
+        yield f"{server}/{name}"
+    finally:
+        recreate(name, f"test_{name}", create=False)
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    with scratch_database("scaffold") as url:
+        yield url
+
+
+def scratch_redis_url() -> str:
+    """The Redis database after the session's (REDIS_URL), for a scratch copy's broker and
+    caches: the session's Celery worker must never take the copy's tasks (it would look
+    for their outbox rows in the session's database)."""
+    parts = urlsplit(os.environ.get("REDIS_URL") or settings.CELERY_BROKER_URL)
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(db + 1) % 16}"))
 
 
 def scratch_env(repo: Path, database_url: str | None = None) -> dict[str, str]:
@@ -197,21 +235,43 @@ print(json.dumps(answers))
 """
 
 
-def test_startsite_makes_a_second_site_that_answers_by_its_hostname(tmp_path, database):
-    repo = copy_checkout(tmp_path)
-    env = scratch_env(repo, database)
-    ok(manage(repo, "migrate", "--noinput", "--verbosity", "0", env=env))
-    # The example site on localhost:8000, its home page with a child page.
-    ok(manage(repo, "createsite", "example", "--hostname", "localhost", "--port", "8000",
-              env=env))
-    ok(manage(repo, "shell", "-c", (
-        "from sites.example.models import ContentPage, HomePage\n"
-        "page = HomePage.objects.get().add_child(instance=ContentPage(title='Welcome', "
-        "slug='welcome', live=False))\n"
-        "page.save_revision().publish()"), env=env))
+@dataclass(frozen=True)
+class Scratch:
+    """A scratch copy and the environment of its commands (its database, its Redis)."""
 
-    ok(manage(repo, "startsite", "docs", "--hostname", "docs.localhost", env=env))
+    repo: Path
+    env: dict[str, str]
 
+
+@pytest.fixture(scope="module")
+def two_sites(tmp_path_factory) -> Iterator[Scratch]:
+    """A buildable scratch copy, migrated, with the example site on localhost:8000 (its
+    home page and a "Welcome" page), then `startsite docs --hostname docs.localhost`.
+    Shared by the startsite test and the stack test after it: one copy, one migrate."""
+    folder = tmp_path_factory.mktemp("two-sites")
+    try:
+        repo = copy_checkout(folder, buildable=True)
+        with scratch_database("scaffold_sites") as url:
+            redis_url = scratch_redis_url()
+            env = {**scratch_env(repo, url), "REDIS_URL": redis_url,
+                   "CELERY_BROKER_URL": redis_url,
+                   "CACHE_KEY_PREFIX": f"scratch-{time.time_ns()}-"}
+            ok(manage(repo, "migrate", "--noinput", "--verbosity", "0", env=env))
+            ok(manage(repo, "createsite", "example", "--hostname", "localhost", "--port", "8000",
+                      env=env))
+            ok(manage(repo, "shell", "-c", (
+                "from sites.example.models import ContentPage, HomePage\n"
+                "page = HomePage.objects.get().add_child(instance=ContentPage(title='Welcome', "
+                "slug='welcome', live=False))\n"
+                "page.save_revision().publish()"), env=env))
+            ok(manage(repo, "startsite", "docs", "--hostname", "docs.localhost", env=env))
+            yield Scratch(repo, env)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_startsite_makes_a_second_site_that_answers_by_its_hostname(two_sites):
+    repo, env = two_sites.repo, two_sites.env
     written = {line[3:] for line in changes(repo)}
     assert {"sites/docs/apps.py", "sites/docs/models.py", "sites/docs/migrations/0001_initial.py",
             "sites/docs/management/commands/seed_docs.py", "sites/docs/tests/test_pages.py",
@@ -240,3 +300,230 @@ def test_startsite_makes_a_second_site_that_answers_by_its_hostname(tmp_path, da
 
     passes_make_test_checks(repo, env, pytest_files=["sites/docs/tests"],
                             vitest_files=["sites/docs/tests"])
+
+
+# --- The two sites on a stack of the scratch copy's own --------------------------------
+#
+# The example site's renderer is the shared one (FRONTEND_URL, no CMS_SITE_HOSTNAME: any
+# site, by Host); docs has a renderer of its own, pinned to docs.localhost, named in its
+# Site's Settings > Renderer. Each renderer keeps its own cache (its CACHE_KEY_PREFIX), so
+# what one is told shows in its cache only. The nginx template sends every page to one
+# renderer (MORTAR_WEB_UPSTREAM): a site with a renderer of its own gets a server block of
+# its own (infra/README.md), here an nginx of its own, each routing by server_name.
+
+DOCS, EXAMPLE = "docs.localhost", "localhost"
+SECRET = "scaffold-revalidate-secret-0123456789"
+FRESH_WITHIN = 10.0  # seconds from a publish's commit to its page on the site, loaded CI
+CONTENT = """
+from wagtail.models import Site
+from cms.core.models import RendererSettings
+from sites.docs.models import DocsHomePage, GuidePage
+# Wagtail's starter Site (localhost:80) goes, as seed_demo does it: localhost is example's.
+for starter in Site.objects.filter(hostname="localhost", port=80):
+    page = starter.root_page
+    starter.delete()
+    page.delete()
+home = DocsHomePage.objects.get()
+guide = home.add_child(instance=GuidePage(title="Guide", slug="guide", live=False))
+guide.save_revision().publish()
+renderer = RendererSettings.for_site(Site.objects.get(hostname="docs.localhost"))
+renderer.url = {docs_url!r}
+renderer.save()
+"""
+PUBLISH = """
+from wagtail.models import Page
+page = Page.objects.get(url_path={url_path!r}).specific
+page.title = {title!r}
+page.save_revision().publish()
+"""
+# What the admin's Preview does (wagtail-headless-preview's serve_preview): the draft
+# stored under a token, and the URL of the preview route of the page's Site's renderer.
+PREVIEW_URL = """
+from wagtail.models import Page
+page = Page.objects.get(url_path={url_path!r}).specific
+page.title = {title!r}
+print(page.get_preview_url(None, page.create_page_preview().token))
+"""
+
+
+@dataclass(frozen=True)
+class TwoSiteStack:
+    """The scratch copy's running stack: its renderers' URLs, its nginx by hostname."""
+
+    repo: Path
+    env: dict[str, str]
+    example_renderer: str  # FRONTEND_URL: http://localhost:<port>
+    docs_renderer: str  # the docs Site's renderer URL: http://127.0.0.1:<port>
+    proxies: dict[str, Proxy]  # by hostname
+
+    def page(self, host: str, path: str) -> tuple[int, str]:
+        """A visitor's GET of https://`host``path`, through that site's nginx."""
+        answer = self.proxies[host].request_as(host, "GET", path)
+        return answer.status, answer.body.decode()
+
+    def settled(self) -> bool:
+        """Every outbox row of the copy's database delivered, and sent once more
+        (REVALIDATE_AGAIN_SECONDS later, `cms.publishing.delivery.send_again`)."""
+        connection = psycopg2.connect(self.env["DATABASE_URL"])
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FILTER (WHERE delivered_at IS NULL), "
+                    "extract(epoch FROM now() - max(delivered_at)) "
+                    "FROM mortar_publishing_revalidationrequest")
+                undelivered, since = cursor.fetchone()
+        finally:
+            connection.close()
+        return undelivered == 0 and (since is None
+                                     or since > settings.REVALIDATE_AGAIN_SECONDS + 1)
+
+
+def at(renderer: str, host: str, path: str,
+       headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    """GET `path` of `host`'s site from a renderer itself (no nginx), as that Host."""
+    port = urlsplit(renderer).port
+    return fetch(f"http://127.0.0.1:{port}{path}", headers={"Host": f"{host}:{port}",
+                                                             **(headers or {})})
+
+
+def h1(body: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
+    assert match, "no <h1>"
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+@pytest.fixture(scope="module")
+def stack(two_sites: Scratch, tmp_path_factory) -> Iterator[TwoSiteStack]:
+    """docs given a page type (`startpage docs GuidePage`) and a "Guide" page, the copy
+    built (`next build`), its CMS, Celery worker and renderers started, nginx in front."""
+    repo = two_sites.repo
+    cms_port, example_port, docs_port = free_port(), free_port(), free_port()
+    cms_url = f"http://127.0.0.1:{cms_port}"
+    example_renderer = f"http://{EXAMPLE}:{example_port}"
+    docs_renderer = f"http://127.0.0.1:{docs_port}"  # docs.localhost resolves nowhere
+    env = {**two_sites.env, "FRONTEND_URL": example_renderer, "REVALIDATE_SECRET": SECRET,
+           "WAGTAILADMIN_BASE_URL": cms_url, "PYTHONUNBUFFERED": "1",
+           "REVALIDATE_RETRY_BACKOFF_MAX": "2"}
+    ok(manage(repo, "startpage", "docs", "GuidePage", env=env))
+    ok(manage(repo, "migrate", "--noinput", "--verbosity", "0", env=env))
+    ok(manage(repo, "shell", "-c", CONTENT.format(docs_url=docs_renderer), env=env))
+    web_env = {**env, "CMS_API_URL": cms_url, "NEXT_PUBLIC_SITE_URL": example_renderer,
+               "NODE_ENV": "production", "NEXT_DIST_DIR": ".next",
+               "NEXT_TSCONFIG_PATH": "tsconfig.json"}
+    with ExitStack() as running:
+        running.enter_context(gunicorn(env, cms_port, cwd=repo, quiet=True))
+        worker = Worker("scratch", tmp_path_factory.mktemp("worker") / "worker.log", env,
+                        concurrency=1, cwd=repo)
+        running.callback(worker.stop)
+        ok(run(repo / "web", "npm", "run", "build", env=web_env))
+        worker.wait_ready()
+        build = WebBuild(".next", "tsconfig.json", repo / "web")
+        for port, pinned, cache in ((example_port, "", "example"), (docs_port, DOCS, "docs")):
+            running.enter_context(next_start(build, port, {
+                **web_env, "CMS_SITE_HOSTNAME": pinned,
+                "CACHE_KEY_PREFIX": f"{env['CACHE_KEY_PREFIX']}{cache}-"},
+                stdout=subprocess.DEVNULL))
+        cms = hostport(cms_url)
+        proxies = {host: running.enter_context(nginx(
+            cms, f"127.0.0.1:{port}", server_names=host, certificate_per_host=[EXAMPLE, DOCS]))
+            for host, port in ((EXAMPLE, example_port), (DOCS, docs_port))}
+        stack = TwoSiteStack(repo, env, example_renderer, docs_renderer, proxies)
+        # A Site's first render makes its NavigationSettings row (Wagtail's `for_site`), a
+        # change the outbox delivers: that, and what setting up queued, is delivered (and
+        # sent again) before any test primes a cache.
+        for host in (EXAMPLE, DOCS):
+            assert stack.page(host, "/")[0] == 200
+        wait_until(stack.settled, 60, interval=0.2, message="the setup's outbox delivered")
+        yield stack
+
+
+def test_each_host_gets_its_own_site_through_nginx(stack: TwoSiteStack):
+    status, docs = stack.page(DOCS, "/")
+    # The docs site's home page, in the layout startsite wrote (web/sites/docs/).
+    assert status == 200 and h1(docs) == "Docs"
+    assert re.search(r'<article class="mx-auto max-w-3xl"><h1[^>]*>Docs</h1>', docs)
+    status, example = stack.page(EXAMPLE, "/")
+    assert status == 200 and h1(example) == "Example"
+    assert re.search(r'<section class="grid[^"]*"><div><h1[^>]*>Example</h1>', example)
+    assert stack.page(DOCS, "/guide/")[0] == 200
+    assert stack.page(EXAMPLE, "/welcome/")[0] == 200
+    # Neither site's pages on the other's host: through its nginx, nor from the shared
+    # renderer, which serves any site by Host.
+    for host, other, title in ((DOCS, "/welcome/", "Welcome"), (EXAMPLE, "/guide/", "Guide")):
+        status, body = stack.page(host, other)
+        assert status == 404 and f">{title}<" not in body
+        status, _, body = at(stack.example_renderer, host, other)
+        assert status == 404 and f">{title}<" not in body
+    # Each nginx answers its own host only.
+    assert stack.proxies[EXAMPLE].request_as(DOCS, "GET", "/").status == 421
+    assert stack.proxies[DOCS].request_as(EXAMPLE, "GET", "/").status == 421
+
+
+def test_a_publish_on_docs_reaches_the_docs_renderer_only(stack: TwoSiteStack):
+    """Published on docs: shown on docs.localhost within seconds; the shared renderer is
+    not told (its cached copy of the docs page, asked for by Host, stays as it was)."""
+    def cached(renderer: str, host: str, path: str) -> str | None:
+        status, headers, body = at(renderer, host, path)
+        return status == 200 and headers.get("x-nextjs-cache") == "HIT" and body
+
+    for renderer, host, path in ((stack.docs_renderer, DOCS, "/guide/"),
+                                 (stack.example_renderer, DOCS, "/guide/"),
+                                 (stack.example_renderer, EXAMPLE, "/welcome/")):
+        at(renderer, host, path)
+        wait_until(lambda renderer=renderer, host=host, path=path: cached(renderer, host, path),
+                   20, interval=0.2,
+                   message=f"{host}{path} cached by {renderer}")
+
+    ok(manage(stack.repo, "shell", "-c",
+              PUBLISH.format(url_path="/docs/guide/", title="Guide, edited"), env=stack.env))
+    wait_until(lambda: h1(stack.page(DOCS, "/guide/")[1]) == "Guide, edited", FRESH_WITHIN,
+               message="the edit on docs.localhost")
+    wait_until(stack.settled, FRESH_WITHIN, interval=0.2,
+               message="the publish's outbox row delivered (twice)")
+    # Delivered, and the shared renderer still serves its copies: it was not told.
+    assert h1(cached(stack.example_renderer, DOCS, "/guide/") or "") == "Guide"
+    assert h1(cached(stack.example_renderer, EXAMPLE, "/welcome/") or "") == "Welcome"
+    # Had it been told (as the CMS tells the docs renderer), it would show the edit.
+    status, _, _ = fetch(f"{stack.example_renderer}/api/revalidate", "POST",
+                         json.dumps({"tags": [f"{DOCS}|path:/guide/"]}).encode(),
+                         {"Authorization": f"Bearer {SECRET}",
+                          "Content-Type": "application/json"})
+    assert status == 200
+    assert h1(at(stack.example_renderer, DOCS, "/guide/")[2]) == "Guide, edited"
+
+
+def test_a_publish_on_example_reaches_the_shared_renderer(stack: TwoSiteStack):
+    ok(manage(stack.repo, "shell", "-c",
+              PUBLISH.format(url_path="/example/welcome/", title="Welcome, edited"),
+              env=stack.env))
+    wait_until(lambda: h1(stack.page(EXAMPLE, "/welcome/")[1]) == "Welcome, edited",
+               FRESH_WITHIN, message="the edit on localhost")
+
+
+@pytest.mark.parametrize(("host", "url_path", "path"), [
+    (DOCS, "/docs/guide/", "/guide/"), (EXAMPLE, "/example/welcome/", "/welcome/")])
+def test_preview_opens_the_sites_renderer_with_the_draft(stack: TwoSiteStack, host: str,
+                                                          url_path: str, path: str):
+    title = f"A draft on {host}"
+    preview = ok(manage(stack.repo, "shell", "-c",
+                        PREVIEW_URL.format(url_path=url_path, title=title),
+                        env=stack.env)).strip().splitlines()[-1]
+    renderer = stack.docs_renderer if host == DOCS else stack.example_renderer
+    assert preview.startswith(f"{renderer}/api/preview?"), preview
+    # The editor's browser opens it: the renderer turns draft mode on and sends it on.
+    parts = urlsplit(preview)
+    conn = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=30)
+    try:
+        conn.request("GET", f"{parts.path}?{parts.query}", headers={"Host": parts.netloc})
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
+    assert response.status == 307 and response.headers["Location"] == path
+    cookies = "; ".join(cookie.split(";", 1)[0]
+                        for cookie in response.headers.get_all("Set-Cookie") or [])
+    status, _, body = fetch(f"http://127.0.0.1:{parts.port}{path}",
+                            headers={"Host": parts.netloc, "Cookie": cookies})
+    assert status == 200 and h1(body) == title and 'data-testid="preview-bar"' in body
+    # Visitors still get the live page.
+    assert h1(stack.page(host, path)[1]) != title

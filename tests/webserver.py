@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -28,14 +29,16 @@ PINNED_SITE = {"CMS_SITE_HOSTNAME": "localhost"}
 
 @dataclass(frozen=True)
 class WebBuild:
-    """One `next build` of the session: its folder (NEXT_DIST_DIR, relative to web/)."""
+    """One `next build`: its folder (NEXT_DIST_DIR, relative to `web`), its tsconfig, and
+    the web/ folder it was built in (the session's: this checkout's)."""
 
     dist_dir: str
     tsconfig: str
+    web: Path = WEB
 
     def preview_mode_id(self) -> str:
         """The value of the `__prerender_bypass` cookie that turns draft mode on."""
-        manifest = json.loads((WEB / self.dist_dir / "prerender-manifest.json").read_text())
+        manifest = json.loads((self.web / self.dist_dir / "prerender-manifest.json").read_text())
         return manifest["preview"]["previewModeId"]
 
 
@@ -71,9 +74,9 @@ def next_start(build: WebBuild, port: int, env: dict[str, str],
            "NEXT_DIST_DIR": build.dist_dir, "NEXT_TSCONFIG_PATH": build.tsconfig,
            **PINNED_SITE, **env}
     # Its own process group: `next start` forks a server that must not outlive the session.
-    process = subprocess.Popen([str(WEB / "node_modules" / ".bin" / "next"), "start", "-p",
-                                str(port), "-H", "127.0.0.1"],
-                               cwd=WEB, env=env, start_new_session=True, **popen)
+    process = subprocess.Popen([str(build.web / "node_modules" / ".bin" / "next"), "start",
+                                "-p", str(port), "-H", "127.0.0.1"],
+                               cwd=build.web, env=env, start_new_session=True, **popen)
     try:
         wait_for(f"http://127.0.0.1:{port}/robots.txt", process, timeout=90)
         yield process

@@ -97,16 +97,17 @@ def server_env(settings_module: str | None = None, **overrides: str) -> dict[str
 @contextmanager
 def gunicorn(env: dict[str, str], port: int | None = None, workers: int = 2,
              ready_path: str = "/api/v2/navigation/", args: Sequence[str] = (),
-             quiet: bool = False) -> Iterator[str]:
+             quiet: bool = False, cwd: Path = REPO) -> Iterator[str]:
     """The CMS under gunicorn on 127.0.0.1:`port` (default: a free one); yields its base
-    URL once `ready_path` answers, and stops it on exit."""
+    URL once `ready_path` answers, and stops it on exit. `cwd`: the checkout whose code
+    it runs (another one: a scratch copy, tests/test_scaffold.py)."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     output = subprocess.DEVNULL if quiet else None
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", str(workers), *args],
-        cwd=REPO, env=env, stdout=output, stderr=output,
+        cwd=cwd, env=env, stdout=output, stderr=output,
     )
     try:
         wait_for(f"{url}{ready_path}", process)
@@ -142,9 +143,11 @@ def worker_env(**overrides: str) -> dict[str, str]:
 
 
 class Worker:
-    """One `celery -A cms worker` process writing its log to a file."""
+    """One `celery -A cms worker` process writing its log to a file; `cwd`: the checkout
+    whose code it runs."""
 
-    def __init__(self, name: str, log_path: Path, env: dict[str, str], concurrency: int) -> None:
+    def __init__(self, name: str, log_path: Path, env: dict[str, str], concurrency: int,
+                 cwd: Path = REPO) -> None:
         self.name = name
         self.log_path = log_path
         self._log = log_path.open("wb")
@@ -152,7 +155,7 @@ class Worker:
             [sys.executable, "-m", "celery", "-A", "cms", "worker", "--loglevel", "INFO",
              "--concurrency", str(concurrency), "--pool", "prefork", "-n", f"{name}@%h",
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
 
     def log(self) -> str:
