@@ -41,7 +41,8 @@ export async function submitForm(pageId: number, previous: FormState,
     return { status: "failed", values, attempt,
       message: REFUSED[result.status] ?? "The form could not be sent. Please try again." };
   } catch (error) {
-    if (!(error instanceof CmsUnavailableError)) throw error;
+    // Never thrown on: a 500 on an action request means a malformed one (lib/client-errors.ts).
+    if (!(error instanceof CmsUnavailableError)) console.error("form submission failed:", error);
     return { status: "failed", values, attempt,
       message: "The form could not be sent just now. Please try again in a moment." };
   }
