@@ -10,6 +10,8 @@
  *   route that renders a password-protected page for that visitor alone;
  * - each response says which cache tags it is made of (`xkey`), so that an HTTP cache in
  *   front (infra/varnish) drops it when the CMS purges one of them;
+ * - what next.config passes to the CMS (/media/, /documents/, /_util/) takes reads and
+ *   small POSTs only (cmsPathRefusal);
  * - a page takes GET and HEAD, and POST only as a server action (a form's submission:
  *   `Next-Action` with JavaScript, a multipart form without), no larger than
  *   SERVER_ACTION_MAX_BYTES; anything else is refused here, before rendering;
@@ -38,6 +40,31 @@ function badRequest(reason: string): NextResponse {
   return refuse(400, `Bad Request: ${reason}`);
 }
 
+/**
+ * What next.config.ts's rewrites pass to the CMS (media, documents, Wagtail's password
+ * forms), which nginx routes to the CMS itself in production: reads, and the password
+ * forms' small POSTs with their length announced. The CMS refuses anything else without
+ * reading its body, and the rewrite's proxy then fails on the body it was still sending.
+ */
+const CMS_PATHS = /^\/(?:media|documents|_util)\//;
+const CMS_FORM_MAX_BYTES = 64 * 1024;
+
+function cmsPathRefusal(request: NextRequest): NextResponse | null {
+  const method = request.method;
+  if (method === "GET" || method === "HEAD") return null;
+  if (method !== "POST" || request.nextUrl.pathname.startsWith("/media/")) {
+    return refuse(405, "Method Not Allowed", { Allow: request.nextUrl.pathname.startsWith("/media/")
+      ? "GET, HEAD" : "GET, HEAD, POST" });
+  }
+  const announced = request.headers.get("content-length");
+  if (announced === null) return refuse(411, "Length Required");
+  const length = Number(announced);
+  if (!Number.isFinite(length) || length > CMS_FORM_MAX_BYTES) {
+    return refuse(413, `Payload Too Large: at most ${CMS_FORM_MAX_BYTES} bytes`);
+  }
+  return null;
+}
+
 /** Why a page cannot take this method (and body), or null when it can. */
 function methodRefusal(request: NextRequest): NextResponse | null {
   const method = request.method;
@@ -58,6 +85,7 @@ export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   // Next.js itself answers a bare 500 for escapes that are not UTF-8 ("/caf%E9/").
   if (!isDecodablePath(pathname)) return badRequest("this address is not valid UTF-8");
+  if (CMS_PATHS.test(pathname)) return cmsPathRefusal(request) ?? NextResponse.next();
   const last = pathname.slice(pathname.lastIndexOf("/") + 1);
   if (!pathname.endsWith("/") && !last.includes(".")) {
     // Built by hand: NextURL re-applies the trailing-slash setting when it formats.
@@ -94,7 +122,7 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // The site's pages (escapes included), not its API routes, build assets or what it
-  // proxies to the CMS.
-  matcher: ["/((?!api/|api$|_next/|media/|documents/).*)"],
+  // The site's pages (escapes included) and what it passes to the CMS, not its API
+  // routes or build assets.
+  matcher: ["/((?!api/|api$|_next/).*)"],
 };

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: whatever answers a HEAD, its body is dropped (gunicorn would send it).
+    "cms.core.middleware.HeadWithoutBodyMiddleware",
     # First: load balancers probe /healthz by IP, which ALLOWED_HOSTS would refuse.
     "cms.health.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
