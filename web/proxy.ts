@@ -51,18 +51,27 @@ const CMS_FORM_MAX_BYTES = 64 * 1024;
 
 function cmsPathRefusal(request: NextRequest): NextResponse | null {
   const method = request.method;
-  if (method === "GET" || method === "HEAD") return null;
-  if (method !== "POST" || request.nextUrl.pathname.startsWith("/media/")) {
-    return refuse(405, "Method Not Allowed", { Allow: request.nextUrl.pathname.startsWith("/media/")
-      ? "GET, HEAD" : "GET, HEAD, POST" });
+  const media = request.nextUrl.pathname.startsWith("/media/");
+  if (method !== "GET" && method !== "HEAD" && (method !== "POST" || media)) {
+    return refuse(405, "Method Not Allowed", { Allow: media ? "GET, HEAD" : "GET, HEAD, POST" });
   }
   const announced = request.headers.get("content-length");
-  if (announced === null) return refuse(411, "Length Required");
+  if (announced === null) {
+    // A body of no announced length (chunked) could be any size.
+    return request.headers.has("transfer-encoding") || method === "POST"
+      ? refuse(411, "Length Required") : null;
+  }
   const length = Number(announced);
   if (!Number.isFinite(length) || length > CMS_FORM_MAX_BYTES) {
     return refuse(413, `Payload Too Large: at most ${CMS_FORM_MAX_BYTES} bytes`);
   }
   return null;
+}
+
+/** Next.js's own paths other than its static files (the image optimizer): reads only. */
+function nextPathRefusal(request: NextRequest): NextResponse | null {
+  return request.method === "GET" || request.method === "HEAD" ? null
+    : refuse(405, "Method Not Allowed", { Allow: "GET, HEAD" });
 }
 
 /** Why a page cannot take this method (and body), or null when it can. */
@@ -86,6 +95,7 @@ export async function proxy(request: NextRequest) {
   // Next.js itself answers a bare 500 for escapes that are not UTF-8 ("/caf%E9/").
   if (!isDecodablePath(pathname)) return badRequest("this address is not valid UTF-8");
   if (CMS_PATHS.test(pathname)) return cmsPathRefusal(request) ?? NextResponse.next();
+  if (pathname.startsWith("/_next/")) return nextPathRefusal(request) ?? NextResponse.next();
   const last = pathname.slice(pathname.lastIndexOf("/") + 1);
   if (!pathname.endsWith("/") && !last.includes(".")) {
     // Built by hand: NextURL re-applies the trailing-slash setting when it formats.
@@ -122,7 +132,7 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // The site's pages (escapes included) and what it passes to the CMS, not its API
-  // routes or build assets.
-  matcher: ["/((?!api/|api$|_next/).*)"],
+  // The site's pages (escapes included), what it passes to the CMS and the image
+  // optimizer, not its API routes or build assets.
+  matcher: ["/((?!api/|api$|_next/static/).*)"],
 };
