@@ -58,7 +58,8 @@ class HeadWithoutBodyMiddleware:
     Django leaves that to the server, and gunicorn sends the body anyway: a client or
     proxy that reuses the connection reads those bytes as the next answer (Node.js, which
     the renderer's rewrites of /documents/ and /_util/ to the CMS go through, refuses
-    them and answered 500). Outermost, so that it sees the final answer.
+    them and answered 500). Next to outermost (after the health probe), so that it sees
+    the final answer.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:

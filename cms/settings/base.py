@@ -93,10 +93,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: whatever answers a HEAD, its body is dropped (gunicorn would send it).
-    "cms.core.middleware.HeadWithoutBodyMiddleware",
     # First: load balancers probe /healthz by IP, which ALLOWED_HOSTS would refuse.
     "cms.health.middleware.HealthzMiddleware",
+    # Whatever answers a HEAD below, its body is dropped (gunicorn would send it).
+    "cms.core.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cms.core.csp.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
