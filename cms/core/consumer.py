@@ -15,7 +15,8 @@ RECONNECT = {"interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 
 class Consumer(CeleryConsumer):
-    def connection_for_read(self, heartbeat: float | None = None) -> Any:
-        connection = super().connection_for_read(heartbeat)
-        connection.ensure_connection = partial(connection.ensure_connection, **RECONNECT)
-        return connection
+    def ensure_connected(self, conn: Any) -> Any:
+        # Celery calls conn.ensure_connection(handler, max_retries, callback=…) in here,
+        # with kombu's default intervals: these replace them.
+        conn.ensure_connection = partial(conn.ensure_connection, **RECONNECT)
+        return super().ensure_connected(conn)

@@ -84,6 +84,8 @@ else:
         "socket_timeout": REDIS_CLIENT_OPTIONS["socket_timeout"],
         "socket_connect_timeout": REDIS_CLIENT_OPTIONS["socket_connect_timeout"],
         "socket_keepalive": True,
+        # A publish connects once (no retries over kombu's intervals of seconds).
+        "max_retries": 0,
         # Seconds: a worker waiting on a connection that stopped answering drops it after
         # about its BRPOP timeout (1 s) plus this, and reconnects.
         "health_check_interval": 1,

@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from cms.testing.ports import free_port
-from cms.testing.processes import REPO, stop, wait_for, wait_until
+from cms.testing.processes import REPO, Worker, stop, wait_for, wait_until
 from tests.conftest import REVALIDATE_SECRET
 from tests.e2e.helpers import cms_shell, fetch
 from tests.redisserver import RedisServer
@@ -83,7 +83,8 @@ def page_rows(cms_env: dict[str, str], tag: str) -> dict[str, list[tuple[int, st
 
 
 @pytest.fixture(scope="module")
-def stack(web_build: WebBuild, cms_env, celery_worker, django_db_blocker) -> Iterator[Stack]:
+def stack(web_build: WebBuild, cms_env, celery_worker, django_db_blocker,
+          tmp_path_factory) -> Iterator[Stack]:
     from tests.e2e.conftest import database
 
     tag = uuid.uuid4().hex[:6]
@@ -110,11 +111,10 @@ def stack(web_build: WebBuild, cms_env, celery_worker, django_db_blocker) -> Ite
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         running.callback(stop, gunicorn)
         wait_for(f"{cms}/api/v2/navigation/", gunicorn)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "cms", "worker", "--loglevel", "WARNING",
-             "--concurrency", "2", "--without-gossip", "--without-mingle", "-n",
-             f"outage-{tag}@%h"], cwd=REPO, env=env)
-        running.callback(stop, worker)
+        worker = Worker(f"outage-{tag}", tmp_path_factory.mktemp("worker") / "worker.log",
+                        env, concurrency=2)
+        running.callback(worker.stop)
+        worker.wait_ready()
         running.enter_context(next_start(web_build, web_port, {
             "CMS_API_URL": cms, "REVALIDATE_SECRET": REVALIDATE_SECRET,
             "NEXT_PUBLIC_SITE_URL": web, "REDIS_URL": f"{through}/2",
