@@ -1,4 +1,5 @@
-"""The Celery worker's consumer, reconnecting to a broker that came back within a second.
+"""The Celery worker's hold on its broker: it reconnects within a second of the broker's
+return, and outlives a Redis that refuses writes.
 
 Celery's own waits 2, 4, 6… up to 30 seconds between attempts (kombu's defaults, which
 it passes no setting for), so after an outage of half a minute a worker could sleep
@@ -10,6 +11,8 @@ from functools import partial
 from typing import Any
 
 from celery.worker.consumer import Consumer as CeleryConsumer
+from kombu.transport import redis as redis_transport
+from redis.exceptions import ResponseError
 
 RECONNECT = {"interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
@@ -20,3 +23,17 @@ class Consumer(CeleryConsumer):
         # with kombu's default intervals: these replace them.
         conn.ensure_connection = partial(conn.ensure_connection, **RECONNECT)
         return super().ensure_connected(conn)
+
+
+class RedisTransport(redis_transport.Transport):
+    """kombu's Redis transport, for which a refused write is a lost connection.
+
+    A Redis that refuses writes (no replica for min-replicas-to-write, out of memory
+    under noeviction, a failed save) answers the worker's BRPOP with an error that kombu
+    counts as unrecoverable: the worker exited, and nothing took the queued revalidations
+    once Redis took writes again. Counted as a connection error, the consumer reconnects
+    instead (Celery allows five restarts a second, then sleeps a second) and carries on
+    as soon as Redis does.
+    """
+
+    connection_errors = (*redis_transport.Transport.connection_errors, ResponseError)

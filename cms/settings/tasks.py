@@ -97,8 +97,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_CLIENT_OPTIONS["socket_timeout"]
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CLIENT_OPTIONS["socket_connect_timeout"]
 CELERY_REDIS_SOCKET_KEEPALIVE = True
-# The worker reconnects to a broker that came back within a second (cms.core.consumer).
+# The worker reconnects to a broker that came back within a second, and one that refuses
+# writes does not stop it (cms.core.consumer).
 CELERY_WORKER_CONSUMER = "cms.core.consumer:Consumer"
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "cms.core.consumer:RedisTransport"
 
 # Scheduled publishing: the beat sweep's period, and how far ahead it arms ETA tasks.
 MORTAR_SCHEDULE_SWEEP_SECONDS: int = env.int("MORTAR_SCHEDULE_SWEEP_SECONDS", default=60)
