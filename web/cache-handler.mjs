@@ -9,7 +9,15 @@
  * older build's pages, and test sessions sharing a Redis database never read each other's.
  * While Redis is unreachable every read is a miss (pages are rendered, not served stale)
  * and the client reconnects by itself; no instance falls back to a private copy, which
- * would keep serving what another instance's revalidation had dropped.
+ * would keep serving what another instance's revalidation had dropped. A Redis that hangs
+ * costs a request REDIS_TIMEOUT_MS at most: connecting and each command give up after it,
+ * commands are refused at once while disconnected, and a connection silent for
+ * REDIS_SILENCE_MS (pinged every REDIS_PING_MS) is dropped and made anew.
+ *
+ * What anyone can ask for is not stored: the site's 404 page and the CMS's 404 answer
+ * behind it, one of each per unknown path, would let any visitor fill Redis with random
+ * addresses. Those are rendered on each request instead (cheap: no page data) and cached
+ * by the HTTP cache in front, whose store has a fixed size.
  */
 import { CacheHandler } from "@fortedigital/nextjs-cache-handler";
 import createLruHandler from "@fortedigital/nextjs-cache-handler/local-lru";
@@ -17,10 +25,24 @@ import createRedisHandler from "@fortedigital/nextjs-cache-handler/redis-strings
 import { createClient } from "@redis/client";
 import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
 
+const REDIS_TIMEOUT_MS = 500;
+const REDIS_PING_MS = 1000;
+const REDIS_SILENCE_MS = 3000;
+
 /** One client per process: Next.js may construct the handler more than once. */
 function redisClient() {
   if (!globalThis.mortarCacheRedis) {
-    const client = createClient({ url: process.env.REDIS_URL, pingInterval: 10_000 });
+    const client = createClient({
+      url: process.env.REDIS_URL,
+      pingInterval: REDIS_PING_MS,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: REDIS_TIMEOUT_MS,
+        socketTimeout: REDIS_SILENCE_MS,
+        // Back within a second of Redis: retry every 100 ms, then every second.
+        reconnectStrategy: (retries) => Math.min(100 * (retries + 1), 1000),
+      },
+    });
     // Logged, not thrown: node-redis reconnects by itself, and reads miss meanwhile.
     client.on("error", (error) => console.warn(`renderer cache: Redis: ${error.message}`));
     client.connect().catch((error) => console.warn(`renderer cache: ${error.message}`));
@@ -36,7 +58,28 @@ CacheHandler.onCreation(({ buildId }) => {
     return { handlers: [createLruHandler()] };
   }
   const keyPrefix = `${process.env.CACHE_KEY_PREFIX ?? ""}next:${buildId ?? "unknown"}:`;
-  return { handlers: [createRedisHandler({ client: redisClient(), keyPrefix, timeoutMs: 2000 })] };
+  const redis = createRedisHandler({ client: redisClient(), keyPrefix, timeoutMs: REDIS_TIMEOUT_MS });
+  return { handlers: [withoutNotFound(redis)] };
 });
+
+/** A page rendered as the 404 page, or the CMS's 404 answer fetched for one. */
+export function isNotFound(value) {
+  const entry = value?.value;
+  if (entry?.kind === "APP_PAGE" || entry?.kind === "PAGES") return entry.status === 404;
+  if (entry?.kind === "FETCH") return entry.data?.status === 404;
+  return false;
+}
+
+/** `handler`, storing nothing that isNotFound. */
+function withoutNotFound(handler) {
+  return {
+    ...handler,
+    name: `${handler.name} without 404s`,
+    async set(key, value, ctx) {
+      if (isNotFound(value)) return;
+      await handler.set(key, value, ctx);
+    },
+  };
+}
 
 export default CacheHandler;

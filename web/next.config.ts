@@ -3,6 +3,8 @@ import path from "node:path";
 import type { NextConfig } from "next";
 import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
 
+import { SERVER_ACTION_MAX_BYTES } from "./lib/server-actions";
+
 // Server side only: where the renderer reaches the CMS (never sent to the browser).
 const cmsApiUrl = (process.env.CMS_API_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
 
@@ -22,8 +24,12 @@ const nextConfig: NextConfig = {
   // origin, not "localhost"), so that its rewrites to each site's route stay internal.
   skipProxyUrlNormalize: true,
   poweredByHeader: false,
+  // A form's submission (components/forms/): proxy.ts refuses a larger announced body
+  // first; this bounds one sent without a length.
+  experimental: { serverActions: { bodySizeLimit: SERVER_ACTION_MAX_BYTES } },
   // For a renderer reached without nginx (which sends these itself and drops these
-  // copies). No X-Frame-Options: the admin on another origin frames the preview.
+  // copies). No X-Frame-Options: the admin on another origin frames the preview (the
+  // Content-Security-Policy's frame-ancestors says which, proxy.ts and lib/csp.ts).
   async headers() {
     return [
       {

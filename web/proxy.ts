@@ -9,26 +9,93 @@
  * - a request carrying a page access cookie (lib/page-access.ts) is rewritten to the
  *   route that renders a password-protected page for that visitor alone;
  * - each response says which cache tags it is made of (`xkey`), so that an HTTP cache in
- *   front (infra/varnish) drops it when the CMS purges one of them.
+ *   front (infra/varnish) drops it when the CMS purges one of them;
+ * - what next.config passes to the CMS (/media/, /documents/, /_util/) takes reads and
+ *   small POSTs only (cmsPathRefusal);
+ * - a page takes GET and HEAD, and POST only as a server action (a form's submission:
+ *   `Next-Action` with JavaScript, a multipart form without), no larger than
+ *   SERVER_ACTION_MAX_BYTES; anything else is refused here, before rendering;
+ * - a Host no Site has (lib/site-hosts.ts) is refused before rendering (421), so that no
+ *   visitor can fill the cache with pages for hosts or ports nobody serves;
+ * - every page carries the site's Content-Security-Policy (lib/csp.ts).
  */
 import { type NextRequest, NextResponse } from "next/server";
 
 import { responseTags } from "@/lib/cache-tags";
+import { contentSecurityPolicy } from "@/lib/csp";
 import { PAGE_ACCESS_COOKIE_PREFIX, PAGE_ACCESS_ROUTE } from "@/lib/page-access";
 import { isDecodablePath } from "@/lib/paths";
-import { requestHost, siteOfHost, siteRewrite } from "@/lib/site";
+import { SERVER_ACTION_MAX_BYTES } from "@/lib/server-actions";
+import { pinnedSite, requestHost, siteOfHost, siteRewrite } from "@/lib/site";
+import { isSiteHostname, servedPorts } from "@/lib/site-hosts";
 
 const XKEY_HEADER = "xkey";
 
-function badRequest(reason: string): NextResponse {
-  return new NextResponse(`Bad Request: ${reason}\n`,
-    { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+function refuse(status: number, reason: string, headers: Record<string, string> = {}): NextResponse {
+  return new NextResponse(`${reason}\n`, { status, headers: {
+    "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers } });
 }
 
-export function proxy(request: NextRequest) {
+function badRequest(reason: string): NextResponse {
+  return refuse(400, `Bad Request: ${reason}`);
+}
+
+/**
+ * What next.config.ts's rewrites pass to the CMS (media, documents, Wagtail's password
+ * forms), which nginx routes to the CMS itself in production: reads, and the password
+ * forms' small POSTs with their length announced. The CMS refuses anything else without
+ * reading its body, and the rewrite's proxy then fails on the body it was still sending.
+ */
+const CMS_PATHS = /^\/(?:media|documents|_util)\//;
+const CMS_FORM_MAX_BYTES = 64 * 1024;
+
+function cmsPathRefusal(request: NextRequest): NextResponse | null {
+  const method = request.method;
+  const media = request.nextUrl.pathname.startsWith("/media/");
+  if (method !== "GET" && method !== "HEAD" && (method !== "POST" || media)) {
+    return refuse(405, "Method Not Allowed", { Allow: media ? "GET, HEAD" : "GET, HEAD, POST" });
+  }
+  const announced = request.headers.get("content-length");
+  if (announced === null) {
+    // A body of no announced length (chunked) could be any size.
+    return request.headers.has("transfer-encoding") || method === "POST"
+      ? refuse(411, "Length Required") : null;
+  }
+  const length = Number(announced);
+  if (!Number.isFinite(length) || length > CMS_FORM_MAX_BYTES) {
+    return refuse(413, `Payload Too Large: at most ${CMS_FORM_MAX_BYTES} bytes`);
+  }
+  return null;
+}
+
+/** Next.js's own paths other than its static files (the image optimizer): reads only. */
+function nextPathRefusal(request: NextRequest): NextResponse | null {
+  return request.method === "GET" || request.method === "HEAD" ? null
+    : refuse(405, "Method Not Allowed", { Allow: "GET, HEAD" });
+}
+
+/** Why a page cannot take this method (and body), or null when it can. */
+function methodRefusal(request: NextRequest): NextResponse | null {
+  const method = request.method;
+  if (method === "GET" || method === "HEAD") return null;
+  const type = request.headers.get("content-type") ?? "";
+  const action = request.headers.has("next-action") || /^multipart\/form-data\b/i.test(type);
+  if (method !== "POST" || !action) {
+    return refuse(405, "Method Not Allowed: a page is read with GET", { Allow: "GET, HEAD" });
+  }
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (!Number.isFinite(length) || length > SERVER_ACTION_MAX_BYTES) {
+    return refuse(413, `Payload Too Large: a form takes at most ${SERVER_ACTION_MAX_BYTES} bytes`);
+  }
+  return null;
+}
+
+export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   // Next.js itself answers a bare 500 for escapes that are not UTF-8 ("/caf%E9/").
   if (!isDecodablePath(pathname)) return badRequest("this address is not valid UTF-8");
+  if (CMS_PATHS.test(pathname)) return cmsPathRefusal(request) ?? NextResponse.next();
+  if (pathname.startsWith("/_next/")) return nextPathRefusal(request) ?? NextResponse.next();
   const last = pathname.slice(pathname.lastIndexOf("/") + 1);
   if (!pathname.endsWith("/") && !last.includes(".")) {
     // Built by hand: NextURL re-applies the trailing-slash setting when it formats.
@@ -36,16 +103,26 @@ export function proxy(request: NextRequest) {
   }
   const host = requestHost(request.headers.get("host"));
   if (!host) return badRequest("no site has this host name");
+  if (!pinnedSite()) {
+    const [hostname, port = ""] = host.split(":");
+    if (!servedPorts(request.nextUrl.port, process.env.NEXT_PUBLIC_SITE_URL).has(port)
+        || !(await isSiteHostname(hostname!))) {
+      return refuse(421, "Misdirected Request: no site has this host name");
+    }
+  }
   // A visitor who entered a page's password: that page is rendered for them alone.
   const forVisitor = !pathname.startsWith(`${PAGE_ACCESS_ROUTE}/`) && request.cookies.getAll()
     .some((cookie) => cookie.name.startsWith(PAGE_ACCESS_COOKIE_PREFIX));
   const target = siteRewrite(host, pathname, forVisitor ? PAGE_ACCESS_ROUTE : "");
   if (target === null) return NextResponse.next();
+  const refused = methodRefusal(request);
+  if (refused) return refused;
   // On the request's own URL as Next.js's router saw it (next.config skipProxyUrlNormalize):
   // a rewrite to any other origin would be proxied over HTTP instead of served here.
   const url = new URL(request.url);
   url.pathname = target;
   const response = NextResponse.rewrite(url);
+  response.headers.set("Content-Security-Policy", contentSecurityPolicy());
   if (!forVisitor) {
     // Header values are ASCII: each tag percent-encoded, as the CMS encodes its purges.
     response.headers.set(XKEY_HEADER,
@@ -55,7 +132,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // The site's pages (escapes included), not its API routes, build assets or what it
-  // proxies to the CMS.
-  matcher: ["/((?!api/|api$|_next/|media/|documents/).*)"],
+  // The site's pages (escapes included), what it passes to the CMS and the image
+  // optimizer, not its API routes or build assets.
+  matcher: ["/((?!api/|api$|_next/static/).*)"],
 };

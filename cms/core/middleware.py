@@ -1,5 +1,8 @@
 """Django's CommonMiddleware, with APPEND_SLASH that keeps a form's method and body;
-its CsrfViewMiddleware, trusting each Site's renderer origin too."""
+its CsrfViewMiddleware, trusting each Site's renderer origin too; HEAD answered without
+a body."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
@@ -46,3 +49,27 @@ class RendererCsrfViewMiddleware(csrf.CsrfViewMiddleware):
 
         exact = {origin for origin in settings.CSRF_TRUSTED_ORIGINS if "*" not in origin}
         return exact | renderer_origins()
+
+
+class HeadWithoutBodyMiddleware:
+    """A HEAD request's answer goes without its body (its headers, Content-Length
+    included, stay those of the GET).
+
+    Django leaves that to the server, and gunicorn sends the body anyway: a client or
+    proxy that reuses the connection reads those bytes as the next answer (Node.js, which
+    the renderer's rewrites of /documents/ and /_util/ to the CMS go through, refuses
+    them and answered 500). Next to outermost (after the health probe), so that it sees
+    the final answer.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                response.streaming_content = iter(())  # its file is still closed with it
+            else:
+                response.content = b""
+        return response

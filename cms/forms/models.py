@@ -19,7 +19,6 @@ form field model: `class FormField(AbstractFormField)` with
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -29,6 +28,7 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 
 from cms.blocks.text import RICH_TEXT_FEATURES
+from cms.core import broker
 from cms.core.forms import SchedulePageForm
 from cms.core.models import BasePage
 from cms.forms.schema import FormSchemaField
@@ -84,5 +84,5 @@ class BaseFormPage(EmailFormMixin, FormMixin, BasePage):
         if self.to_address:
             from cms.forms.tasks import send_submission_email
 
-            transaction.on_commit(lambda: send_submission_email.delay(submission.pk))
+            broker.send_on_commit(send_submission_email, submission.pk)
         return submission

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.cache import cache
 from PIL import features
 
+from cms.core import broker
+
 WIDTHS: tuple[int, ...] = tuple(getattr(settings, "MORTAR_RENDITION_WIDTHS", (480, 960, 1600)))
 
 
@@ -46,4 +48,4 @@ def queue_missing(image_ids: list[int]) -> None:
 
     for image_id in image_ids:
         if cache.add(queued_key(image_id), 1, timeout=QUEUED_TTL):
-            generate_renditions.delay_on_commit(image_id)
+            broker.send_on_commit(generate_renditions, image_id)

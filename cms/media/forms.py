@@ -85,7 +85,8 @@ class StoreOnValidateMixin(ModelForm):
             if replaced:
                 # Only once the new row is committed: a rollback keeps the old file usable.
                 old_name, old_storage = original.name, original.storage
-                transaction.on_commit(lambda: self._delete_quietly(old_storage, old_name))
+                transaction.on_commit(lambda: self._delete_quietly(old_storage, old_name),
+                                      robust=True)
                 self.after_file_replaced()
             search_index.insert_or_update_object(self.instance)
         return self.instance

@@ -24,6 +24,8 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from wagtail.snippets.models import get_snippet_models
 
 from cms.api import cache, dependencies
+from cms.core import broker
+from cms.core.redis import failing as redis_failing
 from cms.publishing.models import RevalidationRequest
 
 logger = logging.getLogger(__name__)
@@ -39,8 +41,10 @@ def record(names: Iterable[str], reason: str) -> RevalidationRequest:
     name_list = sorted(set(names))
     row = RevalidationRequest.objects.create(tags=name_list, reason=reason[:255])
     # Robust: Redis or the broker being down must not turn a saved change into an error.
-    transaction.on_commit(lambda: cache.bump(name_list), robust=True)
-    transaction.on_commit(lambda: deliver_revalidation.delay(row.pk), robust=True)
+    # While Redis fails, the delivery drops the CMS's copies once it is back.
+    transaction.on_commit(lambda: redis_failing() or cache.bump(name_list), robust=True)
+    # Kept and sent again when the broker is back (cms.core.broker).
+    broker.send_on_commit(deliver_revalidation, row.pk)
     return row
 
 

@@ -95,7 +95,8 @@ def expire_if_due(label: str, pk: str, expected_expire_at: str | None = None) ->
         obj.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
         for revision_id, go_live_at in scheduled:
             Revision.objects.filter(pk=revision_id).update(approved_go_live_at=go_live_at)
-            transaction.on_commit(lambda r=revision_id, at=go_live_at: arm_revision(r, at))
+            transaction.on_commit(lambda r=revision_id, at=go_live_at: arm_revision(r, at),
+                                  robust=True)
     logger.info("expired %s %s", label, pk)
     return EXPIRED
 

@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 def arm_scheduled_revision(sender: type, instance: Revision, **kwargs: Any) -> None:
     go_live_at = instance.approved_go_live_at
     if go_live_at is not None:
-        transaction.on_commit(lambda: scheduling.arm_revision(instance.pk, go_live_at))
+        # Robust: the minute sweep arms what the broker did not take.
+        transaction.on_commit(lambda: scheduling.arm_revision(instance.pk, go_live_at),
+                              robust=True)
 
 
 @receiver(post_save, dispatch_uid="mortar_arm_expiry")
@@ -26,4 +28,4 @@ def arm_expiry(sender: type, instance: Any, **kwargs: Any) -> None:
         return
     base = Page if isinstance(instance, Page) else type(instance)
     label, pk, expire_at = base._meta.label, str(instance.pk), instance.expire_at
-    transaction.on_commit(lambda: scheduling.arm_expiry(label, pk, expire_at))
+    transaction.on_commit(lambda: scheduling.arm_expiry(label, pk, expire_at), robust=True)

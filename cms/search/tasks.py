@@ -6,6 +6,11 @@ index update, a file's removal from storage. django-tasks' default backend runs 
 once, inside the editor's request; `CeleryTaskBackend` (the `TASKS` setting) instead
 sends each to the worker once the transaction that queued it commits, as every other
 background job here goes. One Celery task, `run_task`, runs any of them by path.
+
+Nothing here may fail a save: the task is sent after the commit, robustly, and when the
+broker does not take it (down, refusing, hanging: cms.core.broker) it runs at once in
+the saving process instead, as django-tasks' own backend would have run it, so an index
+update is never lost to a broker outage.
 """
 
 import logging
@@ -18,6 +23,8 @@ from django.utils.module_loading import import_string
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
+
+from cms.core import broker
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +40,11 @@ def run_task(path: str, args: list[Any], kwargs: dict[str, Any]) -> None:
 
     Raises NotATask when `path` names anything else: only declared tasks run here.
     """
+    run_by_path(path, args, kwargs)
+
+
+def run_by_path(path: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """What run_task runs, in this process."""
     task = import_string(path)
     if not isinstance(task, Task):
         raise NotATask(f"{path} is not a django-tasks Task")
@@ -56,5 +68,17 @@ class CeleryTaskBackend(BaseTaskBackend):
             started_at=None, last_attempted_at=None, finished_at=None, args=list(args),
             kwargs=dict(kwargs), backend=self.alias, errors=[], worker_ids=[])
         path = task.module_path
-        transaction.on_commit(lambda: run_task.delay(path, list(args), dict(kwargs)))
+        transaction.on_commit(lambda: _send_or_run(path, list(args), dict(kwargs)),
+                              robust=True)
         return result
+
+
+def _send_or_run(path: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+    if broker.available():
+        try:
+            run_task.apply_async((path, args, kwargs))
+            return
+        except Exception as error:  # the broker's errors are kombu's, redis's, OSError
+            broker.note_failure(error)
+    logger.info("broker unavailable: %s runs now, in this process", path)
+    run_by_path(path, args, kwargs)

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from cms.core.redis import CLIENT_OPTIONS as REDIS_CLIENT_OPTIONS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
 
@@ -93,6 +95,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: load balancers probe /healthz by IP, which ALLOWED_HOSTS would refuse.
     "cms.health.middleware.HealthzMiddleware",
+    # Whatever answers a HEAD below, its body is dropped (gunicorn would send it).
+    "cms.core.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cms.core.csp.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -148,8 +152,17 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # migration). Errors then answer 503 (cms.health.outages).
     _statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT", default=30) * 1000
     DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
         "options": f"-c statement_timeout={_statement_ms}",
+        # A connection kept open (CONN_MAX_AGE) whose server or network went away: the
+        # kernel probes it after 5 s idle, every second, 3 times, and a query whose bytes
+        # go unacknowledged for 5 s fails (libpq's keepalives, tcp_user_timeout in ms),
+        # instead of waiting for TCP's own limits (two hours, fifteen minutes).
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 1,
+        "keepalives_count": 3,
+        "tcp_user_timeout": env.int("DATABASE_TCP_USER_TIMEOUT", default=5) * 1000,
     })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -167,9 +180,13 @@ if REDIS_URL:
             "TIMEOUT": 60 * 60 * 24,
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
-                # Seconds: a Redis that hangs costs a request this, not a worker.
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
+                # A Redis that hangs costs a request a quarter of a second, once: then
+                # every call is a miss at once for a second (cms.core.redis).
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CLIENT_OPTIONS["socket_connect_timeout"],
+                "SOCKET_TIMEOUT": REDIS_CLIENT_OPTIONS["socket_timeout"],
+                "CONNECTION_POOL_KWARGS": {
+                    name: value for name, value in REDIS_CLIENT_OPTIONS.items()
+                    if not name.startswith("socket_") or name == "socket_keepalive"},
             },
         }
     }

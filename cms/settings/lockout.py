@@ -11,10 +11,16 @@ AUTHENTICATION_BACKENDS = [
     "cms.lockout.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failures (per username and, separately, per IP) before a lockout, and its length.
+# Wrong passwords per username and address together before that pair is locked out,
+# and for how long: an attacker locks out themselves, not the user they guess at. Page
+# and document password forms count each restriction as a username (cms.lockout.views).
 AXES_FAILURE_LIMIT: int = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The slower brake per username: past this many wrong passwords from any addresses within
+# the cool-off, the username is refused from every address it never signed in from
+# (cms.lockout.backends).
+LOGIN_USERNAME_FAILURE_LIMIT: int = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=50)
 AXES_RESET_ON_SUCCESS = True
 # Counts live in the database, where Django's admin lists and deletes them, and which
 # a Redis outage leaves alone (Axes's cache handler fails when Redis does).

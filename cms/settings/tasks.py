@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kombu import Queue
 
-from cms.settings.base import LOCAL_DIR, REDIS_URL, TIME_ZONE, env
+from cms.settings.base import LOCAL_DIR, REDIS_CLIENT_OPTIONS, REDIS_URL, TIME_ZONE, env
 
 # An empty CELERY_BROKER_URL counts as unset (Celery would otherwise try amqp://localhost).
 CELERY_BROKER_URL: str = (
@@ -77,7 +77,31 @@ def filesystem_options(folder: Path) -> dict[str, str | bool]:
 if CELERY_BROKER_URL.startswith("filesystem"):
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = filesystem_options(CELERY_BROKER_DIR)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _VISIBILITY_TIMEOUT,
+        # A broker that hangs costs a publish this (cms.core.broker sends it again later);
+        # kombu's event loop, where the worker waits for tasks, is not bound by it.
+        "socket_timeout": REDIS_CLIENT_OPTIONS["socket_timeout"],
+        "socket_connect_timeout": REDIS_CLIENT_OPTIONS["socket_connect_timeout"],
+        "socket_keepalive": True,
+        # A publish connects once (no retries over kombu's intervals of seconds).
+        "max_retries": 0,
+        # Seconds: a worker waiting on a connection that stopped answering drops it after
+        # about its BRPOP timeout (1 s) plus this, and reconnects.
+        "health_check_interval": 1,
+    }
+# One try: a publish the broker does not take is kept and sent again (cms.core.broker),
+# rather than retried in the editor's request.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_CLIENT_OPTIONS["socket_timeout"]
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CLIENT_OPTIONS["socket_connect_timeout"]
+CELERY_REDIS_SOCKET_KEEPALIVE = True
+# The worker reconnects to a broker that came back within a second, and one that refuses
+# writes does not stop it (cms.core.consumer).
+CELERY_WORKER_CONSUMER = "cms.core.consumer:Consumer"
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "cms.core.consumer:RedisTransport"
 
 # Scheduled publishing: the beat sweep's period, and how far ahead it arms ETA tasks.
 MORTAR_SCHEDULE_SWEEP_SECONDS: int = env.int("MORTAR_SCHEDULE_SWEEP_SECONDS", default=60)

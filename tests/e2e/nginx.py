@@ -140,13 +140,15 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: floa
 
 @contextmanager
 def nginx(cms: str, web: str, media: str = "http://mortar_cms",
-          public_https_port: int | None = None,
+          public_https_port: int | None = None, renderers: str | None = None,
           server_names: str = "lcl.example.com localhost 127.0.0.1",
           certificate_per_host: list[str] | None = None) -> Iterator[Proxy]:
     """nginx with the project's template, its pid, logs and temp files in a fresh folder.
 
     `public_https_port`: the port redirects name, when a port mapping (docker's 443:443)
     puts nginx's HTTPS behind another one; by default the one it listens on.
+    `renderers`: MORTAR_RENDERER_UPSTREAM, what nginx asks while `web` is down (default:
+    `web` itself).
     `server_names`: MORTAR_SERVER_NAME. `certificate_per_host`: a certificate made for
     each of these hostnames, chosen by SNI (`$ssl_server_name` in MORTAR_TLS_CERT); the
     Proxy's `tls()` trusts them all.
@@ -179,6 +181,7 @@ def nginx(cms: str, web: str, media: str = "http://mortar_cms",
             "MORTAR_TLS_KEY": tls_key,
             "MORTAR_CMS_UPSTREAM": cms,
             "MORTAR_WEB_UPSTREAM": web,
+            "MORTAR_RENDERER_UPSTREAM": renderers or web,
             "MORTAR_MEDIA_PROXY": media,
             "MORTAR_HSTS_MAX_AGE": HSTS_MAX_AGE,
         })

@@ -102,9 +102,18 @@ def test_refusing_database_is_503_json_and_a_readable_admin_page(cms, proxy, dat
 
 
 def test_hanging_database_is_given_up_on_in_seconds(cms, proxy, database_back):
+    """On pooled connections too (CONN_MAX_AGE): the ones open when it hangs are cut,
+    the next connection hangs; cached documents are served without the database."""
+    by_path = f"{cms}/api/v2/pages/by-path/"
+    for _ in range(2):
+        assert requests.get(by_path, params={"html_path": "/"}, timeout=10).status_code == 200
     proxy.hang()
+    cached, cached_seconds = timed_get(by_path, params={"html_path": "/"})
     api, api_seconds = timed_get(f"{cms}/api/v2/pages/")
     health, health_seconds = timed_get(f"{cms}/healthz")
+
+    assert cached.status_code == 200 and cached.headers["X-Mortar-Cache"] == "hit"
+    assert cached_seconds < 1
 
     assert api.status_code == 503, api.text[:300]
     assert health.status_code == 503 and health_seconds < 5

@@ -273,3 +273,47 @@ def test_health_through_nginx_livez_is_cheap_and_healthz_no_amplifier(cms_env, w
         # Never kept by a cache on the way, which would hide an outage.
         assert "no-store" in answers[0].headers["Cache-Control"]
         assert "no-store" in live.headers["Cache-Control"]
+
+
+# --- edges: what never gets past nginx, and the site while the HTTP cache is down -------
+
+
+def test_purge_odd_methods_and_internal_headers_stop_at_nginx(echo_proxy):
+    for method in ("PURGE", "TRACE", "BAN", "PROPFIND"):
+        answer = echo_proxy.request(method, "/", headers={"Host": "lcl.example.com",
+                                                          "X-Test-Id": f"method-{method}"})
+        assert answer.status == 405, method
+    internal = {"X-Purge-Secret": "guess", "xkey-purge": "path:/", "X-Mortar-Visitor-IP": "1.2.3.4",
+                "X-Middleware-Subrequest": "proxy:proxy:proxy:proxy:proxy",
+                "X-Invoke-Path": "/admin/"}
+    for path in ("/about/", "/api/v2/pages/"):
+        answer = echo_proxy.request("GET", path, headers={"Host": "lcl.example.com", **internal})
+        seen = {key.lower() for key in json.loads(answer.body)["headers"]}
+        assert not seen & {name.lower() for name in internal}, (path, seen)
+
+
+def test_bodies_over_each_upstreams_limit_get_413_from_nginx(stack_proxy):
+    """Announced and sent: nginx answers 413 itself, never 502 (the upstream hanging up
+    on a body it would not read), and the API's in JSON."""
+    for path, size in (("/api/v2/forms/1/submissions/", 100 * 1024),
+                       ("/api/v2/page_access/", 40 * 1024), ("/contact/message/", 100 * 1024),
+                       ("/documents/authenticate_with_password/1/", 20 * 1024)):
+        for attempt in range(3):
+            answer = stack_proxy.request("POST", path, body=b"x" * size, headers={
+                "Host": "localhost", "Content-Type": "application/json"})
+            assert answer.status == 413, (path, attempt, answer.status, answer.body[:200])
+    api = stack_proxy.request("POST", "/api/v2/page_access/", body=b"x" * 40 * 1024,
+                              headers={"Host": "localhost"})
+    assert api.content_type == "application/json" and json.loads(api.body)["message"]
+
+
+def test_the_site_is_served_by_the_renderers_while_the_http_cache_is_down(cms_server, web_server):
+    down = f"127.0.0.1:{free_port()}"  # an HTTP cache that refuses every connection
+    with nginx(hostport(cms_server), down, renderers=hostport(web_server)) as proxy:
+        answers = [proxy.request("GET", "/about/", headers={"Host": "localhost"})
+                   for _ in range(5)]
+    assert [answer.status for answer in answers] == [200] * 5
+    assert b"About us" in answers[0].body
+    assert "xkey" not in {key.lower() for key in answers[0].headers}
+    assert "x-middleware-rewrite" not in {key.lower() for key in answers[0].headers}
+    assert "frame-ancestors 'self'" in answers[0].headers["Content-Security-Policy"]

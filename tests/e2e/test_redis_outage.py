@@ -15,33 +15,10 @@ import pytest
 import requests
 
 from cms.testing.ports import free_port
-from cms.testing.processes import REPO, stop, wait_for, wait_until
+from cms.testing.processes import REPO, stop, wait_for
+from tests.redisserver import RedisServer
 
 pytestmark = pytest.mark.django_db
-
-
-class RedisServer:
-    """A redis-server of this test's own, keeping nothing on disk: a restart starts empty."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        def pong() -> bool:
-            assert self.process.poll() is None, "redis-server exited"
-            return subprocess.run(["redis-cli", "-p", str(self.port), "ping"],
-                                  capture_output=True, text=True).stdout.strip() == "PONG"
-        wait_until(pong, 10, interval=0.1, message="redis answering PING")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process)
-            self.process = None
 
 
 @pytest.fixture

@@ -92,8 +92,9 @@ def command_line(service: dict) -> str:
 
 
 def test_the_services_of_the_architecture(services):
-    assert set(services) == {"nginx", "postgres", "redis", "minio", "minio-init", "migrate",
-                             "api", "celery-worker", "celery-beat", *RENDERERS, "cache"}
+    assert set(services) == {"nginx", "postgres", "redis", "redis-cache", "minio", "minio-init",
+                             "migrate", "api", "celery-worker", "celery-beat", *RENDERERS,
+                             "cache"}
     # Scaled out: two CMS instances (one service, replicas) and two renderers sharing
     # one renderer cache in Redis; one worker, one beat.
     assert services["api"]["deploy"]["replicas"] == 2
@@ -106,7 +107,8 @@ def test_ports_published_on_the_host(services):
     assert services["api"]["ports"] == ["127.0.0.1:8010-8011:8000"]  # one per replica
     assert services["web-1"]["ports"] == ["127.0.0.1:3010:3000"]
     assert services["web-2"]["ports"] == ["127.0.0.1:3011:3000"]
-    for name in ("postgres", "redis", "minio", "celery-worker", "celery-beat", "cache"):
+    for name in ("postgres", "redis", "redis-cache", "minio", "celery-worker", "celery-beat",
+                 "cache"):
         assert "ports" not in services[name], f"{name} must stay on the internal network"
 
 
@@ -142,8 +144,8 @@ def test_one_worker_image_and_exactly_one_beat(services):
 def test_health_checks(services):
     checks = {name: " ".join(s["healthcheck"]["test"]) for name, s in services.items()
               if "healthcheck" in s}
-    assert set(checks) == {"postgres", "redis", "minio", "api", "celery-worker", *RENDERERS,
-                           "cache"}
+    assert set(checks) == {"postgres", "redis", "redis-cache", "minio", "api", "celery-worker",
+                           *RENDERERS, "cache"}
     assert "pg_isready" in checks["postgres"]
     assert "redis-cli ping" in checks["redis"]
     assert "http://127.0.0.1:8000/healthz" in checks["api"]
@@ -311,3 +313,17 @@ def test_docker_compose_accepts_the_file():
                             cwd=REPO, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin",
                                                                            **DOT_ENV})
     assert result.returncode == 0, result.stderr
+
+
+def test_caches_and_the_broker_live_in_two_redis(services):
+    """The caches' Redis is bounded and evicts (only keys with an expiry); the broker's
+    never evicts: a cache anyone can fill never takes the queues with it."""
+    env = services["api"]["environment"]
+    cache_url, broker_url = env["REDIS_URL"], env["CELERY_BROKER_URL"]
+    assert cache_url.startswith("redis://redis-cache:") and broker_url.startswith("redis://redis:")
+    assert all(services[name]["environment"]["REDIS_URL"].startswith("redis://redis-cache:")
+               for name in RENDERERS)
+    cache = command_line(services["redis-cache"])
+    assert "--maxmemory 256mb" in cache
+    assert "--maxmemory-policy volatile-lru" in cache
+    assert "--maxmemory-policy noeviction" in command_line(services["redis"])

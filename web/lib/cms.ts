@@ -16,6 +16,7 @@ import "server-only";
 
 import { navigationTag, pathTag, sitemapTag } from "@/lib/cache-tags";
 import { cmsCircuit } from "@/lib/cms-circuit";
+import { cmsApiUrl } from "@/lib/cms-url";
 import { hostFromSegment, originOfHost, siteOfHost } from "@/lib/site";
 import type {
   Navigation, PageAccess, PageDocument, PasswordRequired, SearchResults, SitemapPage,
@@ -25,9 +26,7 @@ import type {
 export const REVALIDATE_SECONDS = 3600;
 const TIMEOUT_MS = 10_000;
 
-export function cmsApiUrl(): string {
-  return (process.env.CMS_API_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
-}
+export { cmsApiUrl } from "@/lib/cms-url";
 
 
 /** The CMS did not answer, or answered something we cannot use: show the error page. */

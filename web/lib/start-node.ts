@@ -1,8 +1,9 @@
 /**
  * What the renderer sets up when its Node.js server starts (from instrumentation.ts): the
- * CMS circuit, and 503s for the error pages it causes. Apart from instrumentation.ts,
+ * CMS circuit, 503s for the error pages it causes, 4xx for the 500s clients cause. Apart from instrumentation.ts,
  * which Next.js also compiles for the Edge runtime, where process.exit does not exist.
  */
+import { answerClientErrorsAs4xx } from "@/lib/client-errors";
 import { cmsCircuit } from "@/lib/cms-circuit";
 import { answerCmsOutagesWith503 } from "@/lib/outage-status";
 
@@ -16,4 +17,7 @@ export function startNode(): void {
     process.exit(1);
   }
   answerCmsOutagesWith503(() => circuit.unavailableFor());
+  // Installed after, so it runs first: a malformed request is the client's 4xx even while
+  // the CMS is down.
+  answerClientErrorsAs4xx();
 }

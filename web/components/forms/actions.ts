@@ -17,10 +17,18 @@ const REFUSED: Record<number, string> = {
   429: "Too many submissions from your address: please try again in a few minutes.",
 };
 
+/**
+ * Anyone may call a server action with arguments of their own (a `Next-Action` request),
+ * so each is checked: a page id that is no whole number is no form, a state that is not
+ * ours counts as none, a body that is no form is refused.
+ */
 export async function submitForm(pageId: number, previous: FormState,
                                  data: FormData): Promise<FormState> {
+  const attempt = previousAttempt(previous) + 1;
+  if (!(data instanceof FormData)) {
+    return { status: "failed", values: {}, attempt, message: "The form could not be read." };
+  }
   const values = submissionValues(data);
-  const attempt = "attempt" in previous ? previous.attempt + 1 : 1;
   try {
     const requestHeaders = await headers();
     const host = requestHost(requestHeaders.get("host"));
@@ -33,8 +41,16 @@ export async function submitForm(pageId: number, previous: FormState,
     return { status: "failed", values, attempt,
       message: REFUSED[result.status] ?? "The form could not be sent. Please try again." };
   } catch (error) {
-    if (!(error instanceof CmsUnavailableError)) throw error;
+    // Never thrown on: a 500 on an action request means a malformed one (lib/client-errors.ts).
+    if (!(error instanceof CmsUnavailableError)) console.error("form submission failed:", error);
     return { status: "failed", values, attempt,
       message: "The form could not be sent just now. Please try again in a moment." };
   }
+}
+
+function previousAttempt(previous: unknown): number {
+  const attempt = typeof previous === "object" && previous !== null && "attempt" in previous
+    ? previous.attempt : 0;
+  return typeof attempt === "number" && Number.isSafeInteger(attempt) && attempt >= 0
+    ? Math.min(attempt, 1_000_000) : 0;
 }

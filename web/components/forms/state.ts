@@ -10,3 +10,6 @@ export type FormState =
       attempt: number };
 
 export const INITIAL_FORM_STATE: FormState = { status: "idle" };
+
+/** A server action a form submits to (actions.ts's submitForm bound to its page). */
+export type FormAction = (previous: FormState, data: FormData) => Promise<FormState>;
