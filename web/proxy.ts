@@ -9,16 +9,31 @@
  * - a request carrying a page access cookie (lib/page-access.ts) is rewritten to the
  *   route that renders a password-protected page for that visitor alone;
  * - each response says which cache tags it is made of (`xkey`), so that an HTTP cache in
- *   front (infra/varnish) drops it when the CMS purges one of them.
+ *   front (infra/varnish) drops it when the CMS purges one of them;
+ * - the CMS's own paths are forwarded to it (CMS_API_URL, read now, not at build time):
+ *   media URLs in the API are relative ("/media/..."), and the CMS's document views and the
+ *   login and password forms Wagtail sends visitors to (/_util/) are on the site's origin,
+ *   so the site works on one origin in development. In production nginx routes them first.
  */
 import { type NextRequest, NextResponse } from "next/server";
 
 import { responseTags } from "@/lib/cache-tags";
 import { PAGE_ACCESS_COOKIE_PREFIX, PAGE_ACCESS_ROUTE } from "@/lib/page-access";
 import { isDecodablePath } from "@/lib/paths";
+import { cmsApiUrl } from "@/lib/settings";
 import { requestHost, siteOfHost, siteRewrite } from "@/lib/site";
 
 const XKEY_HEADER = "xkey";
+/** Served by the CMS as they are: files, and the document views that check access. */
+const CMS_FILES = /^\/(?:media|documents)\//;
+/** Served by the CMS after the site's own checks (a page path ends in "/"). */
+const CMS_FORMS = /^\/_util\//;
+
+/** The request, path and query as they came (the final "/" kept), sent on to the CMS. */
+function toCms(request: NextRequest): NextResponse {
+  return NextResponse.rewrite(new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`,
+    cmsApiUrl()));
+}
 
 function badRequest(reason: string): NextResponse {
   return new NextResponse(`Bad Request: ${reason}\n`,
@@ -27,6 +42,7 @@ function badRequest(reason: string): NextResponse {
 
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  if (CMS_FILES.test(pathname)) return toCms(request);
   // Next.js itself answers a bare 500 for escapes that are not UTF-8 ("/caf%E9/").
   if (!isDecodablePath(pathname)) return badRequest("this address is not valid UTF-8");
   const last = pathname.slice(pathname.lastIndexOf("/") + 1);
@@ -40,7 +56,7 @@ export function proxy(request: NextRequest) {
   const forVisitor = !pathname.startsWith(`${PAGE_ACCESS_ROUTE}/`) && request.cookies.getAll()
     .some((cookie) => cookie.name.startsWith(PAGE_ACCESS_COOKIE_PREFIX));
   const target = siteRewrite(host, pathname, forVisitor ? PAGE_ACCESS_ROUTE : "");
-  if (target === null) return NextResponse.next();
+  if (target === null) return CMS_FORMS.test(pathname) ? toCms(request) : NextResponse.next();
   // On the request's own URL as Next.js's router saw it (next.config skipProxyUrlNormalize):
   // a rewrite to any other origin would be proxied over HTTP instead of served here.
   const url = new URL(request.url);
@@ -55,7 +71,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // The site's pages (escapes included), not its API routes, build assets or what it
-  // proxies to the CMS.
-  matcher: ["/((?!api/|api$|_next/|media/|documents/).*)"],
+  // The site's pages (escapes included) and what it forwards to the CMS, not its API
+  // routes or build assets.
+  matcher: ["/((?!api/|api$|_next/).*)"],
 };
