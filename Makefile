@@ -42,11 +42,12 @@ PYTEST = $(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) --junitxml=.local/tes
 install:
 	@$(MAKE) --no-print-directory -j2 install-python install-web
 
+# uv (from PyPI) installs what pip would, in seconds rather than minutes.
 install-python: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e ".[test]"
+	$(VENV)/bin/pip install -q uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -e ".[test]"
 	touch $@
 
 node: $(NODE)
