@@ -4,10 +4,11 @@ the 25 slowest tests of all pytest sessions.
     python -m cms.testing.stages lint web python+e2e
 
 runs `make test-lint`, `make test-web`, ...: one argument per step, run one after the
-other; stages joined by "+" run side by side, each one's output shown whole when it ends.
-Each pytest stage writes a JUnit report into REPORTS (the Makefile passes `--junitxml`),
-whose per-test times (setup, call and teardown together) give the slowest tests. Exits
-with the first failing stage's status, after the report.
+other (all of them, whatever failed before); stages joined by "+" run side by side, each
+one's output shown whole when it ends. Each pytest stage writes a JUnit report into
+REPORTS (the Makefile passes `--junitxml`), whose per-test times (setup, call and teardown
+together) give the slowest tests. Exits with the first failing stage's status, after
+every stage and the report.
 """
 
 import os
@@ -66,8 +67,6 @@ def main(steps: list[str]) -> int:
                     status = status or process.returncode
                     del running[name]
             time.sleep(0.2)
-        if status:
-            break
     total = time.monotonic() - started
 
     print(f"\n{'=' * 30} {SLOWEST} slowest tests {'=' * 30}")
