@@ -32,6 +32,7 @@ import psycopg2
 import pytest
 from django.conf import settings
 
+from cms.testing.databases import session_template
 from cms.testing.parallel import spare_redis_url
 from cms.testing.ports import free_port
 from cms.testing.processes import REPO, Worker, gunicorn, wait_until
@@ -107,7 +108,7 @@ def scratch_database(suffix: str) -> Iterator[str]:
             for (each,) in [*cursor.fetchall(), (f"test_{name}",)]:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{each}" WITH (FORCE)')
             if create:
-                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{db["TEST"]["TEMPLATE"]}"')
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{session_template()}"')
         connection.close()
 
     recreate(create=True)

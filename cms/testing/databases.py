@@ -130,6 +130,18 @@ def ensure_template(db: dict[str, Any], test_name: str, settings_module: str) ->
     return name
 
 
+def session_template() -> str:
+    """The migrated template of this test session's database (made now if there is none),
+    also in a session that has not set up its test database."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if template := db.get("TEST", {}).get("TEMPLATE"):
+        return template
+    return ensure_template(db, f"test_{db['NAME'].removeprefix('test_')}",
+                           os.environ["DJANGO_SETTINGS_MODULE"])
+
+
 def _make(cursor: Any, db: dict[str, Any], name: str, files: dict[str, str],
           existing: dict[str, dict[str, str]], settings_module: str) -> None:
     building = f"{name}_building"
