@@ -101,8 +101,8 @@ test-python: install-python
 	$(PYTEST) -m "not alone" cms sites
 
 # The tests that need the machine to themselves (marked `alone`, conftest.py), one by one.
-test-alone: install-python
-	$(PYTEST) -n 0 -m alone cms sites
+test-alone: install
+	$(PYTEST) -n 0 -m alone cms sites tests
 
 test-web: install-web
 	@if [ -f web/package.json ]; then cd web && npm run types:check && npm run typecheck && npm run lint && npm test; fi
@@ -115,7 +115,7 @@ types: install
 # The whole stack for real; pytest-xdist hands out whole files (module fixtures start
 # servers), and each worker runs its own stack on the session's one `next build`.
 test-e2e: install
-	$(PYTEST) --dist loadfile tests
+	$(PYTEST) --dist loadfile -m "not alone" tests
 
 bench: install
 	$(TEST_ENV) $(PY) -m bench

@@ -16,8 +16,9 @@ def _fresh_api_cache() -> None:
 
 
 # Tests that check a timing the code promises (a lockout's 2 s cool-off, a health check's
-# deadlines, a worker's answer while several start at once): beside the parallel stages on
-# two cores they would measure the load, not the code. Marked `alone`, they run after the
+# deadlines, a worker's answer while several start at once, every part of `make run` gone
+# within seconds of a signal): beside the parallel stages on two cores they would measure
+# the load, not the code. Marked `alone`, they run after the
 # parallel stages, one at a time (`make test-alone`); test ids or whole files.
 ALONE = (
     "cms/lockout/tests/test_lockout.py",
@@ -26,6 +27,7 @@ ALONE = (
     "cms/publishing/tests/test_sweep.py::"
     "test_beat_and_worker_run_the_sweep_on_the_embedded_filesystem_broker",
     "cms/publishing/tests/test_scheduling.py::test_two_workers_and_duplicated_tasks_publish_once",
+    "tests/test_runstack.py",
 )
 
 
