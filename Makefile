@@ -5,32 +5,66 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export NEXT_TELEMETRY_DISABLED := 1
 
-# Tests run against the PostgreSQL and Redis on this machine (see .ci/run).
+# Node.js: the LTS the renderer is developed, tested and deployed on (web/package.json
+# "engines", infra/docker/web.Dockerfile). Where the machine's node is another major
+# version, `make install` puts Node's official build, from the npm registry's
+# node-linux-<arch> package, in .local/node, and every target here finds it first on PATH.
+NODE_MAJOR := 24
+NODE_HOME := $(CURDIR)/.local/node
+MACHINE_NODE := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
+ifneq ($(MACHINE_NODE),$(NODE_MAJOR))
+export PATH := $(NODE_HOME)/bin:$(PATH)
+NODE := $(NODE_HOME)/bin/node
+endif
+NODE_ARCH := $(subst x86_64,x64,$(subst aarch64,arm64,$(shell uname -m)))
+
+# Tests run against the PostgreSQL and Redis on this machine (see .ci/run). Each test
+# process takes a slot (cms/testing/parallel.py): its own database `test_<name>_s<N>`
+# cloned from a migrated template, and Redis databases counted from TEST_REDIS_URL's (the
+# 8 from it on, with TEST_SLOTS=4).
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/mortar
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist workers of each pytest session (`-n`); 0: one process.
+TEST_WORKERS ?= 2
 # A fresh cache prefix per run: Wagtail caches renditions by image id and file hash,
 # which repeat when the test database is made anew (so the shell, not make, takes the
-# time: test-python and test-e2e of one `make test` each get their own).
+# time: each session of one `make test` gets its own).
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_REDIS_URL) MEDIA_ROOT=$(CURDIR)/.local/test-media \
 	CACHE_KEY_PREFIX=test-$$(date +%s%N)
+# Each pytest stage leaves its per-test times for `make test`'s closing report.
+PYTEST = $(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) --junitxml=.local/test-reports/$@.xml
 
-.PHONY: install install-python install-web setup dev run test test-python test-web test-e2e lint bench types
+.PHONY: install install-python install-web node setup dev run test test-fast test-lint \
+	test-python test-alone test-web test-e2e lint bench types
 
-install: install-python install-web
+# Python and the renderer's packages install side by side.
+install:
+	@$(MAKE) --no-print-directory -j2 install-python install-web
 
+# uv (from PyPI) installs what pip would, in seconds rather than minutes.
 install-python: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e ".[test]"
+	$(VENV)/bin/pip install -q uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -e ".[test]"
 	touch $@
 
-install-web:
-	@if ! command -v npm >/dev/null; then echo "npm not found: install Node 20+ to run the site (web/)"; \
-	elif [ -f web/package-lock.json ]; then \
-		if [ ! -f web/node_modules/.installed ] || [ web/package-lock.json -nt web/node_modules/.installed ]; then \
-			(cd web && npm ci --no-audit --no-fund) && touch web/node_modules/.installed; \
+node: $(NODE)
+$(NODE_HOME)/bin/node:
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js $(NODE_MAJOR) (or any npm to fetch it)"; exit 1; }
+	npm install --prefix $(NODE_HOME) --no-save --no-package-lock --no-audit --no-fund \
+		--loglevel=error node-linux-$(NODE_ARCH)@$(NODE_MAJOR)
+	mkdir -p $(NODE_HOME)/bin
+	ln -sf ../node_modules/node-linux-$(NODE_ARCH)/bin/node $@
+	@echo "Node.js $$($@ --version) in $(NODE_HOME)/bin (the machine has $(or $(MACHINE_NODE),none))"
+
+# Installed again when the lock file or the Node.js major version changes.
+install-web: node
+	@if [ -f web/package-lock.json ]; then \
+		stamp=web/node_modules/.installed-node$(NODE_MAJOR); \
+		if [ ! -f $$stamp ] || [ web/package-lock.json -nt $$stamp ]; then \
+			(cd web && npm ci --no-audit --no-fund) && touch $$stamp; \
 		fi; \
 	fi
 
@@ -48,13 +82,27 @@ WEB_PORT ?= 3000
 run:
 	$(PY) manage.py runstack --cms-port $(CMS_PORT) --web-port $(WEB_PORT)
 
-lint: install
+lint: install test-lint
+
+# Every test: ruff, then the renderer's checks, the platform's tests and the end-to-end
+# tests side by side (each pytest session with its own workers and slots), ending with
+# each stage's wall time and the 25 slowest tests.
+test: install
+	$(PY) -m cms.testing.stages lint web+python+e2e alone
+
+# The quick loop: the platform's and the sites' tests (no browser, no build), in parallel.
+test-fast: install-python
+	$(PYTEST) -m "not alone" cms sites
+
+test-lint: install-python
 	$(VENV)/bin/ruff check .
 
-test: install lint test-python test-web test-e2e
-
 test-python: install-python
-	$(TEST_ENV) $(VENV)/bin/pytest cms sites --create-db
+	$(PYTEST) -m "not alone" cms sites
+
+# The tests that need the machine to themselves (marked `alone`, conftest.py), one by one.
+test-alone: install
+	$(PYTEST) -n 0 -m alone cms sites tests
 
 test-web: install-web
 	@if [ -f web/package.json ]; then cd web && npm run types:check && npm run typecheck && npm run lint && npm test; fi
@@ -64,8 +112,10 @@ types: install
 	$(PY) manage.py export_schema
 	cd web && npm run types
 
+# The whole stack for real; pytest-xdist hands out whole files (module fixtures start
+# servers), and each worker runs its own stack on the session's one `next build`.
 test-e2e: install
-	$(TEST_ENV) $(VENV)/bin/pytest tests --create-db
+	$(PYTEST) --dist loadfile -m "not alone" tests
 
 bench: install
 	$(TEST_ENV) $(PY) -m bench

@@ -1,5 +1,6 @@
 """Fixtures shared by the unit and integration tests of every app: they live in
-cms.testing.fixtures (the platform's test support), registered here for every suite."""
+cms.testing.fixtures (the platform's test support), registered here for every suite; and
+which tests need the machine to themselves."""
 
 import pytest
 
@@ -12,3 +13,25 @@ def _fresh_api_cache() -> None:
     from cms.api import cache, dependencies
 
     cache.bump(dependencies.GLOBAL)
+
+
+# Tests that check a timing the code promises (a lockout's 2 s cool-off, a health check's
+# deadlines, a worker's answer while several start at once, every part of `make run` gone
+# within seconds of a signal): beside the parallel stages on two cores they would measure
+# the load, not the code. Marked `alone`, they run after the
+# parallel stages, one at a time (`make test-alone`); test ids or whole files.
+ALONE = (
+    "cms/lockout/tests/test_lockout.py",
+    "cms/health/tests/test_healthz.py::test_storage_down_is_503_naming_storage",
+    "cms/health/tests/test_healthz.py::test_one_run_answers_every_caller_within_the_window",
+    "cms/publishing/tests/test_sweep.py::"
+    "test_beat_and_worker_run_the_sweep_on_the_embedded_filesystem_broker",
+    "cms/publishing/tests/test_scheduling.py::test_two_workers_and_duplicated_tasks_publish_once",
+    "tests/test_runstack.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(ALONE):
+            item.add_marker(pytest.mark.alone)

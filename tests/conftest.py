@@ -1,7 +1,10 @@
 """The whole stack, started for real: the CMS under gunicorn on the test database.
 
-These tests run in their own pytest session (`make test-e2e`, `--create-db`) so
-that the demo content they seed is never flushed by transactional unit tests.
+These tests run in their own pytest session (`make test-e2e`) so that the demo content they
+seed is never flushed by transactional unit tests. Under pytest-xdist each worker runs a
+stack of its own (its own database, Redis, CMS, worker, caches and renderers: see
+cms.testing.parallel) on the run's one `next build` (`web_build`), so tests that change the
+site only change their worker's.
 """
 
 import os
@@ -25,6 +28,50 @@ def seeded_db(django_db_setup, django_db_blocker) -> None:
         "no test database: mark a test of this session with @pytest.mark.django_db")
     with django_db_blocker.unblock():
         call_command("seed_demo", verbosity=0)
+
+
+RUN = "MORTAR_TEST_RUN"  # names what the processes of one run share (its `next build`)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The first process of a run (the xdist controller, or the only one) names the run;
+    the workers it starts inherit the name."""
+    if RUN not in os.environ:
+        os.environ[RUN] = f"{os.getpid()}"
+        config.stash[_owns_run] = True
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if config.stash.get(_owns_run, False):
+        from tests.webserver import remove_run_builds
+
+        remove_run_builds(os.environ.pop(RUN))
+
+
+_owns_run = pytest.StashKey[bool]()
+
+
+@pytest.fixture(scope="session")
+def test_run() -> str:
+    """The name of this run, the same in all its processes."""
+    return os.environ[RUN]
+
+
+# What tests need the stack for, in the order each process runs them: tests that read the
+# demo content as seed_demo made it first, those that change the whole site last, tests of
+# no stack at all after them (pytest-xdist's loadfile hands out files in this order).
+SEED_READING = ("test_site_editing_seeded_pages.py",)
+SITE_CHANGING = ("test_freshness.py", "test_freshness_differential.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        if item.path.name in SEED_READING:
+            return 0
+        if item.path.name in SITE_CHANGING:
+            return 2
+        return 1 if "seeded_db" in getattr(item, "fixturenames", ()) else 3
+    items.sort(key=rank)
 
 
 REVALIDATE_SECRET = "e2e-revalidate-secret-0123456789"

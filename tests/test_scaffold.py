@@ -4,12 +4,14 @@ that `git status` shows exactly what a command wrote), with this checkout's Pyth
 `web/node_modules` (a symlink: enough for tsc, eslint and vitest; hard links, real files,
 where the copy is built with `next build`).
 
-What they write must pass, unchanged, what `make test` runs on it: ruff, the migrations
-and generated-files checks, `npm run typecheck`, `npm run lint`, and the tests they write
-(pytest, vitest). A refused command writes nothing. The site `startsite` makes runs, with
-the example site, on a stack of the copy's own (gunicorn, a Celery worker, a renderer per
-site, nginx): each host gets its own site, a publish reaches its site's renderer only, and
-preview opens each site's renderer.
+What they write must pass, unchanged, what `make test` runs on it: ruff and eslint on every
+file written, the migrations and generated-files checks, `npm run typecheck` (the whole
+program: a written file may change types others use), and the tests they write (pytest,
+vitest). A refused command writes nothing. Databases start as a copy of the run's migrated
+template (cms.testing.databases), so `migrate` applies only what the commands add. The site
+`startsite` makes runs, with the example site, on a stack of the copy's own (gunicorn, a
+Celery worker, a renderer per site, nginx): each host gets its own site, a publish reaches
+its site's renderer only, and preview opens each site's renderer.
 """
 
 import http.client
@@ -24,12 +26,14 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg2
 import pytest
 from django.conf import settings
 
+from cms.testing.databases import session_template
+from cms.testing.parallel import spare_redis_url
 from cms.testing.ports import free_port
 from cms.testing.processes import REPO, Worker, gunicorn, wait_until
 from tests.e2e.helpers import fetch
@@ -86,43 +90,38 @@ def ok(result: subprocess.CompletedProcess) -> str:
 
 @contextmanager
 def scratch_database(suffix: str) -> Iterator[str]:
-    """A database of its own for a scratch copy (and the `test_` one its pytest makes),
-    named after the session's plus `_<suffix>`, dropped afterwards: `DATABASE_URL`."""
+    """A database of its own for a scratch copy, named after the session's plus
+    `_<suffix>`, made from the run's migrated template (what `migrate` makes, so a
+    command's `migrate` applies only what it adds), dropped afterwards with the `test_`
+    ones its pytest makes (and their template): `DATABASE_URL`."""
     db = settings.DATABASES["default"]
     name = f"{db['NAME'].removeprefix('test_')}_{suffix}"
     server = (f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@"
               f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}")
 
-    def recreate(*names: str, create: bool) -> None:
+    def recreate(create: bool) -> None:
         connection = psycopg2.connect(f"{server}/postgres")
         connection.autocommit = True
         with connection.cursor() as cursor:
-            for each in names:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname = %s OR "
+                           "left(datname, %s) = %s", [name, len(name) + 6, f"test_{name}_"])
+            for (each,) in [*cursor.fetchall(), (f"test_{name}",)]:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{each}" WITH (FORCE)')
             if create:
-                cursor.execute(f'CREATE DATABASE "{names[0]}"')
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{session_template()}"')
         connection.close()
 
-    recreate(name, f"test_{name}", create=True)
+    recreate(create=True)
     try:
         yield f"{server}/{name}"
     finally:
-        recreate(name, f"test_{name}", create=False)
+        recreate(create=False)
 
 
 @pytest.fixture
 def database() -> Iterator[str]:
     with scratch_database("scaffold") as url:
         yield url
-
-
-def scratch_redis_url() -> str:
-    """The Redis database after the session's (REDIS_URL), for a scratch copy's broker and
-    caches: the session's Celery worker must never take the copy's tasks (it would look
-    for their outbox rows in the session's database)."""
-    parts = urlsplit(os.environ.get("REDIS_URL") or settings.CELERY_BROKER_URL)
-    db = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{(db + 1) % 16}"))
 
 
 def scratch_env(repo: Path, database_url: str | None = None) -> dict[str, str]:
@@ -142,16 +141,23 @@ def manage(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedP
 
 def passes_make_test_checks(repo: Path, env: dict[str, str], pytest_files: list[str],
                             vitest_files: list[str]) -> None:
-    """ruff, no missing migration, the generated files up to date, tsc, eslint, and the
-    given test files, all green."""
-    ok(run(repo, str(Path(sys.executable).parent / "ruff"), "check", ".", env=env))
+    """ruff and eslint on the files written, no missing migration, the generated files up
+    to date, tsc, and the given test files, all green."""
+    written = [line[3:] for line in changes(repo)]
+    python = [name for name in written if name.endswith(".py")]
+    web = repo / "web"
+    scripts = [name.removeprefix("web/") for name in written
+               if name.startswith("web/") and name.endswith((".ts", ".tsx", ".mjs"))]
+    assert python and scripts, written
+    ok(run(repo, str(Path(sys.executable).parent / "ruff"), "check", "--force-exclude", *python,
+           env=env))
     for settings_module in ("cms.settings", "cms.testing.settings"):
         ok(manage(repo, "makemigrations", "--check", "--dry-run",
                   env={**env, "DJANGO_SETTINGS_MODULE": settings_module}))
     ok(manage(repo, "export_schema", "--check", env=env))
-    web = repo / "web"
-    for script in ("types:check", "typecheck", "lint"):
+    for script in ("types:check", "typecheck"):
         ok(run(web, "npm", "run", "--silent", script, env=env))
+    ok(run(web, "npx", "eslint", "--max-warnings", "0", *scripts, env=env))
     ok(run(web, "npx", "vitest", "run", *vitest_files, env=env))
     ok(run(repo, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
            "--create-db", *pytest_files,
@@ -252,7 +258,9 @@ def two_sites(tmp_path_factory) -> Iterator[Scratch]:
     try:
         repo = copy_checkout(folder, buildable=True)
         with scratch_database("scaffold_sites") as url:
-            redis_url = scratch_redis_url()
+            # Not the session's: its Celery worker must never take the copy's tasks (it would
+            # look for their outbox rows in the session's database).
+            redis_url = spare_redis_url()
             env = {**scratch_env(repo, url), "REDIS_URL": redis_url,
                    "CELERY_BROKER_URL": redis_url,
                    "CACHE_KEY_PREFIX": f"scratch-{time.time_ns()}-"}

@@ -1,9 +1,11 @@
 """The renderer under `next build && next start`, against the CMS of the test stack.
 
-Each test session builds into its own folder (NEXT_DIST_DIR) with its own tsconfig, so
-sessions running side by side never share a build lock or a half-written `.next`.
+Each test run builds once, into a folder of its own (NEXT_DIST_DIR) with its own tsconfig,
+so runs side by side never share a build lock or a half-written `.next`; the test processes
+of one run (pytest-xdist workers) share that build, each starting its own `next start`.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -21,6 +23,7 @@ from cms.testing.processes import REPO, wait_for
 from tests.conftest import REVALIDATE_SECRET
 
 WEB = REPO / "web"
+BUILD_MARKS = REPO / ".local" / "test-builds"  # a build's lock, and its failure if it failed
 # The test stack's renderers serve the seeded site alone (CMS_SITE_HOSTNAME pins it): they
 # are reached as 127.0.0.1, which no Wagtail Site is. tests/e2e/test_multisite.py starts one
 # that serves every site by its Host header.
@@ -84,22 +87,50 @@ def next_start(build: WebBuild, port: int, env: dict[str, str],
         _stop_group(process)
 
 
+def _build_once(build: WebBuild, env: dict[str, str]) -> None:
+    """`next build` into `build`'s folder, unless another process of the run has (or is
+    doing it: it waits on the lock). A failed build is reported to every process."""
+    done = WEB / build.dist_dir / ".mortar-built"
+    failed = BUILD_MARKS / f"{build.dist_dir}.failed"
+    BUILD_MARKS.mkdir(parents=True, exist_ok=True)
+    with (BUILD_MARKS / f"{build.dist_dir}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if failed.exists():
+            raise RuntimeError(f"next build failed in another test process:\n{failed.read_text()}")
+        if done.exists():
+            return
+        _session_tsconfig(build.dist_dir)
+        result = subprocess.run(["npm", "run", "build"], cwd=WEB, env=env, capture_output=True,
+                                text=True, check=False)
+        if result.returncode:
+            failed.write_text(result.stdout[-5000:] + result.stderr[-5000:])
+            raise RuntimeError(f"next build failed:\n{failed.read_text()}")
+        done.touch()
+
+
+def remove_run_builds(run: str) -> None:
+    """What `web_build` left for run `run`: its build folder, tsconfig, lock and marks."""
+    dist_dir = f".next-e2e-{run}"
+    shutil.rmtree(WEB / dist_dir, ignore_errors=True)
+    (WEB / f"tsconfig.{dist_dir.lstrip('.')}.json").unlink(missing_ok=True)
+    for name in (f"{dist_dir}.lock", f"{dist_dir}.failed"):
+        (BUILD_MARKS / name).unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
-def web_build(cms_server, web_url) -> Iterator[WebBuild]:
-    dist_dir = f".next-e2e-{os.getpid()}"
-    build = WebBuild(dist_dir, _session_tsconfig(dist_dir))
-    env = {**os.environ, "CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
-           "NEXT_PUBLIC_SITE_URL": web_url, "NEXT_TELEMETRY_DISABLED": "1",
-           "NEXT_DIST_DIR": build.dist_dir, "NEXT_TSCONFIG_PATH": build.tsconfig,
-           "NODE_ENV": "production"}
-    try:
-        if not (WEB / "node_modules").is_dir():
-            subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB, env=env, check=True)
-        subprocess.run(["npm", "run", "build"], cwd=WEB, env=env, check=True)
-        yield build
-    finally:
-        shutil.rmtree(WEB / build.dist_dir, ignore_errors=True)
-        (WEB / build.tsconfig).unlink(missing_ok=True)
+def web_build(test_run: str) -> WebBuild:
+    """The run's one `next build`, made by the first test process that needs it and served
+    by every renderer of every process: what depends on where a renderer runs (its CMS,
+    its public origin) is read when it starts (web/lib/settings.ts). Removed when the run
+    ends (`remove_run_builds`, from tests/conftest.py)."""
+    dist_dir = f".next-e2e-{test_run}"
+    build = WebBuild(dist_dir, f"tsconfig.{dist_dir.lstrip('.')}.json")
+    env = {**os.environ, "NEXT_TELEMETRY_DISABLED": "1", "NEXT_DIST_DIR": build.dist_dir,
+           "NEXT_TSCONFIG_PATH": build.tsconfig, "NODE_ENV": "production"}
+    if not (WEB / "node_modules").is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB, env=env, check=True)
+    _build_once(build, env)
+    return build
 
 
 @pytest.fixture(scope="session")

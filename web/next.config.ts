@@ -5,9 +5,6 @@ import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
 
 import { SERVER_ACTION_MAX_BYTES } from "./lib/server-actions";
 
-// Server side only: where the renderer reaches the CMS (never sent to the browser).
-const cmsApiUrl = (process.env.CMS_API_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
-
 const nextConfig: NextConfig = {
   // The container image runs the self-contained server (infra/docker/web.Dockerfile sets
   // this); `next start` in development and tests serves the ordinary build.
@@ -42,15 +39,8 @@ const nextConfig: NextConfig = {
       },
     ];
   },
-  // Media URLs in the API are relative ("/media/..."); in development the renderer proxies
-  // them, the CMS's document views and the login and password forms Wagtail sends visitors
-  // to (/_util/), so the site works on one origin. In production nginx routes them first.
-  // `:path(.*)`, not `:path*`: with trailingSlash the latter drops the final "/", and the
-  // CMS answers "/documents/authenticate_with_password/1" by redirecting back to "…/1/".
-  async rewrites() {
-    return ["media", "documents", "_util"].map((prefix) => (
-      { source: `/${prefix}/:path(.*)`, destination: `${cmsApiUrl}/${prefix}/:path` }));
-  },
+  // The CMS's own paths (/media/, /documents/, /_util/) reach it through proxy.ts, which
+  // reads CMS_API_URL when a request comes: rewrites here would be fixed at build time.
 };
 
 /**

@@ -10,8 +10,11 @@
  *   route that renders a password-protected page for that visitor alone;
  * - each response says which cache tags it is made of (`xkey`), so that an HTTP cache in
  *   front (infra/varnish) drops it when the CMS purges one of them;
- * - what next.config passes to the CMS (/media/, /documents/, /_util/) takes reads and
- *   small POSTs only (cmsPathRefusal);
+ * - the CMS's own paths are forwarded to it (CMS_API_URL, read now, not at build time):
+ *   media URLs in the API are relative ("/media/..."), and the CMS's document views and the
+ *   login and password forms Wagtail sends visitors to (/_util/) are on the site's origin,
+ *   so the site works on one origin in development. In production nginx routes them first.
+ *   They take reads and small POSTs only (cmsPathRefusal);
  * - a page takes GET and HEAD, and POST only as a server action (a form's submission:
  *   `Next-Action` with JavaScript, a multipart form without), no larger than
  *   SERVER_ACTION_MAX_BYTES; anything else is refused here, before rendering;
@@ -26,10 +29,16 @@ import { contentSecurityPolicy } from "@/lib/csp";
 import { PAGE_ACCESS_COOKIE_PREFIX, PAGE_ACCESS_ROUTE } from "@/lib/page-access";
 import { isDecodablePath } from "@/lib/paths";
 import { SERVER_ACTION_MAX_BYTES } from "@/lib/server-actions";
+import { cmsApiUrl, siteUrl } from "@/lib/settings";
 import { pinnedSite, requestHost, siteOfHost, siteRewrite } from "@/lib/site";
 import { isSiteHostname, servedPorts } from "@/lib/site-hosts";
 
 const XKEY_HEADER = "xkey";
+/** The request, path and query as they came (the final "/" kept), sent on to the CMS. */
+function toCms(request: NextRequest): NextResponse {
+  return NextResponse.rewrite(new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`,
+    cmsApiUrl()));
+}
 
 function refuse(status: number, reason: string, headers: Record<string, string> = {}): NextResponse {
   return new NextResponse(`${reason}\n`, { status, headers: {
@@ -41,8 +50,8 @@ function badRequest(reason: string): NextResponse {
 }
 
 /**
- * What next.config.ts's rewrites pass to the CMS (media, documents, Wagtail's password
- * forms), which nginx routes to the CMS itself in production: reads, and the password
+ * What the site forwards to the CMS (media, documents, Wagtail's password forms), which
+ * nginx routes to the CMS itself in production: reads, and the password
  * forms' small POSTs with their length announced. The CMS refuses anything else without
  * reading its body, and the rewrite's proxy then fails on the body it was still sending.
  */
@@ -94,7 +103,7 @@ export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   // Next.js itself answers a bare 500 for escapes that are not UTF-8 ("/caf%E9/").
   if (!isDecodablePath(pathname)) return badRequest("this address is not valid UTF-8");
-  if (CMS_PATHS.test(pathname)) return cmsPathRefusal(request) ?? NextResponse.next();
+  if (CMS_PATHS.test(pathname)) return cmsPathRefusal(request) ?? toCms(request);
   if (pathname.startsWith("/_next/")) return nextPathRefusal(request) ?? NextResponse.next();
   const last = pathname.slice(pathname.lastIndexOf("/") + 1);
   if (!pathname.endsWith("/") && !last.includes(".")) {
@@ -105,7 +114,7 @@ export async function proxy(request: NextRequest) {
   if (!host) return badRequest("no site has this host name");
   if (!pinnedSite()) {
     const [hostname, port = ""] = host.split(":");
-    if (!servedPorts(request.nextUrl.port, process.env.NEXT_PUBLIC_SITE_URL).has(port)
+    if (!servedPorts(request.nextUrl.port, siteUrl()).has(port)
         || !(await isSiteHostname(hostname!))) {
       return refuse(421, "Misdirected Request: no site has this host name");
     }

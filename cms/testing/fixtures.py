@@ -5,7 +5,8 @@
 - `make_image`: images drawn with Pillow and saved like an upload.
 - `editor`: the test client signed in as a superuser (`editor.user`).
 - `start_worker`: real Celery workers on the test Redis (needs `transactional_db`).
-- `leave_migrated_data`: see its docstring; `cms/conftest.py` turns it on for `cms/`.
+- `django_db_modify_db_settings` (pytest-django's): each test database a clone of one
+  migrated template (cms.testing.databases), named after the process's slot.
 - `moto_endpoint`, `stoppable_moto`, `s3_env`, `s3_media`: a real S3 endpoint.
 """
 
@@ -97,41 +98,22 @@ def start_worker(transactional_db, tmp_path) -> Iterator[Callable[..., Worker | 
 
 
 @pytest.fixture(scope="session")
-def leave_migrated_data(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Give the next `--reuse-db` session the database that migrations made.
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """pytest-django's hook before it makes the test database: on PostgreSQL, named after
+    the process's test slot (cms.testing.parallel) and cloned from the migrated template
+    (cms.testing.databases) instead of migrated."""
+    import os
 
-    A transactional test ends with a flush that also removes what Wagtail's data
-    migrations created (root page, locale, root collection, groups); tests using plain
-    `db` in a later session rely on it. The state is copied when the first test asking
-    for this starts (pytest-django runs all `db` tests before transactional ones) and
-    put back at the end of the session if a flush removed it.
-    """
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
-    from django.core.management.color import no_style
-    from django.db import connection
-    from wagtail.models import Page
+    from cms.testing.databases import ensure_template
+    from cms.testing.parallel import slot
 
-    if not connection.settings_dict["NAME"].startswith("test_"):
-        yield  # no test of the session uses the database: pytest-django made none
+    db = settings.DATABASES["default"]
+    if not db["ENGINE"].endswith("postgresql"):
         return
-    with django_db_blocker.unblock():
-        contents = connection.creation.serialize_db_to_string() if Page.objects.exists() else None
-    yield
-    if not contents:
-        return
-    with django_db_blocker.unblock():
-        if Page.objects.exists():
-            return
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(contents)
-        # The flush restarted the id sequences; move them past the restored rows.
-        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-        ContentType.objects.clear_cache()
+    base = f"test_{db['NAME']}"
+    if (own := slot()) is not None:
+        db["TEST"]["NAME"] = f"{base}_s{own}"
+    db["TEST"]["TEMPLATE"] = ensure_template(db, base, os.environ["DJANGO_SETTINGS_MODULE"])
 
 
 @pytest.fixture(scope="session")

@@ -161,7 +161,9 @@ class Worker:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def wait_ready(self, timeout: float = 30) -> None:
+    def wait_ready(self, timeout: float = 120) -> None:
+        # Generous: a worker's start (Django, Celery, its pool) is slow on two busy cores,
+        # and readiness is not what the tests check.
         def ready() -> bool:
             if self.process.poll() is not None:
                 raise RuntimeError(f"worker {self.name} exited:\n{self.log()[-3000:]}")

@@ -2,7 +2,8 @@
 # The renderer image: Next.js standalone output (NEXT_OUTPUT=standalone, see web/next.config.ts),
 # served by `node server.js` as the unprivileged `node` user. Build from the repository root:
 #   docker build -f infra/docker/web.Dockerfile -t mortar-web .
-ARG NODE_VERSION=22
+# The Node.js LTS of development and CI (the Makefile's NODE_MAJOR, web/package.json).
+ARG NODE_VERSION=24
 
 # --- deps: node_modules from the lock file only ----------------------------------------
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
@@ -14,10 +15,10 @@ RUN npm ci --no-audit --no-fund
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /web
 ENV NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production NEXT_OUTPUT=standalone
-# Inlined into the browser bundle at build time, so it is a build argument.
+# Defaults only: the server reads both when it starts (web/lib/settings.ts), so the
+# container's environment decides.
 ARG NEXT_PUBLIC_SITE_URL=https://lcl.example.com
 ENV NEXT_PUBLIC_SITE_URL=$NEXT_PUBLIC_SITE_URL
-# next.config.ts bakes its /media/ and /documents/ rewrites to the CMS into the build.
 ARG CMS_API_URL=http://api:8000
 ENV CMS_API_URL=$CMS_API_URL
 # The standalone server keeps the next.config.ts of the build: a REDIS_URL here selects

@@ -88,17 +88,8 @@ def screenshots() -> str:
     return str(SCREENSHOTS)
 
 
-# These change the whole demo site (footer, menu, images, new and deleted pages); the
-# other tests of the session expect it as seed_demo left it, so these run last.
-SITE_CHANGING = ("test_freshness.py", "test_freshness_differential.py")
-# This one publishes every page seed_demo made, as it made them: it runs first, before
-# other tests leave some of them as drafts.
-SEED_READING = ("test_site_editing_seeded_pages.py",)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: (item.path.name not in SEED_READING)
-               + (item.path.name in SITE_CHANGING))
+# The order tests run in (the demo content as seeded first, changes of the whole site
+# last): tests/conftest.py.
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import "server-only";
 
 import { navigationTag, pathTag, sitemapTag } from "@/lib/cache-tags";
 import { cmsCircuit } from "@/lib/cms-circuit";
-import { cmsApiUrl } from "@/lib/cms-url";
+import { cmsApiUrl, siteUrl } from "@/lib/settings";
 import { hostFromSegment, originOfHost, siteOfHost } from "@/lib/site";
 import type {
   Navigation, PageAccess, PageDocument, PasswordRequired, SearchResults, SitemapPage,
@@ -26,8 +26,7 @@ import type {
 export const REVALIDATE_SECONDS = 3600;
 const TIMEOUT_MS = 10_000;
 
-export { cmsApiUrl } from "@/lib/cms-url";
-
+export { cmsApiUrl } from "@/lib/settings";
 
 /** The CMS did not answer, or answered something we cannot use: show the error page. */
 export class CmsUnavailableError extends Error {
@@ -216,14 +215,6 @@ export async function searchPages(site: string, q: string, page: number): Promis
   }
   if (!response.ok) throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
   return { kind: "results", results: await json<SearchResults>(response, endpoint) };
-}
-
-/**
- * NEXT_PUBLIC_SITE_URL (read at build time): the public origin of the pinned site
- * (CMS_SITE_HOSTNAME); otherwise only its scheme counts (lib/site.ts originOfHost).
- */
-export function siteUrl(): string {
-  return (process.env.NEXT_PUBLIC_SITE_URL ?? "http://localhost:3000").replace(/\/+$/, "");
 }
 
 /** A site route's host segment as the CMS client needs it (lib/site.ts). */

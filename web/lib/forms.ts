@@ -10,8 +10,9 @@
  */
 import "server-only";
 
-import { CmsUnavailableError, cmsApiUrl } from "@/lib/cms";
+import { CmsUnavailableError } from "@/lib/cms";
 import { cmsCircuit } from "@/lib/cms-circuit";
+import { cmsApiUrl } from "@/lib/settings";
 
 export type SubmissionValues = Record<string, string | string[]>;
 

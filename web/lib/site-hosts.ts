@@ -11,7 +11,7 @@
  * The port: none, the port the renderer was reached on, or the public one of
  * NEXT_PUBLIC_SITE_URL; any other would be an entry of its own for the same site.
  */
-import { cmsApiUrl } from "@/lib/cms-url";
+import { cmsApiUrl } from "@/lib/settings";
 
 const KNOWN_MS = 30_000;
 const UNKNOWN_MS = 10_000;

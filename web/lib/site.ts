@@ -22,7 +22,7 @@ export const SITE_ROUTE = "/mortar-site";
 /** A Host header value we serve: a DNS name or IPv4 address, with an optional port. */
 const HOST = /^[a-z0-9](?:[a-z0-9.-]{0,252})(?::[0-9]{1,5})?$/;
 
-/** Paths proxy.ts leaves alone: next.config rewrites them to the CMS, or Next.js serves them. */
+/** Paths that are not the site's: proxy.ts forwards them to the CMS, or Next.js serves them. */
 const NOT_SITE_PATHS = /^\/(?:_util\/|favicon\.ico$)/;
 
 /** CMS_SITE_HOSTNAME, lower-cased: the one site this renderer serves, or null for any. */
