@@ -40,6 +40,7 @@ from cms.api.paths import clean_html_path, html_path
 from cms.api.sites import site_for_request, site_param
 from cms.api.stock import PagesAPIViewSet as StockPagesAPIViewSet
 from cms.api.visibility import restricted_paths, visible_q
+from cms.brand.api import brand_json
 from cms.core.models import NavigationSettings
 from cms.publishing import renderer_tags
 
@@ -302,8 +303,9 @@ def _menu_pages(site: Any, restricted: list[str]) -> tuple[list[Page], list[Page
 
 
 def navigation(request: HttpRequest) -> HttpResponse:
-    """The main menu (pages shown in menus, two levels) and the footer of a site; at most
-    NAVIGATION_MAX_ITEMS items in each level of the menu and in the footer's links."""
+    """The main menu (pages shown in menus, two levels), the footer and the brand of a
+    site; at most NAVIGATION_MAX_ITEMS items in each level of the menu and in the footer's
+    links."""
     site = site_for_request(request)
     root = site.root_page
     restricted = restricted_paths()
@@ -327,6 +329,8 @@ def navigation(request: HttpRequest) -> HttpResponse:
         NavigationSettings.footer_links.field.stream_block, footer.footer_links, site, restricted)
     footer_links = [item["value"] for item in links][:settings.NAVIGATION_MAX_ITEMS]
     names |= link_names
+    brand, brand_names = brand_json(site, restricted)
+    names |= brand_names
     if _records(request):
         renderer_tags.record(renderer_tags.qualified(renderer_tags.NAVIGATION,
                                                      site_param(request)), names, site)
@@ -335,6 +339,7 @@ def navigation(request: HttpRequest) -> HttpResponse:
                  "root": {"id": root.pk, "title": root.title, "html_path": "/"}},
         "menu": menu,
         "footer": {"text": footer.footer_text, "links": footer_links},
+        "brand": brand,
     })
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cms.search",
     "cms.scaffold",
     "cms.forms",
+    "cms.brand",
     *(f"{SITES_PACKAGE}.{name}" for name in MORTAR_SITES),
     "wagtail_headless_preview",
     "wagtail.contrib.forms",
