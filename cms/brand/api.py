@@ -13,9 +13,10 @@ from cms.brand.models import BrandSettings
 
 def brand_json(site: Site, restricted: list[str]) -> tuple[dict[str, Any], set[str]]:
     """`{"name", "show_name", "logo": Image | null, "primary_color", "font_family"}` for
-    `site`, with the dependency names it shows (the setting, its logo). Two queries, three
-    with a logo."""
-    brand = BrandSettings.for_site(site)
+    `site`, with the dependency names it shows (the setting, its logo). One query, three
+    with a logo. A site nobody branded yet has the defaults, and reading them writes
+    nothing (Wagtail's `for_site` would create the row, a change to deliver)."""
+    brand = BrandSettings.objects.filter(site=site).first() or BrandSettings(site=site)
     refs = Refs()
     if brand.logo_id:
         refs.images.add(brand.logo_id)

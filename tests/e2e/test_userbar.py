@@ -12,7 +12,7 @@ from tests.e2e.helpers import cached, fetch, logged_in_admin
 
 pytestmark = pytest.mark.django_db
 
-PATH = "/articles/measuring-what-matters/"  # an article no other test changes
+PATH = "/articles/a-block-library-that-scales/"  # an article no other test changes
 # What of the userbar could show up in a page: its element, template, scripts, admin links.
 USERBAR_BYTES = ("wagtail-userbar", "data-wagtail-userbar", "userbar.js", "wagtailadmin/",
                  "/admin/pages/")
@@ -60,7 +60,7 @@ def test_an_editor_gets_the_userbar_and_visitors_never_do(browser: Browser, http
              re.compile(r"Checks")])
         menu.get_by_role("menuitem", name="Edit this page").click()
         site.wait_for_url(f"{cms_server}/admin/pages/{article_id}/edit/")
-        expect(site.locator("#id_title")).to_have_value("Measuring what matters")
+        expect(site.locator("#id_title")).to_have_value("A block library that scales")
     finally:
         context.close()
 
