@@ -6,8 +6,11 @@
  * - the request is rewritten to its site's route, SITE_ROUTE/<host><path>
  *   (app/mortar-site/[site]/), the host taken from the Host header or pinned by
  *   CMS_SITE_HOSTNAME (lib/site.ts): each site's pages are cached apart, and stay static;
- * - a request carrying a page access cookie (lib/page-access.ts) is rewritten to the
- *   route that renders a password-protected page for that visitor alone;
+ * - a request carrying a page access cookie, or back from a refused password
+ *   (lib/page-access.ts), is rewritten to the route that renders a password-protected
+ *   page for that visitor alone, at the page's own address;
+ * - a request with a query string asks the CMS first whether a redirect covers it with
+ *   that query, and takes the query along (lib/cms-redirect.ts);
  * - each response says which cache tags it is made of (`xkey`), so that an HTTP cache in
  *   front (infra/varnish) drops it when the CMS purges one of them;
  * - the CMS's own paths are forwarded to it (CMS_API_URL, read now, not at build time):
@@ -25,8 +28,9 @@
 import { type NextRequest, NextResponse } from "next/server";
 
 import { responseTags } from "@/lib/cache-tags";
+import { queryRedirect } from "@/lib/cms-redirect";
 import { contentSecurityPolicy } from "@/lib/csp";
-import { PAGE_ACCESS_COOKIE_PREFIX, PAGE_ACCESS_ROUTE } from "@/lib/page-access";
+import { PAGE_ACCESS_ROUTE, isForVisitor } from "@/lib/page-access";
 import { isDecodablePath } from "@/lib/paths";
 import { SERVER_ACTION_MAX_BYTES } from "@/lib/server-actions";
 import { cmsApiUrl, siteUrl } from "@/lib/settings";
@@ -119,9 +123,18 @@ export async function proxy(request: NextRequest) {
       return refuse(421, "Misdirected Request: no site has this host name");
     }
   }
+  if (request.method === "GET" || request.method === "HEAD") {
+    const redirect = await queryRedirect(siteOfHost(host), pathname, request.nextUrl.search);
+    if (redirect) {
+      const response = NextResponse.redirect(new URL(redirect.location, request.url), redirect.status);
+      // One answer per query string: not for the HTTP cache, which purges by path.
+      response.headers.set("Cache-Control", "no-store");
+      return response;
+    }
+  }
   // A visitor who entered a page's password: that page is rendered for them alone.
-  const forVisitor = !pathname.startsWith(`${PAGE_ACCESS_ROUTE}/`) && request.cookies.getAll()
-    .some((cookie) => cookie.name.startsWith(PAGE_ACCESS_COOKIE_PREFIX));
+  const forVisitor = !pathname.startsWith(`${PAGE_ACCESS_ROUTE}/`)
+    && isForVisitor(request.cookies.getAll(), request.nextUrl.searchParams);
   const target = siteRewrite(host, pathname, forVisitor ? PAGE_ACCESS_ROUTE : "");
   if (target === null) return NextResponse.next();
   const refused = methodRefusal(request);

@@ -10,6 +10,7 @@ A page's sub-route answers through the API by returning a `RouteAnswer` (see
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.http import Http404, HttpRequest
 from django.urls import Resolver404
@@ -128,22 +129,34 @@ class FoundRedirect:
     page_id: int | None  # the target page, when the redirect points at one
 
 
-def find_redirect(request: HttpRequest, site: Site, path: str,
-                  restricted: list[str]) -> FoundRedirect | None:
+def find_redirect(request: HttpRequest, site: Site, path: str, restricted: list[str],
+                  query: str = "") -> FoundRedirect | None:
     """A Wagtail redirect covering this path whose target the public may see, if any.
 
     Wagtail's own lookup (its middleware's `get_redirect`), for the request's site: it
     tries the path decoded and percent-encoded, as the admin stores non-ASCII paths.
-    A redirect to a page that is not visible answers like an unknown path: its
+    With the visitor's `query` string (raw, without "?"), the redirect stored for the path
+    with that query comes first (its parameters in any order), then the one for the path
+    alone, as Wagtail's RedirectMiddleware matches. A redirect matched by the path alone
+    carries the visitor's query to its target, unless the target has a query of its own
+    (`with_query`); one matched with the query carries none, since the query named the old
+    address. A redirect to a page that is not visible answers like an unknown path: its
     location would give the hidden page's path away."""
-    encoded = Redirect.normalise_path(iri_to_uri(path), decode_unicode=False)
-    redirect = get_redirect(request, encoded)
+    redirect, carried = None, ""
+    if query:
+        redirect = get_redirect(request, Redirect.normalise_path(
+            iri_to_uri(f"{path}?{query}"), decode_unicode=False))
+    if redirect is None:
+        redirect = get_redirect(request, Redirect.normalise_path(iri_to_uri(path),
+                                                                 decode_unicode=False))
+        carried = query
     if redirect is None:
         return None
     if redirect.redirect_page_id is None:
         if not redirect.redirect_link:
             return None
-        return FoundRedirect(redirect.redirect_link, redirect.is_permanent, None)
+        return FoundRedirect(with_query(redirect.redirect_link, carried),
+                             redirect.is_permanent, None)
     target = redirect.redirect_page
     visible = (Page.objects.filter(visible_q(), pk=target.pk).exists()
                and not is_private(target.path, restricted))
@@ -154,4 +167,17 @@ def find_redirect(request: HttpRequest, site: Site, path: str,
         location = target.get_full_url()
     if location and redirect.redirect_page_route_path:
         location = location.rstrip("/") + redirect.redirect_page_route_path
-    return FoundRedirect(location, redirect.is_permanent, target.pk) if location else None
+    return (FoundRedirect(with_query(location, carried), redirect.is_permanent, target.pk)
+            if location else None)
+
+
+def with_query(location: str, query: str) -> str:
+    """`location` with the visitor's `query` string, unless it has a query of its own (or
+    there is none to carry): `/contact/` + `utm_source=news` is `/contact/?utm_source=news`,
+    before any `#fragment`. The query is percent-encoded where it is not already."""
+    if not query:
+        return location
+    parts = urlsplit(location)
+    if parts.query:
+        return location
+    return parts._replace(query=iri_to_uri(query)).geturl()

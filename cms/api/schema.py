@@ -25,9 +25,11 @@ from cms.api.adapters import (
 )
 from cms.api.fields import api_field_names, field_schema
 from cms.api.listing import MAX_LISTING_PAGE
+from cms.api.params import MAX_PARAM_LENGTH
 from cms.api.paths import HTML_PATH_PATTERN, MAX_PATH_LENGTH
 from cms.api.sites import HOSTNAME
 from cms.api.streams import defines_own_representation, leaf_adapter
+from cms.brand.api import brand_schema
 from cms.core.models import NavigationSettings
 
 PAGE_LINK = obj({"id": INTEGER, "title": STRING, "html_path": STRING},
@@ -180,6 +182,7 @@ def openapi() -> Schema:
     # Here, not at the top: cms.api.search builds on cms.api.views, which imports this module.
     from cms.api import search
     from cms.forms import views as forms
+    from cms.userbar import views as userbar
 
     json_ok = {"application/json": {}}
     schemas = components()
@@ -218,6 +221,12 @@ def openapi() -> Schema:
                     {"name": "page", "in": "query", "required": False,
                      "schema": {"type": "integer", "minimum": 1,
                                 "maximum": MAX_LISTING_PAGE}},
+                    {"name": "query", "in": "query", "required": False,
+                     "schema": {"type": "string", "maxLength": MAX_PARAM_LENGTH,
+                                "pattern": "^[^#\\u0000-\\u001f\\u007f-\\u009f\\ufffd]*$"},
+                     "description": "The visitor's query string (without '?'): a redirect "
+                                    "stored with it matches first, and a redirect matched "
+                                    "by the path alone carries it to its target"},
                 ],
                 "responses": {
                     "200": response(ref("PageDocument"), "The live page"),
@@ -268,7 +277,8 @@ def openapi() -> Schema:
                     "footer": obj({"text": STRING,
                                    "links": {"type": "array", "maxItems": max_items,
                                              "items": footer_link}}),
-                }), "Menu and footer"), **error},
+                    "brand": ref("Brand"),
+                }), "Menu, footer and brand"), **error},
             }},
             "/api/v2/sitemap/": {"get": {
                 "operationId": "sitemap",
@@ -292,6 +302,7 @@ def openapi() -> Schema:
                               **error},
             }},
             "/api/v2/forms/{page_id}/submissions/": forms.openapi_operation(),
+            "/api/v2/userbar/": userbar.openapi_operation(),
             "/api/v2/pages/": {"get": {
                 "operationId": "stockPages", "summary": "Wagtail's stock pages listing",
                 "responses": {"200": {"description": "See Wagtail's API v2 docs",
@@ -310,7 +321,8 @@ def openapi() -> Schema:
                           "401": response(ref("Error"), "Wrong or missing secret")},
         }}},
         "components": {
-            "schemas": {**schemas, "RevalidateRequest": revalidate_request_schema(),
+            "schemas": {**schemas, "Brand": brand_schema(),
+                        "RevalidateRequest": revalidate_request_schema(),
                         "SearchResults": search.results_schema(), **forms.openapi_schemas()},
             "securitySchemes": {"revalidateSecret": {
                 "type": "http", "scheme": "bearer",

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import QueryDict
+from django.urls import NoReverseMatch
 from rest_framework import serializers
 from rest_framework.request import Request
+from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
@@ -89,8 +91,28 @@ class RepresentedField(serializers.Field):
         return field.adapter.represent(field.read(page), self.context[RESOLVER])
 
 
+class PageHtmlUrlField(serializers.Field):
+    """`meta.html_url`: the page's full URL on its Site's renderer, worked out once per Site
+    for the whole answer (the request remembers each Site's renderer URL)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, page: Page) -> str | None:
+        try:
+            return page.get_full_url(request=self.context.get("request"))
+        except NoReverseMatch:
+            return None
+
+
+class PageSerializer(WagtailPageSerializer):
+    html_url = PageHtmlUrlField()
+
+
 class PagesAPIViewSet(CheckedParametersMixin, WagtailPagesAPIViewSet):
     """`/api/v2/pages/`, `pages/<id>/`, `pages/find/`."""
+
+    base_serializer_class = PageSerializer
 
     @classmethod
     def get_field_serializer_overrides(cls, model: type[models.Model]) -> dict[str, Any]:

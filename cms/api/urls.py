@@ -6,6 +6,7 @@ from cms.api import views
 from cms.api.search import SearchAPIViewSet
 from cms.api.stock import DocumentsAPIViewSet, ImagesAPIViewSet
 from cms.preview.views import PagePreviewAPIViewSet
+from cms.userbar.views import UserbarAPIViewSet
 
 api_router = WagtailAPIRouter("wagtailapi")
 # `pages/` first: `pages/by-path/` is the hot path, and Django tries patterns in order.
@@ -17,5 +18,6 @@ api_router.register_endpoint("sitemap", views.SitemapAPIViewSet)
 api_router.register_endpoint("search", SearchAPIViewSet)
 api_router.register_endpoint("schema", views.SchemaAPIViewSet)
 api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)
+api_router.register_endpoint("userbar", UserbarAPIViewSet)
 
 

@@ -35,11 +35,13 @@ from wagtail.models import Page
 from cms.api import cache, dependencies, page_access, representation, schema, visibility
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.listing import MAX_LISTING_PAGE
-from cms.api.lookup import Routed, find_redirect, route
+from cms.api.lookup import Routed, find_redirect, route, with_query
+from cms.api.params import check_text
 from cms.api.paths import clean_html_path, html_path
 from cms.api.sites import site_for_request, site_param
 from cms.api.stock import PagesAPIViewSet as StockPagesAPIViewSet
 from cms.api.visibility import restricted_paths, visible_q
+from cms.brand.api import brand_json
 from cms.core.models import NavigationSettings
 from cms.publishing import renderer_tags
 
@@ -118,10 +120,20 @@ def _redirect_response(path: str, location: str, permanent: bool) -> HttpRespons
     )
 
 
+def _visitor_query(request: HttpRequest) -> str:
+    """`query`: the query string the visitor asked for the path with (raw, without "?"),
+    which redirects match and carry (cms.api.lookup.find_redirect); "" when not given."""
+    query = request.GET.get("query", "")
+    check_text("query", query)
+    if "#" in query:
+        raise BadRequest("query is a URL's query string: it cannot hold '#'")
+    return query.removeprefix("?")
+
+
 def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
              restricted: list[str]) -> HttpResponse:
     """A redirect covering the path, else 404; both change only when routes do."""
-    redirect = find_redirect(request, site, path, restricted)
+    redirect = find_redirect(request, site, path, restricted, _visitor_query(request))
     names = {dependencies.routes(site.pk), dependencies.site(site.pk), *dependencies.GLOBAL}
     if redirect is not None and redirect.page_id is not None:
         names.add(dependencies.page(redirect.page_id))
@@ -141,11 +153,12 @@ def _sub_route_answer(request: HttpRequest, site: Any, path: str, tag: str,
         renderer_tags.record(tag, {dependencies.routes(site.pk), dependencies.page(page.pk),
                                    dependencies.site(site.pk), *dependencies.GLOBAL}, site)
     base = html_path(page, site.root_page.url_path) or "/"
-    return _redirect_response(path, base + (answer.redirect_to or "").lstrip("/"),
-                              answer.permanent)
+    location = with_query(base + (answer.redirect_to or "").lstrip("/"),
+                          _visitor_query(request))
+    return _redirect_response(path, location, answer.permanent)
 
 
-BY_PATH_PARAMETERS = frozenset({"html_path", "site", "page"})
+BY_PATH_PARAMETERS = frozenset({"html_path", "site", "page", "query"})
 
 
 def _by_path_key(request: HttpRequest, path: str, listing_param: int) -> str | None:
@@ -163,6 +176,7 @@ def cached_by_path(request: HttpRequest) -> HttpResponse | None:
         return None
     try:
         path = clean_html_path(request.GET.get("html_path"))
+        _visitor_query(request)
         key = _by_path_key(request, path, _positive_int(request, "page", 0, MAX_LISTING_PAGE))
     except APIError:
         return None
@@ -172,8 +186,11 @@ def cached_by_path(request: HttpRequest) -> HttpResponse | None:
 
 
 def page_by_path(request: HttpRequest) -> HttpResponse:
-    """The page document at `html_path` (what `pages/by-path/` answers)."""
+    """The page document at `html_path` (what `pages/by-path/` answers). With `query`, the
+    visitor's query string, a redirect for the path matches and carries it; a page at the
+    path answers as without it."""
     path = clean_html_path(request.GET.get("html_path"))
+    _visitor_query(request)  # checked before anything is looked up
     if error := page_access.header_error(request):
         raise BadRequest(error)
     listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)  # 0: not given
@@ -302,8 +319,9 @@ def _menu_pages(site: Any, restricted: list[str]) -> tuple[list[Page], list[Page
 
 
 def navigation(request: HttpRequest) -> HttpResponse:
-    """The main menu (pages shown in menus, two levels) and the footer of a site; at most
-    NAVIGATION_MAX_ITEMS items in each level of the menu and in the footer's links."""
+    """The main menu (pages shown in menus, two levels), the footer and the brand of a
+    site; at most NAVIGATION_MAX_ITEMS items in each level of the menu and in the footer's
+    links."""
     site = site_for_request(request)
     root = site.root_page
     restricted = restricted_paths()
@@ -327,6 +345,8 @@ def navigation(request: HttpRequest) -> HttpResponse:
         NavigationSettings.footer_links.field.stream_block, footer.footer_links, site, restricted)
     footer_links = [item["value"] for item in links][:settings.NAVIGATION_MAX_ITEMS]
     names |= link_names
+    brand, brand_names = brand_json(site, restricted)
+    names |= brand_names
     if _records(request):
         renderer_tags.record(renderer_tags.qualified(renderer_tags.NAVIGATION,
                                                      site_param(request)), names, site)
@@ -335,6 +355,7 @@ def navigation(request: HttpRequest) -> HttpResponse:
                  "root": {"id": root.pk, "title": root.title, "html_path": "/"}},
         "menu": menu,
         "footer": {"text": footer.footer_text, "links": footer_links},
+        "brand": brand,
     })
 
 

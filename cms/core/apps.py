@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from cms.core import checks  # noqa: F401  # registers the system checks
+        from cms.core.forms import use_schedule_forms
+
+        use_schedule_forms()

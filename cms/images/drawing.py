@@ -31,3 +31,28 @@ def draw(index: int, width: int = 1600, height: int = 1000) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+def draw_logo(color: tuple[int, int, int], height: int = 160) -> bytes:
+    """A brand mark for demo sites: a rounded square of `color` holding three courses of
+    white bricks (a square `height` pixels wide, with transparent corners). Returns PNG bytes."""
+    size = height
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    pixels = ImageDraw.Draw(image)
+    pixels.rounded_rectangle([0, 0, size - 1, size - 1], radius=size // 5, fill=(*color, 255))
+    margin, gap = size // 6, max(2, size // 32)
+    course = (size - 2 * margin - 2 * gap) // 3
+    for row in range(3):
+        top = margin + row * (course + gap)
+        # Every other course starts half a brick in, as a wall is laid.
+        offset = (size - 2 * margin) // 4 if row % 2 else 0
+        left = margin - offset
+        while left < size - margin:
+            brick = (max(left, margin), top, min(left + (size - 2 * margin) // 2 - gap,
+                                                  size - margin), top + course)
+            if brick[2] > brick[0]:
+                pixels.rectangle(brick, fill=(255, 255, 255, 255))
+            left += (size - 2 * margin) // 2
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

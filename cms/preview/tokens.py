@@ -5,11 +5,14 @@ but never passes `max_age` when it unsigns, so a leaked token would work forever
 lookup goes through `page_for_token`, which refuses forged and expired tokens.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature, SignatureExpired
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import urlencode
 from wagtail.models import Page, Site
 from wagtail_headless_preview.models import HeadlessMixin, HeadlessPreviewMixin, PagePreview
 
@@ -110,6 +113,22 @@ def _parent(page: Page, identifier: str) -> Page | None:
     return None
 
 
+def _renderer_urls(request: HttpRequest | None) -> dict[int, str]:
+    """Renderer URLs by Site id, remembered on the request (a listing asks for many pages'
+    URLs), or a new dict without one."""
+    if request is None:
+        return {}
+    if not hasattr(request, "_mortar_renderer_urls"):
+        request._mortar_renderer_urls = {}  # type: ignore[attr-defined]
+    return request._mortar_renderer_urls  # type: ignore[attr-defined]
+
+
+def _renderer_url_of(site_id: int) -> str:
+    from cms.core.renderers import renderer_urls
+
+    return renderer_urls([site_id])[site_id]
+
+
 class PreviewMixin(HeadlessMixin):
     """HeadlessMixin whose token lookup also checks the token's age, and whose preview
     and "view live" open the renderer of the page's own Site (use in BasePage)."""
@@ -131,6 +150,28 @@ class PreviewMixin(HeadlessMixin):
         from cms.core.renderers import renderer_url
 
         return f"{renderer_url(self.renderer_site(request))}/api/preview"
+
+    def get_preview_url(self, request: HttpRequest, token: str) -> str:
+        """The renderer's preview route for this draft: `?content_type=&token=`, and
+        `in_preview_panel=true` in the page editor's panel, where the renderer hides the
+        userbar that runs the content checks."""
+        query = {"content_type": self.get_content_type_str(), "token": token}  # type: ignore[attr-defined]
+        if getattr(request, "in_preview_panel", False):
+            query["in_preview_panel"] = "true"
+        return f"{self.get_client_root_url(request)}?{urlencode(query)}"
+
+    def get_url_parts(self, request: HttpRequest | None = None) -> Any:
+        """Wagtail's (site id, root URL, path), with the Site's renderer URL as the root:
+        the page's full URL ("Live" in the page header, "View live") is where visitors
+        see it, not the Site's host name and port in the CMS."""
+        parts = super().get_url_parts(request)  # type: ignore[misc]
+        if parts is None or parts[1] is None:
+            return parts
+        site_id, _root_url, page_path = parts
+        known = _renderer_urls(request)
+        if site_id not in known:
+            known[site_id] = _renderer_url_of(site_id)
+        return site_id, known[site_id], page_path
 
     def serve(self, request: HttpRequest) -> HttpResponse:
         """A visitor of the page's CMS URL goes to it on its Site's renderer."""

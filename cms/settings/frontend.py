@@ -23,9 +23,12 @@ if PRODUCTION and (len(REVALIDATE_SECRET) < 16 or REVALIDATE_SECRET == _DEV_REVA
 
 # The client URL and "view live" of each page are its Site's renderer's
 # (cms.preview.tokens.PreviewMixin); "default" is only for models without the mixin.
+# The preview panel's iframe opens the renderer itself (no frame of the admin's around
+# it), so that the page editor's content checks reach the previewed page's userbar.
 WAGTAIL_HEADLESS_PREVIEW = {
     "CLIENT_URLS": {"default": f"{FRONTEND_URL}/api/preview"},
     "ENFORCE_TRAILING_SLASH": False,
+    "REDIRECT_ON_PREVIEW": True,
 }
 
 # CORS: only the renderer's own origins, if the browser ever calls the API directly.

@@ -21,8 +21,9 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Site
 
 from cms.blocks.content import editor_json
+from cms.brand.models import BrandSettings
 from cms.core.models import NavigationSettings
-from cms.images.drawing import draw
+from cms.images.drawing import draw, draw_logo
 from cms.images.tasks import generate_renditions
 from sites.example.models import (
     ArticleIndexPage,
@@ -44,6 +45,10 @@ TOPICS = [
     "Small teams, big sites",
 ]
 TAGS = ["design", "engineering", "editorial", "performance", "security"]
+# The demo's brand (Settings > Brand): what an agency would set up for a client.
+BRAND_NAME = "Mortar & Co."
+BRAND_COLOR = "#0f766e"  # Tailwind's teal-700: 5.2:1 on the page, under white text too
+BRAND_FONT = "humanist"
 
 Log = Callable[[str], None]
 
@@ -181,12 +186,29 @@ def _demo_site(log: Log) -> HomePage:
     ])
     nav.save()
 
+    logo = _brand(Site.objects.get(root_page=home))
+
     Redirect.objects.create(old_path=Redirect.normalise_path("/old-about/"),
                             site=Site.objects.get(root_page=home), redirect_page=about,
                             is_permanent=True)
-    transaction.on_commit(lambda: [generate_renditions(image.pk) for image in images])
+    transaction.on_commit(lambda: [generate_renditions(image.pk) for image in [*images, logo]])
     log(f"demo site ready: {Page.objects.descendant_of(home, inclusive=True).count()} pages")
     return home
+
+
+def _brand(site: Site) -> AbstractImage:
+    """The demo's brand: its name beside a drawn logo, a teal and a humanist font."""
+    red, green, blue = (int(BRAND_COLOR[i:i + 2], 16) for i in (1, 3, 5))
+    logo = get_image_model()(title=f"{BRAND_NAME} logo", description="")
+    logo.file = ImageFile(ContentFile(draw_logo((red, green, blue)), name="demo-logo.png"))
+    logo.save()
+    logo.get_file_hash()
+    brand = BrandSettings.for_site(site)
+    brand.site_name, brand.logo, brand.primary_color, brand.font = (
+        BRAND_NAME, logo, BRAND_COLOR, BRAND_FONT)
+    brand.full_clean()
+    brand.save()
+    return logo
 
 
 def _contact_form(contact: ContentPage, about: Page) -> FormPage:

@@ -57,7 +57,7 @@ def test_editing_choosers_and_preview_work_under_the_admin_csp(
     # The preview panel shows the renderer's draft, following the title as it is typed.
     admin.fill("#id_title", "Edited under the admin CSP")
     admin.locator("[data-side-panel-toggle='preview']").click()
-    draft = admin.frame_locator("#w-preview-iframe").frame_locator("iframe")
+    draft = admin.frame_locator("#w-preview-iframe")
     expect(draft.get_by_test_id("preview-bar")).to_be_visible(timeout=15_000)
 
     # Saving a draft goes through the admin's own scripts and forms.

@@ -75,6 +75,8 @@ def test_the_password_opens_the_page_for_that_visitor_only(browser, front, prote
         expect(error).to_have_attribute("role", "alert")
         expect(error).to_contain_text("not correct")
         expect(first.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
+        # The page's own address, never the route that renders it.
+        assert first.url == f"{url}?access_error=wrong"
 
         first.get_by_label("Password").fill(PASSWORD)
         first.get_by_role("button", name="Continue").click()

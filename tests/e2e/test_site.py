@@ -143,11 +143,19 @@ def test_revalidate_refuses_a_wrong_secret(web_server: str):
 
 
 def test_forged_preview_token_is_refused(web_server: str):
-    status, headers, body = fetch(
-        f"{web_server}/api/preview?content_type=example.contentpage&token=id%3D4%3A1abc%3Aforged")
+    query = "content_type=example.contentpage&token=id%3D4%3A1abc%3Aforged"
+    status, headers, body = fetch(f"{web_server}/api/preview?{query}")
     assert status == 401
     assert json.loads(body) == {"message": "Invalid preview token"}
-    assert "set-cookie" not in headers  # no draft mode for a forged token
+    assert "set-cookie" not in headers and "location" not in headers
+    # In a browser (the admin's preview panel), the same refusal in words.
+    status, _, page = fetch(f"{web_server}/api/preview?{query}", headers={"Accept": "text/html"})
+    assert status == 401 and "Preview unavailable" in page and "Invalid preview token" in page
+    # Its draft address, reached directly, shows nothing of the page either.
+    status, headers, page = fetch(f"{web_server}/mortar-preview/about/?{query}")
+    assert status == 200 and "Invalid preview token" in page
+    assert "no-store" in headers["cache-control"]
+    assert 'data-testid="preview-bar"' not in page
 
 
 def test_error_page_when_the_cms_is_unreachable(page: Page, web_build: WebBuild):
@@ -186,7 +194,9 @@ def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str
 
     # Edit without publishing, then open Wagtail's side-by-side preview panel.
     draft_responses = []
-    admin.on("response", lambda r: draft_responses.append(r) if r.url == public_url else None)
+    admin.on("response", lambda r: draft_responses.append(r)
+             if r.url.startswith(f"{web_server}/mortar-preview{scheduled_article['path']}?")
+             else None)
     # Wagtail's change tracking, which refreshes the preview, starts watching the form about
     # two seconds after the editor opens: edits made before then are not noticed.
     admin.add_init_script("document.addEventListener('w-unsaved:watch-edits',"
@@ -195,7 +205,7 @@ def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str
     admin.wait_for_function("() => window.mortarWatching === true")
     admin.fill("#id_title", new_title)
     admin.locator("[data-side-panel-toggle='preview']").click()
-    draft = admin.frame_locator("#w-preview-iframe").frame_locator("iframe")
+    draft = admin.frame_locator("#w-preview-iframe")
     expect(draft.locator("h1")).to_have_text(new_title, timeout=15_000)
     expect(draft.get_by_test_id("preview-bar")).to_be_visible()
     expect(draft.get_by_test_id("exit-preview")).to_have_text("Exit preview")
@@ -250,7 +260,7 @@ def test_preview_of_a_new_page_never_published(browser: Browser, web_server: str
     admin.fill("#id_date", "2026-11-20")
     admin.locator("#id_title").blur()  # Wagtail fills the slug in from the title
     admin.locator("[data-side-panel-toggle='preview']").click()
-    draft = admin.frame_locator("#w-preview-iframe").frame_locator("iframe")
+    draft = admin.frame_locator("#w-preview-iframe")
     expect(draft.locator("h1")).to_have_text(title, timeout=15_000)
     expect(draft.get_by_test_id("preview-bar")).to_be_visible()
     slug = admin.locator("#id_slug").input_value()

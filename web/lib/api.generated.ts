@@ -137,6 +137,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/userbar/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Wagtail's userbar for a signed-in editor (session cookie) or a preview (X-Preview-Token); never cached */
+        get: operations["userbar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     revalidate: {
@@ -244,6 +261,17 @@ export interface components {
             type: "two_column";
             value: components["schemas"]["TwoColumnBlockValue"];
         })[];
+        /** @description Settings > Brand of the site, applied to every page */
+        Brand: {
+            /** @description a CSS font-family stack of system fonts */
+            font_family: string;
+            logo: components["schemas"]["Image"] | null;
+            name: string;
+            /** @description #rrggbb; reads on the page background and carries white text (contrast 4.5:1 or more) */
+            primary_color: string;
+            /** @description false: the logo alone stands for the name (its alt text) */
+            show_name: boolean;
+        };
         CallToActionBlockValue: {
             label: string;
             link: components["schemas"]["LinkBlockValue"];
@@ -614,13 +642,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Menu and footer */
+            /** @description Menu, footer and brand */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        brand: components["schemas"]["Brand"];
                         footer: {
                             links: components["schemas"]["FooterLinkBlockValue"][];
                             text: string;
@@ -822,6 +851,8 @@ export interface operations {
                 /** @description hostname[:port] of the Wagtail Site; else the Host header */
                 site?: string;
                 page?: number;
+                /** @description The visitor's query string (without '?'): a redirect stored with it matches first, and a redirect matched by the path alone carries it to its target */
+                query?: string;
             };
             header?: {
                 /** @description Tokens from page_access, comma-separated */
@@ -981,6 +1012,73 @@ export interface operations {
                 };
             };
             /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    userbar: {
+        parameters: {
+            query?: {
+                page_id?: number;
+                /** @description The origin the editor sees the site on */
+                origin?: string;
+                content_type?: string;
+                in_preview_panel?: "true" | "false";
+            };
+            header?: {
+                "X-Preview-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The userbar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Wagtail's userbar template, its scripts included */
+                        html: string;
+                    };
+                };
+            };
+            /** @description Bad input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forged or expired preview token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in to the admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No preview for this token */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -18,8 +18,9 @@ import { navigationTag, pathTag, sitemapTag } from "@/lib/cache-tags";
 import { cmsCircuit } from "@/lib/cms-circuit";
 import { cmsApiUrl, siteUrl } from "@/lib/settings";
 import { hostFromSegment, originOfHost, siteOfHost } from "@/lib/site";
+import { CMS_SESSION_COOKIE } from "@/lib/userbar";
 import type {
-  Navigation, PageAccess, PageDocument, PasswordRequired, SearchResults, SitemapPage,
+  Navigation, PageAccess, PageDocument, PasswordRequired, SearchResults, SitemapPage, UserbarAnswer,
 } from "@/lib/types";
 
 /** Safety net if a revalidation request were ever lost; publishing revalidates at once. */
@@ -131,6 +132,22 @@ export async function getPageByPath(
   return { kind: "page", page: await json<PageDocument>(response, endpoint) };
 }
 
+/**
+ * HEAD /api/v2/pages/by-path/?query=: the redirect that covers `htmlPath` asked for with the
+ * visitor's `query` string (raw, without "?"), which the CMS matches and carries to the
+ * target (cms/api/lookup.py); null when a page, or nothing, is there. Never cached: one
+ * answer per query string.
+ */
+export async function getQueryRedirect(site: string, htmlPath: string, query: string):
+  Promise<{ location: string; permanent: boolean } | null> {
+  const endpoint = "/api/v2/pages/by-path/";
+  const url = `${cmsApiUrl()}${endpoint}?${new URLSearchParams({ html_path: htmlPath, site, query })}`;
+  const response = await cmsFetch(endpoint, url, { method: "HEAD", cache: "no-store", redirect: "manual" });
+  const location = response.headers.get("Location");
+  if ((response.status !== 301 && response.status !== 302) || !location) return null;
+  return { location, permanent: response.status === 301 };
+}
+
 /** GET /api/v2/page_preview/: the draft behind a preview token, checked by the CMS. */
 export async function getPreviewPage(site: string, contentType: string,
                                      token: string): Promise<PreviewResult> {
@@ -173,6 +190,49 @@ export async function postPageAccess(restrictionId: number, password: string,
     return { kind: "refused", status: response.status, message: body.message ?? "Refused" };
   }
   throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
+}
+
+export type UserbarResult =
+  | { kind: "userbar"; html: string }
+  | { kind: "refused"; status: number; message: string };
+
+async function userbarAnswer(response: Response, endpoint: string): Promise<UserbarResult> {
+  if (response.ok) return { kind: "userbar", html: (await json<UserbarAnswer>(response, endpoint)).html };
+  if (response.status >= 400 && response.status < 500) {
+    const body = await json<{ message?: string }>(response, endpoint);
+    return { kind: "refused", status: response.status, message: body.message ?? "Refused" };
+  }
+  throw new CmsUnavailableError(`CMS answered ${endpoint} with ${response.status}`);
+}
+
+/**
+ * GET /api/v2/userbar/ for a signed-in editor: the visitor's CMS session cookie goes along
+ * (`session`, the value of lib/userbar.ts's CMS_SESSION_COOKIE), the answer is theirs
+ * alone and never cached. `origin` is the site's origin as the visitor sees it: the CMS
+ * points the userbar's links at the admin they are signed in to.
+ */
+export async function getUserbar(options: { session: string; origin: string; pageId?: number | null }):
+  Promise<UserbarResult> {
+  const endpoint = "/api/v2/userbar/";
+  const params: Record<string, string> = { origin: options.origin };
+  if (options.pageId) params.page_id = String(options.pageId);
+  const response = await request(endpoint, params, { draft: true, tags: [] },
+    { Cookie: `${CMS_SESSION_COOKIE}=${options.session}` });
+  return userbarAnswer(response, endpoint);
+}
+
+/**
+ * GET /api/v2/userbar/ for a preview, the token in a header: the content checks (hidden
+ * `inPanel`, where the page editor runs them) and the admin's address; never cached.
+ */
+export async function getPreviewUserbar(contentType: string, token: string,
+                                        inPanel: boolean): Promise<UserbarResult> {
+  const endpoint = "/api/v2/userbar/";
+  const params: Record<string, string> = { content_type: contentType };
+  if (inPanel) params.in_preview_panel = "true";
+  const response = await request(endpoint, params, { draft: true, tags: [] },
+    { "X-Preview-Token": token });
+  return userbarAnswer(response, endpoint);
 }
 
 /** GET /api/v2/navigation/: main menu and footer; null when the CMS has no such site. */

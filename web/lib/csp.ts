@@ -37,15 +37,25 @@ export function adminOrigins(env: Record<string, string | undefined> = process.e
   return [...new Set(origins.filter((origin): origin is string => origin !== null))].sort();
 }
 
+/** Where the userbar's scripts and styles come from: the admin (WAGTAILADMIN_BASE_URL). */
+function adminScriptOrigins(env: Record<string, string | undefined>): string[] {
+  const origin = originOf(env.WAGTAILADMIN_BASE_URL);
+  return origin ? [origin] : [];
+}
+
 export function siteDirectives(env: Record<string, string | undefined> = process.env): Directives {
   const development = env.NODE_ENV === "development";
   return {
     "default-src": ["'self'"],
     // 'unsafe-inline': Next.js's inline scripts on static pages (above). `next dev` also
     // evaluates code and talks to its server over a WebSocket (hot reload).
-    "script-src": ["'self'", "'unsafe-inline'", ...(development ? ["'unsafe-eval'"] : [])],
-    // React's style attributes (an embed's aspect ratio) are inline styles.
-    "style-src": ["'self'", "'unsafe-inline'"],
+    // The admin's origin: Wagtail's userbar (components/site/Userbar.tsx) loads its
+    // scripts and styles from the admin's /static/ for a signed-in editor.
+    "script-src": ["'self'", "'unsafe-inline'", ...adminScriptOrigins(env),
+      ...(development ? ["'unsafe-eval'"] : [])],
+    // React's style attributes (an embed's aspect ratio, the brand's colour and font on
+    // the layout's wrapper) are inline styles.
+    "style-src": ["'self'", "'unsafe-inline'", ...adminScriptOrigins(env)],
     "img-src": ["'self'", "data:", "blob:", "https:"],
     "media-src": ["'self'", "https:"],
     "font-src": ["'self'", "data:"],

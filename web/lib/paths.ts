@@ -51,3 +51,14 @@ export function linkHref(link: { page: { html_path: string | null } | null; url:
   if (!link) return null;
   return link.page?.html_path ?? link.url ?? null;
 }
+
+/**
+ * How a menu entry for `itemPath` stands to the page at `current`: the page itself, a
+ * section the page is in ("/articles/" for "/articles/hello/"), or neither. The home page
+ * ("/") is only ever the page itself.
+ */
+export function menuState(itemPath: string | null | undefined, current: string): "page" | "section" | null {
+  if (!itemPath) return null;
+  if (itemPath === current) return "page";
+  return itemPath !== "/" && current.startsWith(itemPath) ? "section" : null;
+}

@@ -88,3 +88,15 @@ export function siteRewrite(host: string, pathname: string, privateRoute = ""): 
   if (NOT_SITE_PATHS.test(pathname)) return null;
   return `${SITE_ROUTE}/${host}${privateRoute}${pathname}`;
 }
+
+/**
+ * The site path a visitor asked for, from what a component sees of it: the router may show
+ * the route proxy.ts rewrote it to (SITE_ROUTE/<host>/about/), the browser shows "/about/".
+ */
+export function visitorPath(pathname: string | null | undefined): string {
+  const path = pathname || "/";
+  if (path !== SITE_ROUTE && !path.startsWith(`${SITE_ROUTE}/`)) return path;
+  const rest = path.slice(SITE_ROUTE.length + 1);
+  const slash = rest.indexOf("/");
+  return slash < 0 ? "/" : rest.slice(slash);
+}

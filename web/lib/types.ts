@@ -45,6 +45,10 @@ export type PageDocument =
   | ({ id: number | null; title: string; meta: PageMeta } & Record<string, unknown>);
 
 export type Navigation = Json<"navigation">;
+/** Settings > Brand of the site (cms/brand): name, logo, primary colour, font. */
+export type Brand = Schemas["Brand"];
+/** GET /api/v2/userbar/'s answer: Wagtail's userbar, as HTML with its scripts. */
+export type UserbarAnswer = Json<"userbar">;
 /** A page of GET /api/v2/search/ results; each snippet is HTML with the matches in <mark>. */
 export type SearchResults = Json<"search">;
 export type SearchResult = SearchResults["results"][number];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { encodePath, htmlPathFromSegments, isDecodablePath } from "@/lib/paths";
+import { encodePath, htmlPathFromSegments, isDecodablePath, menuState } from "@/lib/paths";
 
 describe("htmlPathFromSegments", () => {
   it("decodes the segments Next.js hands over encoded", () => {
@@ -34,5 +34,21 @@ describe("isDecodablePath", () => {
     expect(isDecodablePath("/%C3%BCber-uns/")).toBe(true);
     expect(isDecodablePath("/caf%E9/")).toBe(false);
     expect(isDecodablePath("/%E0%A4%A/")).toBe(false);
+  });
+});
+
+describe("menuState", () => {
+  it("marks the page's own entry and the section it is in", () => {
+    expect(menuState("/articles/", "/articles/")).toBe("page");
+    expect(menuState("/articles/", "/articles/hello/")).toBe("section");
+    expect(menuState("/articles/", "/articles/page/2/")).toBe("section");
+    expect(menuState("/about/", "/articles/hello/")).toBeNull();
+  });
+
+  it("never takes the home page for a section, or a longer slug for a child", () => {
+    expect(menuState("/", "/articles/")).toBeNull();
+    expect(menuState("/", "/")).toBe("page");
+    expect(menuState("/art/", "/articles/")).toBeNull();
+    expect(menuState(null, "/")).toBeNull();
   });
 });

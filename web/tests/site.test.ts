@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import {
   SITE_ROUTE, hostFromSegment, originOfHost, pinnedSite, requestHost, siteOfHost, siteRewrite,
+  visitorPath,
 } from "@/lib/site";
 
 describe("the site of a request", () => {
@@ -78,5 +79,16 @@ describe("the rewrite of a site request", () => {
     expect(siteRewrite("docs.localhost", "/_util/authenticate_with_password/1/2/")).toBeNull();
     expect(siteRewrite("docs.localhost", "/_util/login/", "/mortar-page-access")).toBeNull();
     expect(siteRewrite("docs.localhost", "/favicon.ico")).toBeNull();
+  });
+});
+
+describe("the path a visitor asked for", () => {
+  it("is the path after the site route's host segment, or the path itself", () => {
+    expect(visitorPath(`${SITE_ROUTE}/localhost:3000/about/`)).toBe("/about/");
+    expect(visitorPath(`${SITE_ROUTE}/docs.example.com/`)).toBe("/");
+    expect(visitorPath(`${SITE_ROUTE}/docs.example.com`)).toBe("/");
+    expect(visitorPath("/about/")).toBe("/about/");
+    expect(visitorPath("/mortar-sites/about/")).toBe("/mortar-sites/about/");
+    expect(visitorPath(null)).toBe("/");
   });
 });

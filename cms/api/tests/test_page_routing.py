@@ -234,6 +234,6 @@ def test_a_cached_document_still_refuses_bad_parameters(client, home):
     response, body = get(client, "/", fields="*")
     assert response.status_code == 400
     assert body == {"message": "Unknown query parameters: fields",
-                    "allowed": ["html_path", "page", "site"]}
+                    "allowed": ["html_path", "page", "query", "site"]}
     assert get(client, "/", page="0")[0].status_code == 400
     assert client.post(URL + "?html_path=/").status_code == 405

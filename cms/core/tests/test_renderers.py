@@ -1,7 +1,6 @@
 """Each Site's renderer URL: Settings > Renderer in the admin, else FRONTEND_URL; the one
 adapter (`renderer_url`) that preview, "view live", the admin's CSP and CSRF follow."""
 
-import re
 
 import pytest
 from django.test import Client
@@ -100,15 +99,15 @@ def test_a_url_whose_origin_left_the_allowed_list_falls_back_to_frontend_url(hom
 
 def preview_url(editor, page) -> str:
     """Press Preview on the page's edit view, as the admin's preview panel does: the
-    address its iframe opens."""
+    address its iframe is sent to (REDIRECT_ON_PREVIEW: the renderer itself)."""
     url = reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk])
     form = nested_form_data({"title": page.title, "slug": page.slug,
                              "body": streamfield([]), "seo_title": "",
                              "search_description": ""})
     assert editor.post(url, form).json()["is_valid"]
-    iframe = re.search(r'<iframe[^>]+src="([^"]+)"', editor.get(url).content.decode())
-    assert iframe, "no preview iframe"
-    return iframe.group(1).replace("&amp;", "&")
+    response = editor.get(url, {"in_preview_panel": "true"})
+    assert response.status_code == 302, "the preview panel does not open the renderer"
+    return response["Location"]
 
 
 def test_preview_opens_the_renderer_of_the_pages_site(editor, home, docs, settings):
@@ -117,6 +116,8 @@ def test_preview_opens_the_renderer_of_the_pages_site(editor, home, docs, settin
 
     assert preview_url(editor, guide).startswith(f"{DOCS_RENDERER}/api/preview?content_type=")
     assert preview_url(editor, about).startswith(f"{settings.FRONTEND_URL}/api/preview?")
+    # The renderer hides the userbar that runs the panel's content checks.
+    assert preview_url(editor, about).endswith("&in_preview_panel=true")
     # Preview on create: the page is not saved yet, its parent says which Site.
     new = unsaved_child(docs.root_page, SampleContentPage(title="New", slug="new"))
     assert new.get_client_root_url(editor.get("/").wsgi_request) == \
@@ -135,6 +136,18 @@ def test_view_live_goes_to_the_renderer_of_the_pages_site(client, home, docs, se
         302, f"{DOCS_RENDERER}/guide/")
     assert (main_visit.status_code, main_visit["Location"]) == (
         302, f"{settings.FRONTEND_URL}/about/")
+
+
+def test_live_links_in_the_admin_are_on_the_sites_renderer(editor, home, docs, settings):
+    """"Live" in the page header and "View live" are the page's full URL: the Site's
+    renderer URL, not its host name and port in the CMS (http://localhost/about/)."""
+    guide = add(docs.root_page, SampleContentPage(title="Guide", slug="guide"))
+    about = add(home, SampleContentPage(title="About", slug="about"))
+
+    assert guide.full_url == f"{DOCS_RENDERER}/guide/"
+    assert about.full_url == f"{settings.FRONTEND_URL}/about/"
+    header = editor.get(reverse("wagtailadmin_pages:edit", args=[guide.pk])).content.decode()
+    assert f'href="{DOCS_RENDERER}/guide/"' in header
 
 
 def test_the_admin_lets_the_preview_panel_frame_each_sites_renderer(editor, docs):

@@ -8,7 +8,7 @@ site can be renamed or removed without touching `cms/`. Their names are prefixed
 name, which must not clash with a site's (`ContentPage`, ...).
 
 `RoutedPage` and `LatestChildPage` have no `api_fields`, so the OpenAPI document
-(cms.api.schema) leaves them out.
+(cms.api.schema) leaves them out. `SampleNotice` is a draftable snippet (scheduling).
 """
 
 from typing import Any
@@ -18,13 +18,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, PublishingPanel
 from wagtail.api import APIField
 from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.contrib.routable_page.models import path, re_path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import DraftStateMixin, Page, RevisionMixin
 from wagtail.search import index
+from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
 
 from cms.api.routes import HeadlessRoutablePageMixin, RouteAnswer
@@ -155,3 +156,15 @@ class LatestChildPage(Page):
                 raise Http404
             return RouteResult(child)
         return super().route(request, path_components)
+
+
+@register_snippet
+class SampleNotice(DraftStateMixin, RevisionMixin, models.Model):
+    """A draftable snippet (drafts, go-live and expiry, as a site's banner or notice)."""
+
+    text = models.CharField(max_length=200)
+
+    panels = [FieldPanel("text"), PublishingPanel()]
+
+    def __str__(self) -> str:
+        return self.text

@@ -43,8 +43,14 @@ def test_seed_demo_twice_leaves_one_demo_site(db, client):
     for path in ["/", "/about/", "/contact/", "/articles/", "/contact/message/"]:
         response = client.get("/api/v2/pages/by-path/", {"html_path": path})
         assert response.status_code == 200, path
-    menu = json.loads(client.get("/api/v2/navigation/").content)["menu"]
-    assert [item["title"] for item in menu] == ["About us", "Articles", "Contact"]
+    navigation = json.loads(client.get("/api/v2/navigation/").content)
+    assert [item["title"] for item in navigation["menu"]] == ["About us", "Articles", "Contact"]
+    # A brand an agency could show a client: a name beside a logo, a colour, a font.
+    brand = navigation["brand"]
+    assert (brand["name"], brand["show_name"], brand["primary_color"]) == (
+        "Mortar & Co.", True, "#0f766e")
+    assert brand["logo"]["width"] == brand["logo"]["height"] and brand["logo"]["alt"] == ""
+    assert "Seravek" in brand["font_family"]
     form = json.loads(client.get("/api/v2/pages/by-path/",
                                  {"html_path": "/contact/message/"}).content)
     assert form["meta"]["type"] == "example.FormPage"

@@ -9,7 +9,7 @@ export function CallToAction({ value }: { value: CallToActionBlockValue }) {
   return (
     <p className="my-8">
       <SmartLink href={href}
-        className="inline-block rounded-md bg-amber-700 px-5 py-3 font-semibold text-white no-underline hover:bg-amber-800">
+        className="inline-block rounded-md bg-brand px-5 py-3 font-semibold text-white no-underline hover:opacity-90">
         {value.label}
       </SmartLink>
     </p>

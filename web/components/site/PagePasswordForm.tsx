@@ -29,7 +29,7 @@ export function PagePasswordForm({ restrictionId, path, protectedPath, error }: 
         {error ? (
           <p id="page-password-error" role="alert" className="text-red-700">{PAGE_ACCESS_ERRORS[error]}</p>
         ) : null}
-        <button type="submit" className="self-start rounded bg-stone-900 px-4 py-2 font-semibold text-white">
+        <button type="submit" className="self-start rounded bg-brand px-4 py-2 font-semibold text-white hover:opacity-90">
           Continue
         </button>
       </form>

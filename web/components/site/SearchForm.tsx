@@ -10,9 +10,9 @@ export function SearchForm({ id, query = "", compact = false }: {
       <label htmlFor={id} className={compact ? "sr-only" : "font-medium"}>Search the site</label>
       <input
         id={id} type="search" name="q" defaultValue={query} required maxLength={200}
-        className={`rounded border border-stone-300 px-2 py-1 ${compact ? "w-32 sm:w-40" : "w-full max-w-md"}`}
+        className={`min-w-0 rounded border border-stone-300 px-2 py-1 ${compact ? "w-32 sm:w-40" : "w-full max-w-md"}`}
       />
-      <button type="submit" className="rounded bg-stone-800 px-3 py-1 text-white hover:bg-stone-700 focus:outline-2 focus:outline-offset-2">
+      <button type="submit" className="shrink-0 rounded bg-brand px-3 py-1 text-white hover:opacity-90 focus:outline-2 focus:outline-offset-2">
         Search
       </button>
     </form>

@@ -1,27 +1,47 @@
 import Link from "next/link";
 
+import { Picture } from "@/components/Picture";
+import { MenuLinks } from "@/components/site/MenuLinks";
 import { MobileMenu } from "@/components/site/MobileMenu";
 import { SearchForm } from "@/components/site/SearchForm";
-import type { Navigation } from "@/lib/types";
+import { LOGO_HEIGHT, logoWidth } from "@/lib/brand";
+import type { Brand, Navigation } from "@/lib/types";
 
-export function SiteHeader({ navigation }: { navigation: Navigation | null }) {
-  const name = navigation?.site.name ?? "Mortar CMS";
-  const menu = navigation?.menu ?? [];
-  const items = menu.map((item) => (
-    <li key={item.id}>
-      {item.html_path ? <Link href={item.html_path} className="hover:underline">{item.title}</Link> : item.title}
-    </li>
-  ));
+/** The site's name and logo, as Settings > Brand gives them, linking home. */
+function BrandLink({ brand }: { brand: Brand }) {
+  const { logo } = brand;
+  const width = logo ? logoWidth(logo) : 0;
   return (
-    <header className="border-b border-stone-200 bg-white">
-      <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-4">
-        <Link href="/" className="text-lg font-bold">{name}</Link>
-        <nav aria-label="Main" className="hidden sm:block">
-          <ul className="flex gap-6">{items}</ul>
+    <Link href="/" className="flex min-w-0 items-center gap-3 text-lg font-bold" data-testid="brand">
+      {logo ? (
+        <span className="block shrink-0" style={{ width, height: LOGO_HEIGHT }}>
+          <Picture image={logo} sizes={`${width}px`} />
+        </span>
+      ) : null}
+      {brand.show_name ? <span className="truncate">{brand.name}</span> : null}
+    </Link>
+  );
+}
+
+/**
+ * Every page's header: the brand, the menu (the page's own entry marked) and the search
+ * box; below 768 px the menu and the search box fold into one "Menu" button, so the
+ * header fits from 320 px up.
+ */
+export function SiteHeader({ navigation }: { navigation: Navigation }) {
+  const { brand, menu } = navigation;
+  return (
+    <header className="border-t-4 border-b border-t-brand border-b-stone-200 bg-white">
+      <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
+        <BrandLink brand={brand} />
+        <nav aria-label="Main" className="hidden md:block">
+          <MenuLinks items={menu} layout="bar" />
         </nav>
-        <SearchForm id="site-search" compact />
-        <MobileMenu>
-          <ul className="flex flex-col gap-2">{items}</ul>
+        <div className="hidden md:block">
+          <SearchForm id="site-search" compact />
+        </div>
+        <MobileMenu after={<SearchForm id="site-search-menu" compact />}>
+          <MenuLinks items={menu} layout="list" />
         </MobileMenu>
       </div>
     </header>

@@ -2,13 +2,13 @@
  * POST /api/page-access (the password form of a protected page): the password goes to
  * the CMS server side; the token it gives comes back as an httpOnly cookie scoped to the
  * protected page, then the visitor is sent to the page. A refusal goes back to the form,
- * with the reason.
+ * at the page's own address, with the reason.
  */
 import { NextResponse } from "next/server";
 
 import { CmsUnavailableError, postPageAccess } from "@/lib/cms";
 import {
-  PAGE_ACCESS_ROUTE,
+  PAGE_ACCESS_ERROR_PARAM,
   type PageAccessError,
   pageAccessCookieName,
   pageAccessCookieOptions,
@@ -23,7 +23,7 @@ function seeOther(location: string): NextResponse {
 }
 
 function backToForm(path: string, error: PageAccessError): Response {
-  return seeOther(`${PAGE_ACCESS_ROUTE}${encodePath(path)}?error=${error}`);
+  return seeOther(`${encodePath(path)}?${PAGE_ACCESS_ERROR_PARAM}=${error}`);
 }
 
 export async function POST(request: Request): Promise<Response> {

@@ -4,24 +4,24 @@
  * site's pages are cache entries of their own.
  *
  * Statically cached on first visit (ISR) under the document's cache tags; the CMS calls
- * /api/revalidate when a page changes. In draft mode nothing is cached and the editor's
- * draft (from /api/preview) replaces the live document at its own path.
+ * /api/revalidate when a page changes. In Next.js's draft mode nothing is cached (the live
+ * document, uncached, marked as a preview). Drafts are shown by ../mortar-preview.
  */
 import type { Metadata } from "next";
-import { cookies, draftMode } from "next/headers";
+import { draftMode } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 
 import { PageLayout } from "@/components/pages/PageLayout";
 import { PagePasswordForm } from "@/components/site/PagePasswordForm";
 import { PreviewBar } from "@/components/site/PreviewBar";
+import { Userbar } from "@/components/site/Userbar";
 import {
-  type PageResult, type SiteContext, absoluteUrl, getPageByPath, getPreviewPage, siteContext,
+  type PageResult, type SiteContext, absoluteUrl, getPageByPath, siteContext,
 } from "@/lib/cms";
 import { pageTypeOf } from "@/lib/page-types";
 import { followCmsRedirect } from "@/lib/cms-redirect";
 import { htmlPathFromSegments } from "@/lib/paths";
-import { PREVIEW_COOKIE, decodePreviewRef } from "@/lib/preview";
 
 export const revalidate = 3600;
 export const dynamicParams = true;
@@ -38,15 +38,6 @@ type Loaded = PageResult & { draft: boolean; path: string };
 
 const load = cache(async (site: string, htmlPath: string): Promise<Loaded> => {
   const draft = (await draftMode()).isEnabled;
-  if (draft) {
-    const ref = decodePreviewRef((await cookies()).get(PREVIEW_COOKIE)?.value);
-    if (ref) {
-      const preview = await getPreviewPage(site, ref.contentType, ref.token);
-      if (preview.kind === "page" && preview.page.meta.html_path === htmlPath) {
-        return { kind: "page", page: preview.page, draft, path: htmlPath };
-      }
-    }
-  }
   // Any path goes to the CMS as asked: its routing answers a listing's pages
   // ("/articles/page/2/") and their redirects, each page of a listing its own cache entry.
   const result = await getPageByPath(site, htmlPath, { draft });
@@ -97,8 +88,9 @@ export default async function Page({ params }: Props) {
   const { page } = result;
   return (
     <>
-      {result.draft ? <PreviewBar path={htmlPath} /> : null}
+      {result.draft ? <PreviewBar exitHref={`/api/preview/exit/?path=${encodeURIComponent(htmlPath)}`} /> : null}
       <PageLayout page={page} />
+      <Userbar pageId={page.id} />
     </>
   );
 }

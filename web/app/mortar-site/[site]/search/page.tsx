@@ -8,6 +8,7 @@ import { notFound } from "next/navigation";
 
 import { SearchForm } from "@/components/site/SearchForm";
 import { SearchResults } from "@/components/site/SearchResults";
+import { Userbar } from "@/components/site/Userbar";
 import { searchPages, siteContext } from "@/lib/cms";
 
 export const metadata: Metadata = { title: "Search", robots: { index: false, follow: true } };
@@ -39,6 +40,7 @@ export default async function SearchPage({ params: route, searchParams }: Props)
         {outcome?.kind === "refused" && <p role="alert">{outcome.message}</p>}
         {outcome?.kind === "results" && <SearchResults results={outcome.results} />}
       </div>
+      <Userbar />
     </div>
   );
 }

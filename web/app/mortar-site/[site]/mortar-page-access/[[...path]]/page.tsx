@@ -1,7 +1,8 @@
 /**
- * A password-protected page for the visitor who entered its password: proxy.ts rewrites
- * requests carrying a page access cookie here. Rendered per request with the visitor's
- * tokens, never cached (by Next.js, or by the HTTP cache: the response is private).
+ * A password-protected page for the visitor who entered its password, or its form again
+ * after a refused one: proxy.ts rewrites requests carrying a page access cookie (or
+ * `?access_error=`) here, at the page's own address. Rendered per request with the
+ * visitor's tokens, never cached (by Next.js, or by the HTTP cache: it is private).
  */
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
@@ -9,9 +10,10 @@ import { notFound } from "next/navigation";
 
 import { PageLayout } from "@/components/pages/PageLayout";
 import { PagePasswordForm } from "@/components/site/PagePasswordForm";
+import { Userbar } from "@/components/site/Userbar";
 import { getPageByPath, siteContext } from "@/lib/cms";
 import { followCmsRedirect } from "@/lib/cms-redirect";
-import { pageAccessError, pageAccessTokens } from "@/lib/page-access";
+import { PAGE_ACCESS_ERROR_PARAM, pageAccessError, pageAccessTokens } from "@/lib/page-access";
 import { htmlPathFromSegments } from "@/lib/paths";
 
 export const dynamic = "force-dynamic";
@@ -32,11 +34,17 @@ export default async function ProtectedPage({ params, searchParams }: Props) {
   const result = await getPageByPath(where.site, htmlPath, { access });
   if (result.kind === "password_required") {
     return <PagePasswordForm restrictionId={result.restrictionId} path={htmlPath}
-      protectedPath={result.protectedPath} error={pageAccessError((await searchParams).error)} />;
+      protectedPath={result.protectedPath}
+      error={pageAccessError((await searchParams)[PAGE_ACCESS_ERROR_PARAM])} />;
   }
   // A sub-route's redirect inside the protected area ("page/1/" to the listing).
   if (result.kind === "redirect") followCmsRedirect(result.location, result.permanent);
   // Not a protected page (any more): the visitor gets what everyone gets, at its address.
   if (result.kind !== "page") notFound();
-  return <PageLayout page={result.page} />;
+  return (
+    <>
+      <PageLayout page={result.page} />
+      <Userbar pageId={result.page.id} />
+    </>
+  );
 }
