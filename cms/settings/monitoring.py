@@ -1,0 +1,60 @@
+"""Monitoring: Prometheus metrics, error reports (Sentry), traces and logs (cms.monitoring).
+
+Metrics are on unless METRICS_ENABLED=false. The CMS serves them at /metrics (nginx never
+routes that path to the CMS; with METRICS_TOKEN set, only `Authorization: Bearer <token>`
+is answered); a worker serves its own on WORKER_METRICS_PORT. Under gunicorn (several
+worker processes) and Celery's prefork pool, PROMETHEUS_MULTIPROC_DIR must name an empty
+folder of this server's own, made before it starts (prometheus_client's multiprocess mode).
+Error reports go to SENTRY_DSN when set. Log lines carry the request's W3C trace id; in
+production they are JSON (LOG_FORMAT). Traces are exported only when
+OTEL_EXPORTER_OTLP_ENDPOINT is set (OpenTelemetry's own variables).
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from cms.settings.base import LOGGING, PRODUCTION, env
+
+# After lockout's (settings/__init__ imports this module after it): its apps and middleware too.
+from cms.settings.lockout import INSTALLED_APPS, MIDDLEWARE
+
+INSTALLED_APPS = [*INSTALLED_APPS, "cms.monitoring"]
+
+METRICS_ENABLED: bool = env.bool("METRICS_ENABLED", default=True)
+METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")
+# A worker's own metrics listener (the CMS serves /metrics on its own port): off when 0.
+WORKER_METRICS_PORT: int = env.int("WORKER_METRICS_PORT", default=0)
+# Where internal metrics listeners bind: 0.0.0.0 in a container, for Prometheus beside it.
+METRICS_HOST: str = env.str("METRICS_HOST", default="127.0.0.1")
+
+SENTRY_DSN: str = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT: str = env.str("SENTRY_ENVIRONMENT", default="production" if PRODUCTION
+                                  else "development")
+# The release errors are filed under: the deployed image's tag or commit, by default the
+# package's version.
+SENTRY_RELEASE: str = env.str("SENTRY_RELEASE", default="")
+
+# "json": one JSON object per line (production's default), "text" for people.
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+
+# One JSON line per request (its trace id, status, duration): production's access log.
+LOG_REQUESTS: bool = env.bool("LOG_REQUESTS", default=PRODUCTION)
+
+# First: it times everything after it, /healthz included.
+MIDDLEWARE = ["cms.monitoring.middleware.RequestMonitoringMiddleware", *MIDDLEWARE]
+
+LOGGING = {
+    **LOGGING,
+    "filters": {**LOGGING.get("filters", {}),
+                "trace": {"()": "cms.monitoring.logs.TraceFilter"}},
+    "formatters": {**LOGGING.get("formatters", {}),
+                   "mortar": {"()": "cms.monitoring.logs.formatter", "style": LOG_FORMAT}},
+    "handlers": {**LOGGING["handlers"],
+                 "console": {**LOGGING["handlers"]["console"], "filters": ["trace"],
+                             "formatter": "mortar"}},
+}
+
+from cms.monitoring.errors import init_sentry  # noqa: E402
+
+init_sentry(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE)
