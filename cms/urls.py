@@ -24,8 +24,6 @@ urlpatterns = [
     path("", include("cms.health.urls")),
     path("", include("cms.media.urls")),
     path("api/v2/", include("cms.publishing.urls")),
-    # Prometheus's: nginx never routes /metrics here (cms.monitoring.views).
-    path("", include("cms.monitoring.urls")),
 ]
 
 if settings.DEBUG:

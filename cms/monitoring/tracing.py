@@ -1,8 +1,9 @@
 """W3C trace context (`traceparent`) through the CMS and the tasks it queues (OpenTelemetry).
 
-nginx starts a trace for every request; the renderer passes it on to the CMS; Django's
-instrumentation continues it for the request, and Celery's carries it in the message
-headers of every task queued meanwhile, so a log line of the task has the trace id of the
+nginx starts a trace for every request; the renderer passes it on to the CMS;
+`request_span` continues it for the request (cms.monitoring.middleware), and
+OpenTelemetry's Celery instrumentation carries it in the message headers of every task
+queued meanwhile, so a log line of the task has the trace id of the
 request that queued it (cms.monitoring.logs). Spans are only recorded and exported when
 OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set, with
 OpenTelemetry's own variables (OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER...); otherwise ids
@@ -10,11 +11,16 @@ are only passed on, which costs next to nothing.
 """
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from opentelemetry import trace
+from django.http import HttpRequest
+from opentelemetry import propagate, trace
+from opentelemetry.propagators.textmap import Getter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+from opentelemetry.trace import Span, SpanKind
 
 SERVICE_NAME = "mortar-cms"
 _installed = False
@@ -27,16 +33,12 @@ def exporting() -> bool:
 
 
 def instrument() -> None:
-    """Set the process's tracer provider and instrument Django and Celery; idempotent.
-
-    Called from AppConfig.ready(), before the WSGI handler loads its middleware (the
-    Django instrumentation adds its own in front)."""
+    """Set the process's tracer provider and instrument Celery; idempotent (AppConfig.ready)."""
     global _installed
     if _installed:
         return
     _installed = True
     from opentelemetry.instrumentation.celery import CeleryInstrumentor
-    from opentelemetry.instrumentation.django import DjangoInstrumentor
 
     resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME",
                                                                SERVICE_NAME)})
@@ -51,8 +53,35 @@ def instrument() -> None:
         # request without one gets a new one.
         provider = TracerProvider(resource=resource, sampler=ALWAYS_OFF)
     trace.set_tracer_provider(provider)
-    DjangoInstrumentor().instrument(tracer_provider=provider)
     CeleryInstrumentor().instrument(tracer_provider=provider)
+
+
+class _MetaGetter(Getter[dict]):
+    """W3C headers from a WSGI environ (`traceparent` is HTTP_TRACEPARENT)."""
+
+    def get(self, carrier: dict, key: str) -> list[str] | None:
+        value = carrier.get("HTTP_" + key.upper().replace("-", "_"))
+        return [value] if isinstance(value, str) else None
+
+    def keys(self, carrier: dict) -> list[str]:
+        return [key[5:].lower().replace("_", "-") for key in carrier if key.startswith("HTTP_")]
+
+
+_meta_getter = _MetaGetter()
+
+
+@contextmanager
+def request_span(request: HttpRequest) -> Iterator[Span]:
+    """The span of one request, in the trace its `traceparent` names (a new one without).
+
+    Rather than OpenTelemetry's Django instrumentation, which resolves the URL and reads
+    the Host (refusing hosts not allowed, before /healthz is answered) on every request,
+    recorded or not: here a span that is not recorded costs its ids only."""
+    parent = propagate.extract(request.META, getter=_meta_getter)
+    tracer = trace.get_tracer(__name__)
+    with tracer.start_as_current_span(request.method or "HTTP", context=parent,
+                                      kind=SpanKind.SERVER) as span:
+        yield span
 
 
 def current_trace_id() -> str | None:

@@ -1,22 +1,26 @@
-"""GET /metrics: the CMS's metrics for Prometheus.
+"""GET /metrics: the CMS's metrics for Prometheus, answered by the request middleware
+(cms.monitoring.middleware) before the host is checked, as /healthz is: Prometheus asks
+each instance by its address.
 
 Never public: nginx routes no /metrics to the CMS (infra/nginx), Prometheus scrapes the
 CMS's own port; with METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>` is
-answered (404 otherwise, as without METRICS_ENABLED). A scrape costs one SQL query and one
-Redis round trip (cms.monitoring.collectors), whatever the traffic.
+answered (404 otherwise). A scrape costs one SQL query and one Redis round trip
+(cms.monitoring.collectors), whatever the traffic.
 """
 
 import hmac
 from functools import cache
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
 from cms.monitoring.collectors import BrokerCollector, OutboxCollector
 from cms.monitoring.exposition import exposition
+
+METRICS_PATH = "/metrics"
 
 
 @cache
@@ -35,6 +39,6 @@ def authorized(request: HttpRequest) -> bool:
 
 @require_safe
 def metrics(request: HttpRequest) -> HttpResponse:
-    if not settings.METRICS_ENABLED or not authorized(request):
-        raise Http404
+    if not authorized(request):
+        return HttpResponseNotFound()
     return HttpResponse(exposition(collectors()), content_type=CONTENT_TYPE_LATEST)

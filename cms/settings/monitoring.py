@@ -1,13 +1,14 @@
 """Monitoring: Prometheus metrics, error reports (Sentry), traces and logs (cms.monitoring).
 
-Metrics are on unless METRICS_ENABLED=false. The CMS serves them at /metrics (nginx never
-routes that path to the CMS; with METRICS_TOKEN set, only `Authorization: Bearer <token>`
-is answered); a worker serves its own on WORKER_METRICS_PORT. Under gunicorn (several
-worker processes) and Celery's prefork pool, PROMETHEUS_MULTIPROC_DIR must name an empty
-folder of this server's own, made before it starts (prometheus_client's multiprocess mode).
-Error reports go to SENTRY_DSN when set. Log lines carry the request's W3C trace id; in
-production they are JSON (LOG_FORMAT). Traces are exported only when
-OTEL_EXPORTER_OTLP_ENDPOINT is set (OpenTelemetry's own variables).
+Metrics are on unless METRICS_ENABLED=false. The CMS serves them at /metrics on its own
+port (nginx never routes that path to the CMS; with METRICS_TOKEN set, only
+`Authorization: Bearer <token>` is answered); a worker serves its own on
+WORKER_METRICS_PORT. Under gunicorn (several worker processes) and Celery's prefork pool,
+PROMETHEUS_MULTIPROC_DIR must name an empty folder of this server's own, made before it
+starts (prometheus_client's multiprocess mode). Error reports go to SENTRY_DSN when set.
+Log lines carry the request's W3C trace id; in production they are JSON (LOG_FORMAT).
+Traces are exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set (OpenTelemetry's own
+variables).
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -38,8 +39,9 @@ LOG_FORMAT: str = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text"
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 
-# One JSON line per request (its trace id, status, duration): production's access log.
-LOG_REQUESTS: bool = env.bool("LOG_REQUESTS", default=PRODUCTION)
+# One line per request (its trace id, status, duration): an access log that can be
+# joined with the renderer's (the same variable turns its own on) and the worker's.
+LOG_REQUESTS: bool = env.bool("LOG_REQUESTS", default=False)
 
 # First: it times everything after it, /healthz included.
 MIDDLEWARE = ["cms.monitoring.middleware.RequestMonitoringMiddleware", *MIDDLEWARE]
