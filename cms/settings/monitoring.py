@@ -11,6 +11,9 @@ Traces are exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set (OpenTelemetry'
 variables).
 """
 
+import os
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings.base import LOGGING, PRODUCTION, env
@@ -21,21 +24,28 @@ from cms.settings.lockout import INSTALLED_APPS, MIDDLEWARE
 INSTALLED_APPS = [*INSTALLED_APPS, "cms.monitoring"]
 
 METRICS_ENABLED: bool = env.bool("METRICS_ENABLED", default=True)
+# prometheus_client writes there from the first metric made: the folder must exist (a
+# server's own, emptied before it starts; a tmpfs in compose).
+if _multiproc_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(_multiproc_dir).mkdir(parents=True, exist_ok=True)
 METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")
-# A worker's own metrics listener (the CMS serves /metrics on its own port): off when 0.
-WORKER_METRICS_PORT: int = env.int("WORKER_METRICS_PORT", default=0)
+# A worker's own metrics listener (the CMS serves /metrics on its own port): off when unset.
+_worker_port = env.str("WORKER_METRICS_PORT", default="").strip()
+if _worker_port and not (_worker_port.isdigit() and 0 < int(_worker_port) < 65536):
+    raise ImproperlyConfigured(f"WORKER_METRICS_PORT must be a port number, not {_worker_port!r}")
+WORKER_METRICS_PORT: int = int(_worker_port or 0)
 # Where internal metrics listeners bind: 0.0.0.0 in a container, for Prometheus beside it.
-METRICS_HOST: str = env.str("METRICS_HOST", default="127.0.0.1")
+METRICS_HOST: str = env.str("METRICS_HOST", default="") or "127.0.0.1"
 
 SENTRY_DSN: str = env.str("SENTRY_DSN", default="")
-SENTRY_ENVIRONMENT: str = env.str("SENTRY_ENVIRONMENT", default="production" if PRODUCTION
-                                  else "development")
+SENTRY_ENVIRONMENT: str = (env.str("SENTRY_ENVIRONMENT", default="")
+                           or ("production" if PRODUCTION else "development"))
 # The release errors are filed under: the deployed image's tag or commit, by default the
 # package's version.
 SENTRY_RELEASE: str = env.str("SENTRY_RELEASE", default="")
 
 # "json": one JSON object per line (production's default), "text" for people.
-LOG_FORMAT: str = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="") or ("json" if PRODUCTION else "text")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 

@@ -93,7 +93,8 @@ def command_line(service: dict) -> str:
 
 def test_the_services_of_the_architecture(services):
     assert set(services) == {"nginx", "postgres", "redis", "minio", "minio-init", "migrate",
-                             "api", "celery-worker", "celery-beat", *RENDERERS, "cache"}
+                             "api", "celery-worker", "celery-beat", *RENDERERS, "cache",
+                             "prometheus"}  # profile `monitoring` (tests/monitoring)
     # Scaled out: two CMS instances (one service, replicas) and two renderers sharing
     # one renderer cache in Redis; one worker, one beat.
     assert services["api"]["deploy"]["replicas"] == 2

@@ -54,3 +54,24 @@ def test_every_metric_the_rules_and_the_dashboard_name_is_recorded():
     rules = (MONITORING / "alerts.yml").read_text()
     assert used(expressions) and used(rules)
     assert (used(expressions) | used(rules)) - defined() == set()
+
+
+def test_the_compose_profile_starts_prometheus_on_these_files_and_ports():
+    import yaml
+
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    services = compose["services"]
+    prometheus = services["prometheus"]
+    assert prometheus["profiles"] == ["monitoring"]  # `docker compose up` alone leaves it out
+    assert "./infra/monitoring:/etc/prometheus:ro" in prometheus["volumes"]
+    assert all(port.startswith("127.0.0.1:") for port in prometheus["ports"])
+    jobs = {job["job_name"]: job for job in
+            yaml.safe_load((MONITORING / "prometheus.yml").read_text())["scrape_configs"]}
+    cms_env = services["api"]["environment"]
+    assert jobs["mortar-worker"]["dns_sd_configs"][0]["port"] == int(cms_env["WORKER_METRICS_PORT"])
+    assert jobs["mortar-cms"]["dns_sd_configs"][0]["names"] == ["api"]
+    for name in ("web-1", "web-2"):
+        port = services[name]["environment"]["METRICS_PORT"]
+        assert f"{name}:{port}" in jobs["mortar-renderer"]["static_configs"][0]["targets"]
+        assert "ports" not in services[name] or all(
+            not mapping.endswith(f":{port}") for mapping in services[name]["ports"])
