@@ -53,8 +53,10 @@ if LOG_FORMAT not in ("json", "text"):
 # joined with the renderer's (the same variable turns its own on) and the worker's.
 LOG_REQUESTS: bool = env.bool("LOG_REQUESTS", default=False)
 
-# First: it times everything after it, /healthz included.
-MIDDLEWARE = ["cms.monitoring.middleware.RequestMonitoringMiddleware", *MIDDLEWARE]
+# Right after the /healthz answer (probes are neither timed nor logged), before the rest:
+# it times everything after it, and answers /metrics before the host is checked.
+MIDDLEWARE = [MIDDLEWARE[0], "cms.monitoring.middleware.RequestMonitoringMiddleware",
+              *MIDDLEWARE[1:]]
 
 LOGGING = {
     **LOGGING,

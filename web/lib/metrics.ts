@@ -80,8 +80,14 @@ export function routeOf(path: string): string {
   return "page";
 }
 
+/** METRICS_ENABLED=false: nothing is measured (as in the CMS), e.g. to measure the cost. */
+function enabled(): boolean {
+  return process.env.METRICS_ENABLED?.trim().toLowerCase() !== "false";
+}
+
 /** Time one request to the CMS: call the returned function with its outcome. */
 export function timeCmsFetch(endpoint: string): (outcome: string | number) => void {
+  if (!enabled()) return () => undefined;
   const started = performance.now();
   return (outcome) => rendererMetrics().cmsFetchDuration
     .labels(endpoint, String(outcome)).observe((performance.now() - started) / 1000);
@@ -129,12 +135,13 @@ function metricsServer(): Server | true | undefined {
 }
 
 /**
- * Measure every request of this process, and serve /metrics when METRICS_PORT is set;
+ * Measure every request of this process (unless METRICS_ENABLED=false), and serve /metrics
+ * when METRICS_PORT is set;
  * `circuitState` is read at each scrape. Idempotent. An invalid METRICS_PORT throws.
  */
 export function startMetrics(circuitState: () => CircuitState): void {
   const store = globalThis as typeof globalThis & { [SERVER]?: Server | true };
-  if (store[SERVER]) return;
+  if (store[SERVER] || !enabled()) return;
   store[SERVER] = true;
   diagnosticsChannel.subscribe("http.server.request.start", onRequestStart);
   diagnosticsChannel.subscribe("http.server.response.finish", onResponseFinish);
