@@ -96,8 +96,11 @@ def run(heavy_path: str, web_env: dict[str, str]) -> dict[str, float]:
 
 
 def main() -> None:
+    import importlib
     import subprocess
 
+    # First: it sets the bench's environment and Django up, as `make bench` does.
+    importlib.import_module("bench.__main__")
     from bench import dataset
     from bench.__main__ import PORTS, REPO, SECRET
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from celery import signals
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -73,12 +72,9 @@ def _serve_metrics(**kwargs: Any) -> None:
     """In the worker's main process, before the pool starts: the metrics listener."""
     from prometheus_client import start_http_server
 
-    from cms.monitoring.exposition import multiprocess_dir, recorded_registry
+    from cms.monitoring.exposition import recorded_registry
 
-    if multiprocess_dir() is None:
-        raise ImproperlyConfigured(
-            "WORKER_METRICS_PORT needs PROMETHEUS_MULTIPROC_DIR: an empty folder of this "
-            "worker's own, where its pool processes write their metrics")
+    # PROMETHEUS_MULTIPROC_DIR is set (cms.settings.monitoring refuses to start otherwise).
     start_http_server(settings.WORKER_METRICS_PORT, addr=settings.METRICS_HOST,
                       registry=recorded_registry())
     logger.info("worker metrics on %s:%s", settings.METRICS_HOST, settings.WORKER_METRICS_PORT)

@@ -34,6 +34,10 @@ _worker_port = env.str("WORKER_METRICS_PORT", default="").strip()
 if _worker_port and not (_worker_port.isdigit() and 0 < int(_worker_port) < 65536):
     raise ImproperlyConfigured(f"WORKER_METRICS_PORT must be a port number, not {_worker_port!r}")
 WORKER_METRICS_PORT: int = int(_worker_port or 0)
+if WORKER_METRICS_PORT and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    raise ImproperlyConfigured(
+        "WORKER_METRICS_PORT needs PROMETHEUS_MULTIPROC_DIR: an empty folder of the worker's "
+        "own, where its pool processes write their metrics")
 # Where internal metrics listeners bind: 0.0.0.0 in a container, for Prometheus beside it.
 METRICS_HOST: str = env.str("METRICS_HOST", default="") or "127.0.0.1"
 
