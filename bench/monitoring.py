@@ -22,8 +22,8 @@ from urllib.request import Request, urlopen
 
 from cms.testing.ports import free_port
 
-ROUNDS = 3
-SECONDS = 8
+ROUNDS = 5
+SECONDS = 6
 
 
 def _scrape_every_second(urls: list[tuple[str, dict[str, str]]], stop: threading.Event) -> None:
@@ -85,6 +85,9 @@ def run(heavy_path: str, web_env: dict[str, str]) -> dict[str, float]:
         for process in processes.values():
             process.wait(timeout=20)
     means = {name: statistics.mean(values) for name, values in rps.items()}
+    print("bench.monitoring rounds (requests/s): " + ", ".join(
+        f"{name} {[round(value) for value in values]}" for name, values in rps.items()),
+          file=sys.stderr, flush=True)
     return {
         "metrics_on_cms_rps": round(means["cms_on"], 1),
         "metrics_off_cms_rps": round(means["cms_off"], 1),

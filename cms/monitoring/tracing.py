@@ -13,6 +13,7 @@ are only passed on, which costs next to nothing.
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 from django.http import HttpRequest
 from opentelemetry import propagate, trace
@@ -70,6 +71,12 @@ class _MetaGetter(Getter[dict]):
 _meta_getter = _MetaGetter()
 
 
+@cache
+def _tracer() -> trace.Tracer:
+    # Once: getting a tracer makes one each time (after `instrument`, the provider's).
+    return trace.get_tracer(__name__)
+
+
 @contextmanager
 def request_span(request: HttpRequest) -> Iterator[Span]:
     """The span of one request, in the trace its `traceparent` names (a new one without).
@@ -78,8 +85,7 @@ def request_span(request: HttpRequest) -> Iterator[Span]:
     the Host (refusing hosts not allowed, before /healthz is answered) on every request,
     recorded or not: here a span that is not recorded costs its ids only."""
     parent = propagate.extract(request.META, getter=_meta_getter)
-    tracer = trace.get_tracer(__name__)
-    with tracer.start_as_current_span(request.method or "HTTP", context=parent,
+    with _tracer().start_as_current_span(request.method or "HTTP", context=parent,
                                       kind=SpanKind.SERVER) as span:
         yield span
 
