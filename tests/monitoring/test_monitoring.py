@@ -127,6 +127,7 @@ def test_a_publish_moves_the_delivery_and_publish_latency_metrics(stack, prom):
     assert total(prom, 'mortar_http_requests_total{view="wagtailapi:pages:by-path"}') >= 1
     assert total(prom, "mortar_renderer_cms_fetch_duration_seconds_count") >= 1
     assert total(prom, "mortar_db_query_duration_seconds_count") >= 1
+    assert total(prom, "mortar_document_cache_requests_total") >= 1
     assert prom.value('max(mortar_renderer_cms_circuit_state{state="closed"})') == 1
     wait_until(lambda: prom.value("max(mortar_outbox_pending_rows)") == 0, 30, 0.5,
                message="the outbox empty again")
