@@ -62,13 +62,15 @@ class Prometheus:
 
 @contextmanager
 def prometheus(scrape: dict[str, dict], rules: dict) -> Iterator[Prometheus]:
-    """Prometheus scraping each job (name: scrape config without job_name) every second,
+    """Prometheus scraping each job (name: scrape config without job_name) every 2 seconds,
     evaluating `rules` every second, in a folder of its own."""
     directory = Path(tempfile.mkdtemp(prefix="mortar-prometheus-"))
     port = free_port()
     (directory / "alerts.yml").write_text(yaml.safe_dump(rules))
-    config = {"global": {"scrape_interval": "1s", "evaluation_interval": "1s",
-                         "scrape_timeout": "900ms"},
+    # Every 2 s, each scrape given as long: a loaded test machine must not make a target
+    # look down.
+    config = {"global": {"scrape_interval": "2s", "evaluation_interval": "1s",
+                         "scrape_timeout": "2s"},
               "rule_files": [str(directory / "alerts.yml")],
               "scrape_configs": [{"job_name": name, **job} for name, job in scrape.items()]}
     (directory / "prometheus.yml").write_text(yaml.safe_dump(config))

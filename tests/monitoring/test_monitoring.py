@@ -36,7 +36,7 @@ pytestmark = [
 
 HOME = "/home/"  # the seeded site's root page (url_path), served at /
 OUTBOX_BACKLOG_SECONDS = 2
-BEAT_SILENT_SECONDS = 5
+BEAT_SILENT_SECONDS = 8
 
 
 def fetch(url: str, method: str = "GET", body: bytes | None = None,
@@ -83,7 +83,7 @@ def prom(stack) -> Iterator[Prometheus]:
     }
     with prometheus(scrape, rules) as prom:
         for job in scrape:
-            wait_until(lambda job=job: prom.value(f'up{{job="{job}"}}') == 1, 30,
+            wait_until(lambda job=job: prom.value(f'up{{job="{job}"}}') == 1, 60,
                        interval=0.5, message=f"Prometheus scraping {job}")
         yield prom
 
