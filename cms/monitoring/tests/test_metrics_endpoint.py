@@ -84,3 +84,13 @@ def test_requests_are_counted_by_view_and_status_and_statements_timed(client):
         {"view": labels["view"], "method": "GET"}) >= 1
     assert REGISTRY.get_sample_value("mortar_db_query_duration_seconds_count",
                                      {"alias": "default"}) > statements
+
+
+def test_redis_errors_carried_through_are_counted(client):
+    import logging
+
+    labels = {"component": "document_cache"}
+    before = REGISTRY.get_sample_value("mortar_redis_errors_total", labels) or 0
+    # What cms.api.cache logs when Redis fails a read (it serves the request uncached).
+    logging.getLogger("cms.api.cache").warning("document cache unreadable, serving uncached: x")
+    assert REGISTRY.get_sample_value("mortar_redis_errors_total", labels) == before + 1
