@@ -94,15 +94,19 @@ def _worker_logs(logger: logging.Logger | None = None, format: str = "",
     """Celery replaces the root logger's handlers in a worker: its lines (a task's
     "received", "succeeded", "retry", and the task's own) get the trace id too, in
     LOG_FORMAT (JSON: ours; text: Celery's own, the trace id after it)."""
-    from cms.monitoring.logs import TEXT_FORMAT, TraceFilter, formatter
+    from celery.utils.log import ColorFormatter
+
+    from cms.monitoring.logs import TraceFilter, formatter
 
     for handler in (logger.handlers if logger is not None else []):
         handler.addFilter(TraceFilter())
+        current = handler.formatter
         if settings.LOG_FORMAT == "json":
             handler.setFormatter(formatter("json"))
-        else:
-            handler.setFormatter(logging.Formatter(
-                f"{format or TEXT_FORMAT} [trace_id=%(trace_id)s]"))
+        elif isinstance(current, ColorFormatter) and format:
+            # Celery's own (its task formatter fills in the task's name and id).
+            handler.setFormatter(type(current)(f"{format} [trace_id=%(trace_id)s]",
+                                               use_color=current.use_color))
 
 
 def connect(metrics: bool) -> None:
