@@ -8,6 +8,7 @@ filesystem broker of its own, so the session's worker never takes its tasks).
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -140,6 +141,7 @@ def monitoring_stack(build: WebBuild, receiver: Receiver) -> Iterator[Stack]:
            "LOG_FORMAT": "json", "LOG_REQUESTS": "true", "DATABASE_CONN_MAX_AGE": "0",
            "PROBE_TASK_SECRET": PROBE_TASK_SECRET}
     with ExitStack() as stack:
+        stack.callback(shutil.rmtree, folder, ignore_errors=True)  # last, once all stopped
         for name in ("prometheus-cms", "prometheus-worker"):
             (folder / name).mkdir()
         cms_log = folder / "cms.log"
