@@ -4,7 +4,8 @@ Prints a Markdown table and writes bench/results.json. Production settings,
 PostgreSQL and Redis (database `mortar_bench`, Redis db 15 unless BENCH_* say
 otherwise), gunicorn with 2 workers, `next build && next start`, wrk with 10
 connections for 15 s after a warm-up. Then: scheduled-publish lateness
-(bench.scheduling, its own worker), the answers at 50,000 pages (bench.large), search
+(bench.scheduling, its own worker), metrics on vs off (bench.monitoring), the answers
+at 50,000 pages (bench.large), search
 latency at 5,000 and 50,000 pages (bench.search), and
 publish → visible on 2 CMS + 2 renderers behind nginx (bench.multi).
 """
@@ -50,7 +51,7 @@ import django  # noqa: E402
 django.setup()
 
 import tests.conftest  # noqa: E402, F401  (first: it imports tests.httpcache once defined)
-from bench import dataset, scheduling  # noqa: E402
+from bench import dataset, monitoring, scheduling  # noqa: E402
 from bench.load import Load, wrk  # noqa: E402
 from cms.publishing.models import RevalidationRequest  # noqa: E402
 from tests.httpcache import Varnish  # noqa: E402
@@ -228,6 +229,8 @@ def main() -> None:
         for process in processes.values():
             process.wait(timeout=20)
 
+    print(f"bench: metrics on vs off ({monitoring.ROUNDS} rounds)", flush=True)
+    metrics_cost = monitoring.run(data.heavy_path, web_env)
     print("bench: scheduled-publish lateness and rendition time (own worker)", flush=True)
     background = scheduling.run()
     print("bench: answers at 50,000 pages (first run: builds them, about two minutes)",
@@ -275,6 +278,7 @@ def main() -> None:
         **large,
         **search,
         **multi,
+        **metrics_cost,
     }
     ratios = {
         "warm_over_stock": results["warm_rps"] / results["stock_rps"],
@@ -307,7 +311,7 @@ def main() -> None:
                 "rendition_set_seconds_per_image", "cms_worker_rss_mb", "web_rss_mb", "pages",
                 "sitemap_index_ms", "sitemap_child_ms", "bypath_cold_p50_ms_50k",
                 "listing_page_1000_p50_ms_50k", "pages_50k",
-                *sorted(search), "seconds"):
+                *sorted(search), *metrics_cost, "seconds"):
         value = results[key]
         print(f"| {key} | {value:.2f} |" if isinstance(value, float) else f"| {key} | {value} |")
 

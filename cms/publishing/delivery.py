@@ -26,6 +26,7 @@ from wagtail.models import Site
 
 from cms.api import cache
 from cms.core.renderers import renderer_urls
+from cms.monitoring.delivery import observed
 from cms.publishing import renderer_tags
 from cms.publishing.models import RevalidationRequest
 
@@ -59,11 +60,13 @@ def _record_failure(row_id: int, error: str) -> None:
 
 def _post(url: str, tags: list[str], row_id: int) -> None:
     try:
-        response = requests.post(
-            url, json={"tags": tags, "paths": []},
-            headers={"Authorization": f"Bearer {settings.REVALIDATE_SECRET}"},
-            timeout=(3.05, settings.REVALIDATE_TIMEOUT),
-        )
+        with observed("renderer", url) as attempt:
+            response = requests.post(
+                url, json={"tags": tags, "paths": []},
+                headers={"Authorization": f"Bearer {settings.REVALIDATE_SECRET}"},
+                timeout=(3.05, settings.REVALIDATE_TIMEOUT),
+            )
+            attempt.status = response.status_code
     except requests.RequestException as exc:
         _record_failure(row_id, f"{url}: {type(exc).__name__}: {exc}")
         raise RendererUnavailable(str(exc)) from exc
@@ -163,10 +166,12 @@ def purge_http_caches(by_site: dict[int, list[str]], row_id: int) -> None:
     for url in settings.HTTP_CACHE_PURGE_URLS:
         for header in _header_batches(tags):
             try:
-                response = requests.request(
-                    "PURGE", url, headers={"X-Purge-Secret": settings.REVALIDATE_SECRET,
-                                           "xkey-purge": header},
-                    timeout=(3.05, settings.REVALIDATE_TIMEOUT))
+                with observed("http_cache", url) as attempt:
+                    response = requests.request(
+                        "PURGE", url, headers={"X-Purge-Secret": settings.REVALIDATE_SECRET,
+                                               "xkey-purge": header},
+                        timeout=(3.05, settings.REVALIDATE_TIMEOUT))
+                    attempt.status = response.status_code
             except requests.RequestException as exc:
                 _record_failure(row_id, f"{url}: {type(exc).__name__}: {exc}")
                 raise HttpCacheUnavailable(str(exc)) from exc

@@ -10,6 +10,7 @@ from cms.settings.base import *  # noqa: F403
 from cms.settings.forms import *  # noqa: F403
 from cms.settings.frontend import *  # noqa: F403
 from cms.settings.lockout import *  # noqa: F403
+from cms.settings.monitoring import *  # noqa: F403
 from cms.settings.security import *  # noqa: F403
 from cms.settings.storage import *  # noqa: F403
 from cms.settings.tasks import *  # noqa: F403

@@ -94,7 +94,7 @@ def command_line(service: dict) -> str:
 def test_the_services_of_the_architecture(services):
     assert set(services) == {"nginx", "postgres", "redis", "redis-cache", "minio", "minio-init",
                              "migrate", "api", "celery-worker", "celery-beat", *RENDERERS,
-                             "cache"}
+                             "cache", "prometheus"}  # prometheus: profile `monitoring`
     # Scaled out: two CMS instances (one service, replicas) and two renderers sharing
     # one renderer cache in Redis; one worker, one beat.
     assert services["api"]["deploy"]["replicas"] == 2

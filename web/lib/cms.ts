@@ -15,9 +15,11 @@
 import "server-only";
 
 import { navigationTag, pathTag, sitemapTag } from "@/lib/cache-tags";
-import { cmsCircuit } from "@/lib/cms-circuit";
+import { CircuitOpenError, cmsCircuit } from "@/lib/cms-circuit";
+import { timeCmsFetch } from "@/lib/metrics";
 import { cmsApiUrl, siteUrl } from "@/lib/settings";
 import { hostFromSegment, originOfHost, siteOfHost } from "@/lib/site";
+import { traceHeaders } from "@/lib/tracing";
 import { CMS_SESSION_COOKIE } from "@/lib/userbar";
 import type {
   Navigation, PageAccess, PageDocument, PasswordRequired, SearchResults, SitemapPage, UserbarAnswer,
@@ -55,9 +57,17 @@ type Caching = { draft: boolean; tags: string[] };
  * an open circuit is a CmsUnavailableError; any other answer is the caller's to read.
  */
 async function cmsFetch(path: string, url: string, init: RequestInit): Promise<Response> {
+  // Timed (lib/metrics.ts), and in the visitor's trace (lib/tracing.ts: Next.js leaves
+  // `traceparent` out of its cache keys).
+  const done = timeCmsFetch(path);
+  const headers = { ...traceHeaders(), ...(init.headers as Record<string, string>) };
   try {
-    return await cmsCircuit().fire(() => fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }));
+    const response = await cmsCircuit().fire(
+      () => fetch(url, { ...init, headers, signal: AbortSignal.timeout(TIMEOUT_MS) }));
+    done(response.status);
+    return response;
   } catch (error) {
+    done(error instanceof CircuitOpenError ? "circuit_open" : "error");
     throw new CmsUnavailableError(`CMS request to ${path} failed`, { cause: error });
   }
 }
