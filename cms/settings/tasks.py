@@ -55,6 +55,7 @@ CELERY_TASK_QUEUES = (
 CELERY_TASK_ROUTES = {
     "cms.publishing.tasks.deliver_revalidation": {"queue": "revalidation"},
     "cms.publishing.tasks.send_revalidation_again": {"queue": "revalidation"},
+    "cms.publishing.tasks.catch_up": {"queue": "revalidation"},
     "cms.images.tasks.generate_renditions": {"queue": "images"},
 }
 
@@ -85,8 +86,9 @@ MORTAR_SCHEDULE_ARM_AHEAD: int = env.int(
     "MORTAR_SCHEDULE_ARM_AHEAD", default=MORTAR_SCHEDULE_SWEEP_SECONDS + 30
 )
 
-# Revalidation delivery: exponential backoff between attempts, capped at this many seconds.
-REVALIDATE_RETRY_BACKOFF_MAX: int = env.int("REVALIDATE_RETRY_BACKOFF_MAX", default=300)
+# Revalidation delivery: the longest wait (s) between two tries of a renderer or HTTP cache
+# that is down; it is tried every second at first (cms.publishing.tasks.retry_delay).
+REVALIDATE_RETRY_BACKOFF_MAX: int = env.int("REVALIDATE_RETRY_BACKOFF_MAX", default=60)
 REVALIDATE_TIMEOUT: float = env.float("REVALIDATE_TIMEOUT", default=10.0)
 # Seconds after a delivery when its tags are sent once more, for renders that straddled it.
 REVALIDATE_AGAIN_SECONDS: float = env.float("REVALIDATE_AGAIN_SECONDS", default=2.0)
