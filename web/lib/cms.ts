@@ -16,6 +16,7 @@ import "server-only";
 
 import { navigationTag, pathTag, sitemapTag } from "@/lib/cache-tags";
 import { cmsCircuit } from "@/lib/cms-circuit";
+import { revalidateSecret } from "@/lib/revalidation";
 import { hostFromSegment, originOfHost, siteOfHost } from "@/lib/site";
 import type {
   Navigation, PageAccess, PageDocument, PasswordRequired, SearchResults, SitemapPage,
@@ -93,7 +94,7 @@ type RedirectBody = { message: string; redirect?: { location: string; permanent:
  * remembering, and could be any number).
  */
 function rendererCredentials(): Record<string, string> {
-  const secret = process.env.REVALIDATE_SECRET;
+  const secret = revalidateSecret();
   return secret ? { Authorization: `Bearer ${secret}` } : {};
 }
 
