@@ -54,9 +54,10 @@ class CacheUnavailable(Exception):
 
 @dataclass
 class Outcome:
-    """What one attempt did: whether a renderer was told, and the targets that failed."""
+    """What one attempt did: the deliveries told to their renderer, and the targets
+    that failed."""
 
-    told: bool = False
+    told: list[int] = field(default_factory=list)
     failing: list[int] = field(default_factory=list)
 
 
@@ -212,7 +213,7 @@ def tell(targets: list[DeliveryTarget]) -> Outcome:
         if error is None:
             told.update(told_at=timezone.now(), last_error="", attempts=F("attempts") + 1)
             _answered(target, len(tags))
-            outcome.told = True
+            outcome.told += [delivery.pk for delivery in deliveries]
         else:
             told.update(last_error=error[:2000], attempts=F("attempts") + 1)
             _failed(target, error)
@@ -220,9 +221,12 @@ def tell(targets: list[DeliveryTarget]) -> Outcome:
     return outcome
 
 
-def purge() -> Outcome:
-    """Purge what every told renderer dropped from every HTTP cache in front of them."""
-    pending = list(Delivery.objects.filter(told_at__isnull=False, purged_at__isnull=True))
+def purge(told: list[int] | None = None) -> Outcome:
+    """Purge what told renderers dropped from every HTTP cache in front of them: these
+    deliveries (just told), or every one told and not yet purged (None: an HTTP cache's
+    retry)."""
+    pending = list(Delivery.objects.filter(told_at__isnull=False, purged_at__isnull=True,
+                                           **({} if told is None else {"pk__in": told})))
     outcome = Outcome()
     if not pending:
         return outcome
@@ -335,7 +339,7 @@ def deliver(row_id: int) -> Outcome:
     targets = [target for target in DeliveryTarget.objects.filter(
         pk__in=waiting.values("renderer_id")) if not held_back(target)]
     outcome = tell(targets)
-    outcome.failing += purge().failing
+    outcome.failing += purge(outcome.told).failing
     finish()
     return outcome
 
@@ -356,7 +360,9 @@ def catch_up(target_id: int) -> Outcome:
         else:
             _failed(target, error)
             outcome.failing.append(target.pk)
-    outcome.failing += purge().failing
+        outcome.failing += purge(outcome.told).failing
+    else:
+        outcome.failing += purge().failing
     finish()
     return outcome
 

@@ -52,7 +52,10 @@ class RevalidationRequest(models.Model):
             return self.last_error or "waiting for the worker"
         if not self.sent_tags:
             return NOTHING_CACHED
-        return "; ".join(delivery.outcome for delivery in self.deliveries.all())
+        deliveries = list(self.deliveries.all())
+        if not deliveries:  # delivered before deliveries were kept per renderer
+            return f"told {self.sent_tags} entries"
+        return "; ".join(delivery.outcome for delivery in deliveries)
 
 
 NOTHING_CACHED = "nothing cached showed this"

@@ -71,7 +71,7 @@ def deliver_revalidation(self, request_id: int) -> bool:  # noqa: ANN001
     if outcome.told:
         send_revalidation_again.apply_async((request_id,),
                                             countdown=settings.REVALIDATE_AGAIN_SECONDS)
-    return outcome.told
+    return bool(outcome.told)
 
 
 @shared_task(acks_late=True, ignore_result=True)
