@@ -66,13 +66,20 @@ CELERY_TASK_ROUTES = {
 _VISIBILITY_TIMEOUT: int = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
 
 
-def filesystem_options(folder: Path) -> dict[str, str | bool]:
+# Seconds between two looks at the filesystem broker's folders. The worker takes one message
+# a look whenever its slots are busy, so kombu's 1 s made a backlog (the renditions and
+# revalidations of `make setup`) hold an editor's change back for a minute.
+FILESYSTEM_POLLING_INTERVAL = 0.1
+
+
+def filesystem_options(folder: Path) -> dict[str, str | bool | float]:
     """Kombu's filesystem transport in `folder` (messages in, control and processed dirs)."""
     for sub in ("", "control", "processed"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {"data_folder_in": str(folder), "data_folder_out": str(folder),
             "control_folder": str(folder / "control"),
-            "processed_folder": str(folder / "processed"), "store_processed": False}
+            "processed_folder": str(folder / "processed"), "store_processed": False,
+            "polling_interval": FILESYSTEM_POLLING_INTERVAL}
 
 
 if CELERY_BROKER_URL.startswith("filesystem"):
