@@ -193,3 +193,14 @@ def bump(names: Iterable[str]) -> None:
             pipe.delete(*members)
         pipe.delete(_deps_key(name))
         pipe.execute()
+
+
+def clear() -> int:
+    """Drop every cached document of this deployment (its CACHE_KEY_PREFIX) and what lists
+    them, as a Redis restart without persistence would; returns how many keys went.
+    Raises redis.RedisError when Redis cannot take it."""
+    client = _redis()
+    keys = list(client.scan_iter(match=_prefix() + "*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start:start + 1000])
+    return len(keys)
