@@ -68,7 +68,8 @@ _VISIBILITY_TIMEOUT: int = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3
 
 # Seconds between two looks at the filesystem broker's folders. The worker takes one message
 # a look whenever its slots are busy, so kombu's 1 s made a backlog (the renditions and
-# revalidations of `make setup`) hold an editor's change back for a minute.
+# revalidations of `make setup`) hold an editor's change back for a minute. (Looking this
+# often, kombu's own transport met half-written messages: cms/broker.py.)
 FILESYSTEM_POLLING_INTERVAL = 0.1
 
 
@@ -83,6 +84,8 @@ def filesystem_options(folder: Path) -> dict[str, str | bool | float]:
 
 
 if CELERY_BROKER_URL.startswith("filesystem"):
+    # Kombu's, with each message written whole (cms/broker.py says why).
+    CELERY_BROKER_TRANSPORT = "cms.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = filesystem_options(CELERY_BROKER_DIR)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY_TIMEOUT}

@@ -27,18 +27,27 @@ def revalidation_list(editor) -> str:
     return response.content.decode()
 
 
+def publish_a_page_the_renderer_shows(home, client, slug: str) -> None:
+    """A page the renderer has cached, published again: its outbox row alone."""
+    page = add_page(home, slug)
+    as_renderer(client, f"/{slug}/")
+    RevalidationRequest.objects.all().delete()
+    page.save_revision().publish()
+
+
+def deliver_all() -> None:
+    for row in RevalidationRequest.objects.all():
+        deliver(row.pk)
+
+
 def test_each_change_says_how_many_entries_it_reached_where_or_that_none_showed_it(
         home, editor, client, settings):
     renderer = StandInRenderer(0, settings.REVALIDATE_SECRET)
     settings.FRONTEND_URL = renderer.url
     try:
-        page = add_page(home, "shown")
-        as_renderer(client, "/shown/")
-        RevalidationRequest.objects.all().delete()
-        page.save_revision().publish()
+        publish_a_page_the_renderer_shows(home, client, "shown")
         NavigationSettings.for_site(Site.objects.get()).save()  # no cached entry shows it
-        for row in RevalidationRequest.objects.all():
-            deliver(row.pk)
+        deliver_all()
     finally:
         renderer.close()
 
@@ -67,12 +76,8 @@ def test_the_renderer_page_says_what_it_is_for_and_whether_it_hears_of_changes(
     right = StandInRenderer(0, settings.REVALIDATE_SECRET)
     settings.FRONTEND_URL = right.url
     try:
-        seen = add_page(home, "seen")
-        as_renderer(client, "/seen/")
-        RevalidationRequest.objects.all().delete()
-        seen.save_revision().publish()
-        for row in RevalidationRequest.objects.all():
-            deliver(row.pk)
+        publish_a_page_the_renderer_shows(home, client, "seen")
+        deliver_all()
         shown = renderer_page(editor)
         assert f"Now:</strong> {right.url} answers, and takes this CMS's changes." in shown
         assert "Last revalidation:</strong> answered at" in shown
