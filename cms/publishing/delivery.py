@@ -326,14 +326,14 @@ def deliver(row_id: int) -> Outcome:
     row = RevalidationRequest.objects.filter(pk=row_id).first()
     if row is None or row.delivered_at is not None:
         return Outcome()
-    RevalidationRequest.objects.filter(pk=row_id).update(
-        attempts=F("attempts") + 1, last_attempt_at=timezone.now())
+    attempted = RevalidationRequest.objects.filter(pk=row_id)
     try:
         cache.bump(row.tags)
     except redis.RedisError as exc:
-        RevalidationRequest.objects.filter(pk=row_id).update(
-            last_error=f"document cache: {type(exc).__name__}: {exc}"[:2000])
+        attempted.update(attempts=F("attempts") + 1, last_attempt_at=timezone.now(),
+                         last_error=f"document cache: {type(exc).__name__}: {exc}"[:2000])
         raise CacheUnavailable(str(exc)) from exc
+    attempted.update(attempts=F("attempts") + 1, last_attempt_at=timezone.now())
     _plan(row_id)
     waiting = Delivery.objects.filter(request_id=row_id, told_at__isnull=True)
     targets = [target for target in DeliveryTarget.objects.filter(
