@@ -70,8 +70,8 @@ def caught_up(urls_titles: list[tuple[str, str]], since: float, what: str) -> fl
 
 
 def test_a_renderer_and_an_http_cache_each_down_30s_show_every_change_within_5s_of_return(
-        stack: Stack, web_server: str, http_cache, django_db_blocker):
-    settled(django_db_blocker)
+        stack: Stack, web_server: str, http_cache, celery_worker, django_db_blocker):
+    settled(django_db_blocker)  # what the session changed before, by the session's worker
     pages = {path: title_of(cached(f"{http_cache.url}{path}")[2]) for path in (FIRST, SECOND)}
     for path in pages:  # the renderer holds them too
         wait_until(lambda path=path: fetch(f"{web_server}{path}")[1].get("x-nextjs-cache")
