@@ -121,11 +121,15 @@ def test_sighup_from_a_closed_terminal_ends_every_part(stack):
     assert_everything_ends(stack)
 
 
-def test_the_ports_decide_every_address_and_the_banner_says_how_to_log_in(stack):
+def test_the_ports_and_the_secret_are_every_parts_and_the_banner_says_how_to_log_in(stack):
     cms, web = stack["ports"]["cms"], stack["ports"]["web"]
     envs = list(marked(stack["mark"]).values())
     children = [env for env in envs if env.get("WAGTAILADMIN_BASE_URL")]
     assert children, envs
+    # One secret for every part: the renderer identifies itself with it and takes the
+    # CMS's revalidations.
+    assert len({env.get("REVALIDATE_SECRET") for env in children}) == 1
+    assert children[0]["REVALIDATE_SECRET"]
     for env in children:
         assert env["WAGTAILADMIN_BASE_URL"] == f"http://localhost:{cms}"
         assert env["FRONTEND_URL"] == f"http://localhost:{web}"

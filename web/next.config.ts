@@ -45,12 +45,17 @@ const nextConfig: NextConfig = {
 
 /**
  * Several `next start` instances share one ISR/data cache in Redis (cache-handler.mjs), so
- * a revalidation received by one reaches all. Without REDIS_URL, and always under
- * `next dev` (`make dev`: one process), Next.js keeps its own cache on local disk. The
+ * a revalidation received by one reaches all, and what they were told outlives a restart.
+ * Without REDIS_URL, and always under `next dev` (`make dev`: one process), Next.js keeps
+ * its own cache in memory only: its default also writes entries to disk (`next dev`'s
+ * `.next/dev/cache/fetch-cache`) but keeps which tags were revalidated in memory, so an
+ * entry dropped before a restart would be read back from disk after it, stale. The
  * standalone server keeps the choice made at build time: infra/docker/web.Dockerfile
  * builds with a REDIS_URL.
  */
 export default function config(phase: string): NextConfig {
-  if (!process.env.REDIS_URL || phase === PHASE_DEVELOPMENT_SERVER) return nextConfig;
+  if (!process.env.REDIS_URL || phase === PHASE_DEVELOPMENT_SERVER) {
+    return { ...nextConfig, experimental: { isrFlushToDisk: false } };
+  }
   return { ...nextConfig, cacheHandler: path.resolve("cache-handler.mjs"), cacheMaxMemorySize: 0 };
 }

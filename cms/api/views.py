@@ -104,12 +104,10 @@ def from_renderer(request: HttpRequest) -> bool:
         given.encode(), settings.REVALIDATE_SECRET.encode())
 
 
-def _records(request: HttpRequest) -> bool:
-    """Whether what this answer shows is recorded under its renderer tag: always for the
-    renderer; for anyone else only without `site=`, whose tags are the site's paths (one
-    per page). Anyone may send any `site=` (it falls back to the default Site), and each
-    value would be a set of tags to remember and purge."""
-    return from_renderer(request) or site_param(request) is None
+def _records(request: HttpRequest, site: Any) -> bool:
+    """Whether what this answer shows is recorded under its renderer tag as it is built
+    (`renderer_tags.records`)."""
+    return renderer_tags.records(site_param(request), site, from_renderer(request))
 
 
 def _redirect_response(path: str, location: str, permanent: bool) -> HttpResponse:
@@ -168,21 +166,44 @@ def _by_path_key(request: HttpRequest, path: str, listing_param: int) -> str | N
                               listing_param or 1) if cache.enabled() else None)
 
 
+def _path_tag(request: HttpRequest, path: str) -> str:
+    # The canonical path, as the renderer asks for it: a document cached for another
+    # client's spelling ("/about") is the one the renderer gets ("/about/").
+    return renderer_tags.qualified(renderer_tags.path_tag(path), site_param(request))
+
+
+def _hit(request: HttpRequest, key: str, path: str, listing_param: int) -> HttpResponse | None:
+    """The cached document under `key`, or None (a miss, or one to build afresh).
+
+    A document built for another client (a `site=` the renderer tags are not recorded for
+    as it is built) is recorded under the renderer's tag once the renderer is served it,
+    from the Site and names stored beside it. If a change dropped it meanwhile, that
+    change may have been delivered before the record: None, so it is built again."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    if not entry.recorded and not listing_param and from_renderer(request):
+        renderer_tags.record(_path_tag(request, path), entry.names(), entry.site_id)
+        if not cache.exists(key):
+            return None
+    return _document_response(request, entry.body, entry.etag, hit=True)
+
+
 def cached_by_path(request: HttpRequest) -> HttpResponse | None:
     """A cache hit for a by-path request whose parameters are all known and valid, as a
-    plain HttpResponse (no SQL); None for anything else, which the viewset answers."""
+    plain HttpResponse (no SQL, unless the renderer is served a document it has no record
+    of yet); None for anything else, which the viewset answers."""
     if request.method not in ("GET", "HEAD") or not set(request.GET) <= BY_PATH_PARAMETERS \
             or page_access.header_error(request):
         return None
     try:
         path = clean_html_path(request.GET.get("html_path"))
         _visitor_query(request)
-        key = _by_path_key(request, path, _positive_int(request, "page", 0, MAX_LISTING_PAGE))
+        listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)
+        key = _by_path_key(request, path, listing_param)
     except APIError:
         return None
-    if key and (entry := cache.get(key)):
-        return _document_response(request, entry.body, entry.etag, hit=True)
-    return None
+    return _hit(request, key, path, listing_param) if key else None
 
 
 def page_by_path(request: HttpRequest) -> HttpResponse:
@@ -195,13 +216,13 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         raise BadRequest(error)
     listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)  # 0: not given
     key = _by_path_key(request, path, listing_param)
-    if key and (entry := cache.get(key)):
-        return _document_response(request, entry.body, entry.etag, hit=True)
+    if key and (hit := _hit(request, key, path, listing_param)):
+        return hit
 
-    # The canonical path, as the renderer asks for it: a document cached for another
-    # client's spelling ("/about") is the one the renderer gets ("/about/").
-    tag = renderer_tags.qualified(renderer_tags.path_tag(path), site_param(request))
+    tag = _path_tag(request, path)
     site = site_for_request(request)
+    # `?page=N` is no renderer's entry (it asks for "/articles/page/2/").
+    recorded = not listing_param and _records(request, site)
     # Twice at most: a change that commits while the document is built may have been
     # delivered before the document's names were recorded, so build it again after it.
     for _attempt in range(2):
@@ -233,12 +254,13 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
             raise
         if routed.custom:
             built.deps.add(dependencies.routes(site.pk))
-        if _records(request):
+        if recorded:
             renderer_tags.record(tag, built.deps, site)
         body = orjson.dumps(built.data)
         etag = cache.etag_for(body)
-        if not key or cache.put(key, cache.CachedDocument(body, etag), epoch_before,
-                                built.deps, max_age=_max_age(built)):
+        if not key or cache.put(key, cache.CachedDocument.of(body, etag, site.pk, built.deps,
+                                                             recorded),
+                                epoch_before, max_age=_max_age(built)):
             break
         if epoch_before is None:
             break  # Redis cannot say: serve what was built
@@ -347,7 +369,7 @@ def navigation(request: HttpRequest) -> HttpResponse:
     names |= link_names
     brand, brand_names = brand_json(site, restricted)
     names |= brand_names
-    if _records(request):
+    if _records(request, site):
         renderer_tags.record(renderer_tags.qualified(renderer_tags.NAVIGATION,
                                                      site_param(request)), names, site)
     return json_response({
@@ -378,7 +400,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     if number > total_pages:
         raise NotFound(f"Sitemap page {number} does not exist; there are {total_pages}.")
     root_path = site.root_page.url_path
-    if _records(request):
+    if _records(request, site):
         renderer_tags.record(renderer_tags.qualified(renderer_tags.SITEMAP, site_param(request)),
                              {dependencies.pages(site.pk), dependencies.site(site.pk),
                               *dependencies.GLOBAL},

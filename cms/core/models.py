@@ -12,6 +12,7 @@ from cms.blocks.links import LinkBlock
 from cms.core.forms import SchedulePageForm
 from cms.core.renderers import validate_renderer_url
 from cms.preview.tokens import PreviewMixin
+from cms.publishing.panels import RendererStatusPanel
 
 
 class BasePage(PreviewMixin, Page):
@@ -73,7 +74,8 @@ class RendererSettings(BaseSiteSetting):
         help_text="The renderer that shows this site, e.g. https://docs.example.com "
                   "(an optional base path, no query). Blank: the FRONTEND_URL setting.")
 
-    panels = [FieldPanel("url")]
+    # Below the field: what it is for, and whether that renderer hears of changes.
+    panels = [FieldPanel("url"), RendererStatusPanel(heading="Revalidation")]
 
     class Meta:
         verbose_name = "Renderer"

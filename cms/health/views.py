@@ -5,7 +5,9 @@
 database query, a cache round trip, a broker connection and an S3 request, so one
 process runs it at most once every HEALTH_CHECK_CACHE_SECONDS and answers every
 caller in between with that run's result: public through nginx, it cannot be used
-to make the CMS hammer its own dependencies.
+to make the CMS hammer its own dependencies. Beside the checks, one line per renderer:
+whether it can be told of changes (it answers and takes this CMS's REVALIDATE_SECRET),
+and why not. A renderer never fails readiness: the CMS serves its API whatever they do.
 """
 
 import threading
@@ -102,11 +104,49 @@ def run_checks(deadline: float) -> dict[str, dict[str, object]]:
     return {name: results[name] for name in CHECKS}
 
 
+def renderer_lines() -> list[dict[str, object]]:
+    """Each renderer this CMS tells of changes (each Site's, FRONTEND_URL for those
+    without their own): `{"url", "ok", "ms"}`, with `"error"` (why it cannot be told, in
+    one line) when not ok."""
+    from wagtail.models import Site
+
+    from cms.core.renderers import renderer_urls
+    from cms.publishing.delivery import probe_all
+
+    started = time.monotonic()
+    try:
+        urls = set(renderer_urls(Site.objects.values_list("pk", flat=True)).values())
+    finally:
+        connection.close()  # a thread of its own (see readiness)
+    errors = probe_all(urls or {settings.FRONTEND_URL.rstrip("/")}, timeout=PROBE_TIMEOUT)
+    ms = round((time.monotonic() - started) * 1000, 1)
+    return [{"url": url, "ok": error is None, "ms": ms, **({"error": error} if error else {})}
+            for url, error in errors.items()]
+
+
+def run_renderer_lines(deadline: float) -> list[dict[str, object]]:
+    """`renderer_lines`, given up on after `deadline` seconds; a failure is one line."""
+    answer: Queue[list[dict[str, object]]] = Queue()
+
+    def run() -> None:
+        try:
+            answer.put(renderer_lines())
+        except Exception as exc:  # the database down: say so, never a 500
+            answer.put([{"url": None, "ok": False, "error": type(exc).__name__}])
+
+    threading.Thread(target=run, name="healthz-renderers", daemon=True).start()
+    try:
+        return answer.get(timeout=deadline)
+    except Empty:
+        return [{"url": None, "ok": False, "error": "Timeout", "ms": deadline * 1000}]
+
+
 @dataclass(frozen=True)
 class Readiness:
     checks: dict[str, dict[str, object]]
     checked_at: str  # ISO 8601, UTC: when this run started
     started: float  # time.monotonic() at that moment
+    renderers: list[dict[str, object]]
 
 
 _last: Readiness | None = None
@@ -123,19 +163,25 @@ def readiness() -> Readiness:
             return _last
         started = time.monotonic()
         checked_at = timezone.now().isoformat()
-        _last = Readiness(run_checks(PROBE_TIMEOUT + 0.5), checked_at, started)
+        lines: Queue[list[dict[str, object]]] = Queue()
+        threading.Thread(target=lambda: lines.put(run_renderer_lines(PROBE_TIMEOUT + 0.5)),
+                         daemon=True).start()
+        checks = run_checks(PROBE_TIMEOUT + 0.5)
+        _last = Readiness(checks, checked_at, started, lines.get())
         return _last
 
 
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 `{"status": "ok", "checked_at", "checks": {part: {"ok", "ms"[, "error"]}}}`,
-    or 503 with `"status": "fail"` when a part is unreachable."""
+    """200 `{"status": "ok", "checked_at", "checks": {part: {"ok", "ms"[, "error"]}},
+    "renderers": [{"url", "ok", "ms"[, "error"]}]}`, or 503 with `"status": "fail"` when a
+    part is unreachable (a renderer never is one: see the module's docstring)."""
     answer = readiness()
     healthy = all(result["ok"] for result in answer.checks.values())
     return JsonResponse({"status": "ok" if healthy else "fail",
-                         "checked_at": answer.checked_at, "checks": answer.checks},
+                         "checked_at": answer.checked_at, "checks": answer.checks,
+                         "renderers": answer.renderers},
                         status=200 if healthy else 503)
 
 

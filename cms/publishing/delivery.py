@@ -1,26 +1,37 @@
-"""Delivering outbox rows: the CMS's document cache, then the renderer, then HTTP caches.
+"""Delivering outbox rows: the CMS's document cache, then each renderer, then HTTP caches.
 
 Order matters: each cache refills from the one behind it, so a cache told before the
 one behind it would fetch the old copy again and keep it for an hour.
-- the CMS's document cache drops the documents that show the row's names;
-- each affected Site's renderer (`POST <renderer_url>/api/revalidate`,
-  `cms.core.renderers`) drops that Site's entries whose tags show them, one request per
-  distinct renderer URL (Sites sharing a renderer share the request): one renderer
-  instance is told (in production the HTTP cache or a balancer in front of the
-  renderers, which picks one that is up), and every instance sees it, as they share one
-  cache in Redis (web/cache-handler.mjs);
-- each HTTP cache in front of the renderer purges the same tags: Varnish by `xkey`
-  (HTTP_CACHE_PURGE_URLS, infra/varnish), a CDN by URL through Wagtail's
-  frontend_cache backends (WAGTAILFRONTENDCACHE).
+- the CMS's document cache drops the documents that show the row's names; while Redis
+  refuses, nothing further happens (CacheUnavailable: the task retries every second);
+- the row is planned: a `Delivery` for each renderer URL (`cms.core.renderers`) whose
+  Sites have entries that show the names, with those entries' tags
+  (`renderer_tags.tags_by_site`). No entry: nothing cached showed the change, and the row
+  is done;
+- every renderer is told at once, in parallel (`POST <url>/api/revalidate`, one request
+  per renderer URL: Sites sharing a renderer share it). One that fails holds back no
+  other: it is a failing `DeliveryTarget`, retried on its own schedule with everything it
+  missed merged into one request (`catch_up`, cms.publishing.tasks);
+- once a renderer is told, its tags are purged from every HTTP cache in front of the
+  renderers: Varnish by `xkey` (HTTP_CACHE_PURGE_URLS, infra/varnish), a CDN by URL
+  through Wagtail's frontend_cache backends (WAGTAILFRONTENDCACHE). An HTTP cache that
+  fails is retried the same way.
+One renderer instance told is enough: in production the renderers share one cache in
+Redis (web/cache-handler.mjs), and the URL is a balancer or the HTTP cache in front of them.
 """
 
 import logging
-from urllib.parse import quote
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import redis
 import requests
 from django.conf import settings
-from django.db.models import F
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from wagtail.models import Site
 
@@ -28,115 +39,98 @@ from cms.api import cache
 from cms.core.renderers import renderer_urls
 from cms.monitoring.delivery import observed
 from cms.publishing import renderer_tags
-from cms.publishing.models import RevalidationRequest
+from cms.publishing.models import Delivery, DeliveryTarget, RevalidationRequest
 
 logger = logging.getLogger(__name__)
 
 # The renderer's limits per request (the RevalidateRequest schema of /api/v2/schema/).
 MAX_ITEMS = 1000
-
-
-class RendererUnavailable(Exception):
-    """The renderer did not take the request (refused, timed out, 5xx): retry later."""
+# Seconds to connect to a renderer or HTTP cache: one that is down is noticed at once.
+CONNECT_TIMEOUT = 2.0
 
 
 class CacheUnavailable(Exception):
     """Redis did not take the document cache's drop: the renderer must wait for it."""
 
 
-class HttpCacheUnavailable(Exception):
-    """An HTTP cache did not take the purge (refused, timed out, not 200): retry later."""
+@dataclass
+class Outcome:
+    """What one attempt did: the deliveries told to their renderer, and the targets
+    that failed."""
+
+    told: list[int] = field(default_factory=list)
+    failing: list[int] = field(default_factory=list)
 
 
-class RendererRejected(Exception):
-    """The renderer refused the request itself (401 secret, 400 body); retrying won't help."""
+# --- HTTP -----------------------------------------------------------------------------
 
 
-def _record_failure(row_id: int, error: str) -> None:
-    RevalidationRequest.objects.filter(pk=row_id).update(
-        attempts=F("attempts") + 1, last_attempt_at=timezone.now(), last_error=error[:2000]
-    )
+def _http(method: str, url: str, headers: dict[str, str], timeout: tuple[float, float],
+          **kwargs: object) -> requests.Response:
+    """`requests.request`, with every `*.localhost` host reached on loopback (RFC 6761):
+    browsers and curl do so, Python's resolver on Debian does not (`make dev`'s second
+    site is docs.localhost)."""
+    parts = urlsplit(url)
+    if parts.hostname and parts.hostname.endswith(".localhost"):
+        headers = {**headers, "Host": parts.netloc}
+        port = f":{parts.port}" if parts.port else ""
+        url = urlunsplit(parts._replace(netloc=f"127.0.0.1{port}"))
+    return requests.request(method, url, headers=headers, timeout=timeout,  # type: ignore[arg-type]
+                            **kwargs)
 
 
-def _post(url: str, tags: list[str], row_id: int) -> None:
-    try:
-        with observed("renderer", url) as attempt:
-            response = requests.post(
-                url, json={"tags": tags, "paths": []},
-                headers={"Authorization": f"Bearer {settings.REVALIDATE_SECRET}"},
-                timeout=(3.05, settings.REVALIDATE_TIMEOUT),
-            )
-            attempt.status = response.status_code
-    except requests.RequestException as exc:
-        _record_failure(row_id, f"{url}: {type(exc).__name__}: {exc}")
-        raise RendererUnavailable(str(exc)) from exc
-    if response.status_code == 200:
-        return
+def _secret_header() -> dict[str, str]:
+    return {"Authorization": f"Bearer {settings.REVALIDATE_SECRET}"}
+
+
+def _unreachable(exc: requests.RequestException) -> str:
+    """Why a request got no answer, in a few words: "cannot be reached: Connection refused"."""
+    if isinstance(exc, requests.Timeout):
+        return "did not answer in time"
+    reason = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
+    return f"cannot be reached: {reason.group(1).strip() if reason else type(exc).__name__}"
+
+
+def _refused(response: requests.Response) -> str:
     if response.status_code == 401:
-        _record_failure(row_id, f"{url}: 401, the renderer refused REVALIDATE_SECRET")
-        raise RendererRejected(url)
-    if 400 <= response.status_code < 500 and response.status_code not in (404, 408, 429):
-        # 404: a renderer still starting (or an older one) may not route it yet: retry.
-        _record_failure(row_id, f"{url}: HTTP {response.status_code}: {response.text[:200]}")
-        raise RendererRejected(url)
-    _record_failure(row_id, f"{url}: HTTP {response.status_code}: {response.text[:200]}")
-    raise RendererUnavailable(f"HTTP {response.status_code}")
+        return ("refuses this CMS's REVALIDATE_SECRET (401): give the CMS and the renderer "
+                "the same one")
+    return f"answered HTTP {response.status_code}: {response.text[:200]}"
 
 
-def deliver(row_id: int) -> bool:
-    """Act on one outbox row; True when this call delivered it, False if it already was.
-
-    Raises CacheUnavailable or RendererUnavailable while Redis or a renderer is down
-    (retry later: renderers already told are told again, which is harmless),
-    RendererRejected when a renderer refuses the request itself."""
-    row = RevalidationRequest.objects.filter(pk=row_id).first()
-    if row is None or row.delivered_at is not None:
-        return False
+def probe(url: str, timeout: float = CONNECT_TIMEOUT) -> str | None:
+    """Whether the renderer at `url` (its base URL) would take a revalidation from this CMS:
+    None if it would, else why not, in one line ("refuses this CMS's REVALIDATE_SECRET
+    (401)...", "cannot be reached: Connection refused"). One `GET <url>/api/revalidate`
+    with the secret, given up on after `timeout` seconds."""
     try:
-        cache.bump(row.tags)
-    except redis.RedisError as exc:
-        _record_failure(row.pk, f"document cache: {type(exc).__name__}: {exc}")
-        raise CacheUnavailable(str(exc)) from exc
-    by_site = renderer_tags.tags_by_site(row.tags)
-    send(by_site, row.pk)
-    RevalidationRequest.objects.filter(pk=row.pk, delivered_at__isnull=True).update(
-        delivered_at=timezone.now(), attempts=F("attempts") + 1,
-        last_attempt_at=timezone.now(), last_error="", sent_tags=_count(by_site),
-    )
-    return True
+        response = _http("GET", f"{url}/api/revalidate", _secret_header(), (timeout, timeout))
+    except requests.RequestException as exc:
+        return _unreachable(exc)
+    return None if response.status_code == 200 else _refused(response)
 
 
-def _count(by_site: dict[int, list[str]]) -> int:
-    return sum(len(tags) for tags in by_site.values())
+def probe_all(urls: Iterable[str], timeout: float = CONNECT_TIMEOUT) -> dict[str, str | None]:
+    """`probe` of each URL, all at once: {url: None or why not}."""
+    ordered = sorted(set(urls))
+    return dict(zip(ordered, _in_parallel([lambda url=url: probe(url, timeout)
+                                           for url in ordered]), strict=True))
 
 
-def send(by_site: dict[int, list[str]], row_id: int) -> None:
-    """Each Site's renderer, then every HTTP cache in front of them, drop the entries
-    with the Site's tags (`renderer_tags.tags_by_site`)."""
-    by_url: dict[str, set[str]] = {}
-    for site_id, url in renderer_urls(by_site).items():
-        by_url.setdefault(url, set()).update(by_site[site_id])
-    for url, url_tags in sorted(by_url.items()):
-        tags = sorted(url_tags)
-        for start in range(0, len(tags), MAX_ITEMS):
-            _post(f"{url}/api/revalidate", tags[start:start + MAX_ITEMS], row_id)
-    if any(by_site.values()):
-        purge_http_caches(by_site, row_id)
-
-
-def send_again(row_id: int) -> int:
-    """Send a delivered row's tags once more; returns how many.
-
-    A page whose render began before the first delivery (its menu fetched before the
-    change) is stored after it and would keep the old menu for an hour: the renderer
-    marks an entry fresh by when it was stored, not by when its data was read. A second
-    delivery, once such a render has finished, drops it too."""
-    row = RevalidationRequest.objects.filter(pk=row_id).first()
-    if row is None:
-        return 0
-    by_site = renderer_tags.tags_by_site(row.tags)
-    send(by_site, row.pk)
-    return _count(by_site)
+def _post_tags(url: str, tags: list[str]) -> str | None:
+    """Tell the renderer at `url` to drop the entries with these tags; None, or the error."""
+    for start in range(0, len(tags), MAX_ITEMS):
+        try:
+            with observed("renderer", url) as attempt:
+                response = _http("POST", f"{url}/api/revalidate", _secret_header(),
+                                 (CONNECT_TIMEOUT, settings.REVALIDATE_TIMEOUT),
+                                 json={"tags": tags[start:start + MAX_ITEMS], "paths": []})
+                attempt.status = response.status_code
+        except requests.RequestException as exc:
+            return _unreachable(exc)
+        if response.status_code != 200:
+            return _refused(response)
+    return None
 
 
 # Varnish refuses request headers longer than 8 KB by default (http_req_hdr_len).
@@ -155,37 +149,128 @@ def _header_batches(tags: list[str]) -> list[str]:
     return [*batches, current] if current else batches
 
 
-def purge_http_caches(by_site: dict[int, list[str]], row_id: int) -> None:
-    """Purge each Site's tags from every HTTP cache in front of the renderers; raises
-    HttpCacheUnavailable when one does not take it.
+def _purge_tags(url: str, tags: list[str]) -> str | None:
+    """Purge these tags from the HTTP cache at `url` (Varnish's xkey); None, or the error."""
+    for header in _header_batches(tags):
+        try:
+            with observed("http_cache", url) as attempt:
+                response = _http("PURGE", url, {"X-Purge-Secret": settings.REVALIDATE_SECRET,
+                                                "xkey-purge": header},
+                                 (CONNECT_TIMEOUT, settings.REVALIDATE_TIMEOUT))
+                attempt.status = response.status_code
+        except requests.RequestException as exc:
+            return _unreachable(exc)
+        if response.status_code != 200:
+            return f"PURGE answered HTTP {response.status_code}: {response.text[:200]}"
+    return None
 
-    Varnish gets the qualified tags as they are (its hash holds the Host, and an entry's
-    `xkey` its qualified tags, so `docs.example.com|path:/` drops the docs Site's entry
-    only); a CDN gets each Site's URLs (`cdn_urls`)."""
-    tags = sorted({tag for site_tags in by_site.values() for tag in site_tags})
-    for url in settings.HTTP_CACHE_PURGE_URLS:
-        for header in _header_batches(tags):
-            try:
-                with observed("http_cache", url) as attempt:
-                    response = requests.request(
-                        "PURGE", url, headers={"X-Purge-Secret": settings.REVALIDATE_SECRET,
-                                               "xkey-purge": header},
-                        timeout=(3.05, settings.REVALIDATE_TIMEOUT))
-                    attempt.status = response.status_code
-            except requests.RequestException as exc:
-                _record_failure(row_id, f"{url}: {type(exc).__name__}: {exc}")
-                raise HttpCacheUnavailable(str(exc)) from exc
-            if response.status_code != 200:
-                _record_failure(row_id, f"{url}: PURGE answered {response.status_code}: "
-                                        f"{response.text[:200]}")
-                raise HttpCacheUnavailable(f"HTTP {response.status_code}")
-    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 
-        urls: list[str] = []
-        for site in Site.objects.filter(pk__in=by_site):
-            urls.extend(cdn_urls(by_site[site.pk], site))
-        purge_urls_from_cache(urls)
+def _in_parallel(calls: list[Callable[[], str | None]]) -> list[str | None]:
+    """Each call's answer, in order; all at once, so a slow target holds back none other."""
+    if len(calls) <= 1:
+        return [call() for call in calls]
+    with ThreadPoolExecutor(max_workers=min(8, len(calls))) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+# --- Targets --------------------------------------------------------------------------
+
+
+def _answered(target: DeliveryTarget, told: int) -> None:
+    if target.failing_since is not None:
+        logger.info("%s takes changes again after failing since %s", target,
+                    target.failing_since)
+    DeliveryTarget.objects.filter(pk=target.pk).update(
+        answered_at=timezone.now(), told=told, failing_since=None, last_error="")
+
+
+def _failed(target: DeliveryTarget, error: str) -> None:
+    if target.failing_since is None:
+        logger.warning("%s cannot be told of changes: %s", target, error)
+    DeliveryTarget.objects.filter(pk=target.pk, failing_since__isnull=True).update(
+        failing_since=timezone.now())
+    DeliveryTarget.objects.filter(pk=target.pk).update(last_error=error[:2000])
+
+
+def held_back(target: DeliveryTarget) -> bool:
+    """A failing target whose retry is scheduled: what it missed waits for that retry."""
+    return (target.failing_since is not None and target.retry_at is not None
+            and target.retry_at > timezone.now())
+
+
+def _all_tags(deliveries: Iterable[Delivery]) -> list[str]:
+    return sorted({tag for delivery in deliveries for tags in delivery.tags.values()
+                   for tag in tags})
+
+
+def tell(targets: list[DeliveryTarget]) -> Outcome:
+    """Tell each renderer everything it has not been told yet, all at once."""
+    work = []
+    for target in targets:
+        deliveries = list(Delivery.objects.filter(renderer=target, told_at__isnull=True))
+        if deliveries:
+            work.append((target, deliveries, _all_tags(deliveries)))
+    errors = _in_parallel([lambda url=target.url, tags=tags: _post_tags(url, tags)
+                           for target, _deliveries, tags in work])
+    outcome = Outcome()
+    for (target, deliveries, tags), error in zip(work, errors, strict=True):
+        told = Delivery.objects.filter(pk__in=[delivery.pk for delivery in deliveries])
+        if error is None:
+            told.update(told_at=timezone.now(), last_error="", attempts=F("attempts") + 1)
+            _answered(target, len(tags))
+            outcome.told += [delivery.pk for delivery in deliveries]
+        else:
+            told.update(last_error=error[:2000], attempts=F("attempts") + 1)
+            _failed(target, error)
+            outcome.failing.append(target.pk)
+    return outcome
+
+
+def purge(told: list[int] | None = None) -> Outcome:
+    """Purge what told renderers dropped from every HTTP cache in front of them: these
+    deliveries (just told), or every one told and not yet purged (None: an HTTP cache's
+    retry)."""
+    pending = list(Delivery.objects.filter(told_at__isnull=False, purged_at__isnull=True,
+                                           **({} if told is None else {"pk__in": told})))
+    outcome = Outcome()
+    if not pending:
+        return outcome
+    tags = _all_tags(pending)
+    targets = [DeliveryTarget.objects.get_or_create(kind=DeliveryTarget.HTTP_CACHE, url=url)[0]
+               for url in settings.HTTP_CACHE_PURGE_URLS]
+    errors = _in_parallel([lambda url=target.url: _purge_tags(url, tags) for target in targets])
+    failures = []
+    for target, error in zip(targets, errors, strict=True):
+        if error is None:
+            _answered(target, len(tags))
+        else:
+            _failed(target, error)
+            failures.append(f"{target.url}: {error}")
+            outcome.failing.append(target.pk)
+    done = Delivery.objects.filter(pk__in=[delivery.pk for delivery in pending])
+    if failures:
+        done.update(last_error="; ".join(failures)[:2000])
+        return outcome
+    _purge_cdn(pending)
+    done.update(purged_at=timezone.now(), last_error="")
+    return outcome
+
+
+def _purge_cdn(deliveries: list[Delivery]) -> None:
+    """A CDN through Wagtail's frontend_cache backends, by URL; its backends log their own
+    failures (a CDN's purge API is the outside world's)."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    by_site: dict[int, set[str]] = {}
+    for delivery in deliveries:
+        for site_id, tags in delivery.tags.items():
+            by_site.setdefault(int(site_id), set()).update(tags)
+    urls: list[str] = []
+    for site in Site.objects.filter(pk__in=by_site):
+        urls.extend(cdn_urls(sorted(by_site[site.pk]), site))
+    purge_urls_from_cache(urls)
 
 
 def cdn_urls(tags: list[str], site: Site) -> list[str]:
@@ -201,3 +286,113 @@ def cdn_urls(tags: list[str], site: Site) -> list[str]:
     if renderer_tags.SITEMAP in bare:
         paths.add("/sitemap.xml")
     return sorted(f"{site.root_url}{path}" for path in paths)
+
+
+# --- Rows -----------------------------------------------------------------------------
+
+
+def _by_url(by_site: dict[int, list[str]]) -> dict[str, dict[str, list[str]]]:
+    """Tags by Site id, grouped by the renderer URL each Site has: {url: {"3": [...]}}."""
+    by_url: dict[str, dict[str, list[str]]] = {}
+    for site_id, url in renderer_urls(by_site).items():
+        by_url.setdefault(url, {})[str(site_id)] = by_site[site_id]
+    return by_url
+
+
+def _plan(row_id: int) -> None:
+    """A Delivery per renderer holding entries that show the row's names, once."""
+    with transaction.atomic():
+        row = RevalidationRequest.objects.select_for_update().get(pk=row_id)
+        if row.sent_tags is not None:
+            return
+        by_site = renderer_tags.tags_by_site(row.tags)
+        for url, tags in _by_url(by_site).items():
+            target, _ = DeliveryTarget.objects.get_or_create(kind=DeliveryTarget.RENDERER,
+                                                             url=url)
+            Delivery.objects.create(request=row, renderer=target, tags=tags)
+        RevalidationRequest.objects.filter(pk=row_id).update(
+            sent_tags=sum(len(tags) for tags in by_site.values()), last_error="")
+
+
+def finish() -> int:
+    """Mark delivered every planned row whose renderers are all told and purged."""
+    unfinished = Delivery.objects.filter(request=OuterRef("pk")).filter(
+        Q(told_at__isnull=True) | Q(purged_at__isnull=True))
+    return (RevalidationRequest.objects.filter(delivered_at__isnull=True, sent_tags__isnull=False)
+            .exclude(Exists(unfinished)).update(delivered_at=timezone.now(), last_error=""))
+
+
+def deliver(row_id: int) -> Outcome:
+    """Act on one outbox row: drop the document cache's copies, then tell each renderer
+    that holds entries showing it (those failing and waiting for their retry excepted),
+    then purge the HTTP caches. Returns whether a renderer was told and which targets
+    failed (to be retried, cms.publishing.tasks). Raises CacheUnavailable while Redis
+    does not take the drop. Delivering a row twice is harmless."""
+    row = RevalidationRequest.objects.filter(pk=row_id).first()
+    if row is None or row.delivered_at is not None:
+        return Outcome()
+    attempted = RevalidationRequest.objects.filter(pk=row_id)
+    try:
+        cache.bump(row.tags)
+    except redis.RedisError as exc:
+        attempted.update(attempts=F("attempts") + 1, last_attempt_at=timezone.now(),
+                         last_error=f"document cache: {type(exc).__name__}: {exc}"[:2000])
+        raise CacheUnavailable(str(exc)) from exc
+    attempted.update(attempts=F("attempts") + 1, last_attempt_at=timezone.now())
+    _plan(row_id)
+    waiting = Delivery.objects.filter(request_id=row_id, told_at__isnull=True)
+    targets = [target for target in DeliveryTarget.objects.filter(
+        pk__in=waiting.values("renderer_id")) if not held_back(target)]
+    outcome = tell(targets)
+    outcome.failing += purge(outcome.told).failing
+    finish()
+    return outcome
+
+
+def catch_up(target_id: int) -> Outcome:
+    """Retry one failing target with everything it missed: a renderer is told, then the
+    HTTP caches purged; an HTTP cache purges what every told renderer dropped. A renderer
+    that missed nothing is probed, so that it is known to be back."""
+    target = DeliveryTarget.objects.filter(pk=target_id).first()
+    if target is None:
+        return Outcome()
+    outcome = Outcome()
+    if target.kind == DeliveryTarget.RENDERER:
+        if Delivery.objects.filter(renderer=target, told_at__isnull=True).exists():
+            outcome = tell([target])
+        elif (error := probe(target.url)) is None:
+            _answered(target, target.told)
+        else:
+            _failed(target, error)
+            outcome.failing.append(target.pk)
+        outcome.failing += purge(outcome.told).failing
+    else:
+        outcome.failing += purge().failing
+    finish()
+    return outcome
+
+
+def send_again(row_id: int) -> int:
+    """Send a delivered row's tags once more to each renderer that is not failing, and purge
+    them again; returns how many tags. Best effort: errors are left to the next change.
+
+    A page whose render began before the first delivery (its menu fetched before the
+    change) is stored after it and would keep the old menu for an hour: the renderer
+    marks an entry fresh by when it was stored, not by when its data was read. A second
+    delivery, once such a render has finished, drops it too."""
+    row = RevalidationRequest.objects.filter(pk=row_id).first()
+    if row is None:
+        return 0
+    by_url = _by_url(renderer_tags.tags_by_site(row.tags))
+    failing = set(DeliveryTarget.objects.filter(kind=DeliveryTarget.RENDERER, url__in=by_url,
+                                                failing_since__isnull=False)
+                  .values_list("url", flat=True))
+    sends = {url: sorted({tag for tags in by_site.values() for tag in tags})
+             for url, by_site in by_url.items() if url not in failing}
+    _in_parallel([lambda url=url, tags=tags: _post_tags(url, tags)
+                  for url, tags in sends.items()])
+    told = sorted({tag for tags in sends.values() for tag in tags})
+    if told:
+        _in_parallel([lambda url=url: _purge_tags(url, told)
+                      for url in settings.HTTP_CACHE_PURGE_URLS])
+    return len(told)

@@ -4,9 +4,17 @@ The renderer tags the entry of each CMS answer it caches: `path:<html_path>` for
 page by path (each page of a listing has its own, "/articles/page/2/"), `navigation`,
 `sitemap`, each qualified by the `site` parameter it sent (`qualified`):
 `docs.example.com|path:/about/`; a client that sends no `site` gets the bare tag. The
-CMS records, as it answers, the dependency names of that answer under the entry's tag
-and the Site it answered for; delivering a change then sends each Site's renderer the
-tags of its entries that share a name with it, and nothing broader.
+CMS records the dependency names of each answer under the entry's tag and the Site it
+answered for; delivering a change then sends each Site's renderer the tags of its
+entries that share a name with it, and nothing broader.
+
+The invariant: every entry a renderer can hold is recorded, whoever asked first and
+whichever cache answered. Recorded are
+- every answer the renderer is given (`Authorization: Bearer REVALIDATE_SECRET`), built or
+  served from the CMS's document cache: a document built for another client carries its
+  Site and names beside it (cms.api.cache), and is recorded when the renderer is served it;
+- every document built for anyone under a tag of one per page and Site (`records`), so that
+  the renderer is usually served a document recorded already, at no cost to a cache hit.
 """
 
 from collections import defaultdict
@@ -49,14 +57,26 @@ def bare(tag: str) -> str:
     return tag.partition(SITE_SEPARATOR)[2] or tag
 
 
-def record(tag: str, names: Iterable[str], site: Site) -> None:
-    """The entry `tag` (qualified) of `site` shows `names`: one upsert, whatever the
-    number of names."""
+def records(site_param: str | None, site: Site, from_renderer: bool) -> bool:
+    """Whether an answer for `site=site_param` is recorded under its tag as it is built:
+    always for the renderer; for anyone else when that tag is one of a bounded few, one
+    per page and Site: no `site` (the bare tag), or `site` naming the Site's own hostname
+    (as its renderer sends it). Anyone may send any other `site` (it falls back to the
+    default Site), and each value would be a set of tags to remember and purge."""
+    if from_renderer or site_param is None:
+        return True
+    return site_param.partition(":")[0] == site.hostname
+
+
+def record(tag: str, names: Iterable[str], site: Site | int) -> None:
+    """The entry `tag` (qualified) of `site` (a Site or its id) shows `names`: one upsert,
+    whatever the number of names."""
     if len(tag) > MAX_TAG_LENGTH:
         return  # no renderer entry can carry it
     now = timezone.now()
+    site_id = site if isinstance(site, int) else site.pk
     RendererDependency.objects.bulk_create(
-        [RendererDependency(site_id=site.pk, name=name, tag=tag, seen_at=now)
+        [RendererDependency(site_id=site_id, name=name, tag=tag, seen_at=now)
          for name in set(names)],
         update_conflicts=True, unique_fields=["site", "name", "tag"], update_fields=["seen_at"],
     )

@@ -1,5 +1,7 @@
 """Admin: the scheduled publishing report and the revalidation outbox."""
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -30,17 +32,24 @@ def register_report_menu_item() -> MenuItem:
 
 
 class RevalidationRequestViewSet(SnippetViewSet):
-    """Every change sent (or still to be sent) to the renderer, failures first in mind."""
+    """Every change sent (or still to be sent) to the renderers, and what came of it: how
+    many entries each renderer was told to drop, that nothing cached showed it, or what
+    fails where."""
 
     model = RevalidationRequest
     icon = "resubmit"
     menu_label = _("Revalidation")
     add_to_settings_menu = True
-    list_display = ["__str__", "status", "attempts", "created_at", "delivered_at", "last_error"]
+    list_display = ["__str__", "status", "outcome", "created_at", "delivered_at"]
     list_filter = {"delivered_at": ["isnull"]}
     list_per_page = 50
     inspect_view_enabled = True
+    inspect_view_fields = ["reason", "tags", "status", "outcome", "created_at", "delivered_at",
+                           "attempts", "last_attempt_at"]
     copy_view_enabled = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RevalidationRequest]:
+        return RevalidationRequest.objects.prefetch_related("deliveries__renderer")
 
 
 register_snippet(RevalidationRequestViewSet)

@@ -171,6 +171,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis through REDIS_URL, else process memory.
 REDIS_URL: str = env.str("REDIS_URL", default="")
+# Begins every key this CMS writes to Redis (Django's cache, the API's document cache), so
+# that deployments sharing one Redis database never read or drop each other's entries.
+CACHE_KEY_PREFIX: str = env.str("CACHE_KEY_PREFIX", default="mortar")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -179,7 +182,7 @@ if REDIS_URL:
             # must not turn the admin into 500s (a miss is served; the error is logged).
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mortar"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 60 * 60 * 24,
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,

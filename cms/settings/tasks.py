@@ -55,6 +55,7 @@ CELERY_TASK_QUEUES = (
 CELERY_TASK_ROUTES = {
     "cms.publishing.tasks.deliver_revalidation": {"queue": "revalidation"},
     "cms.publishing.tasks.send_revalidation_again": {"queue": "revalidation"},
+    "cms.publishing.tasks.catch_up": {"queue": "revalidation"},
     "cms.images.tasks.generate_renditions": {"queue": "images"},
 }
 
@@ -65,16 +66,26 @@ CELERY_TASK_ROUTES = {
 _VISIBILITY_TIMEOUT: int = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
 
 
-def filesystem_options(folder: Path) -> dict[str, str | bool]:
+# Seconds between two looks at the filesystem broker's folders. The worker takes one message
+# a look whenever its slots are busy, so kombu's 1 s made a backlog (the renditions and
+# revalidations of `make setup`) hold an editor's change back for a minute. (Looking this
+# often, kombu's own transport met half-written messages: cms/broker.py.)
+FILESYSTEM_POLLING_INTERVAL = 0.1
+
+
+def filesystem_options(folder: Path) -> dict[str, str | bool | float]:
     """Kombu's filesystem transport in `folder` (messages in, control and processed dirs)."""
     for sub in ("", "control", "processed"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {"data_folder_in": str(folder), "data_folder_out": str(folder),
             "control_folder": str(folder / "control"),
-            "processed_folder": str(folder / "processed"), "store_processed": False}
+            "processed_folder": str(folder / "processed"), "store_processed": False,
+            "polling_interval": FILESYSTEM_POLLING_INTERVAL}
 
 
 if CELERY_BROKER_URL.startswith("filesystem"):
+    # Kombu's, with each message written whole (cms/broker.py says why).
+    CELERY_BROKER_TRANSPORT = "cms.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = filesystem_options(CELERY_BROKER_DIR)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -109,8 +120,9 @@ MORTAR_SCHEDULE_ARM_AHEAD: int = env.int(
     "MORTAR_SCHEDULE_ARM_AHEAD", default=MORTAR_SCHEDULE_SWEEP_SECONDS + 30
 )
 
-# Revalidation delivery: exponential backoff between attempts, capped at this many seconds.
-REVALIDATE_RETRY_BACKOFF_MAX: int = env.int("REVALIDATE_RETRY_BACKOFF_MAX", default=300)
+# Revalidation delivery: the longest wait (s) between two tries of a renderer or HTTP cache
+# that is down; it is tried every second at first (cms.publishing.tasks.retry_delay).
+REVALIDATE_RETRY_BACKOFF_MAX: int = env.int("REVALIDATE_RETRY_BACKOFF_MAX", default=60)
 REVALIDATE_TIMEOUT: float = env.float("REVALIDATE_TIMEOUT", default=10.0)
 # Seconds after a delivery when its tags are sent once more, for renders that straddled it.
 REVALIDATE_AGAIN_SECONDS: float = env.float("REVALIDATE_AGAIN_SECONDS", default=2.0)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.conftest import REVALIDATE_SECRET
 from tests.e2e.conftest import database
 from tests.e2e.helpers import FRESH_WITHIN, await_value, fetch, logged_in_admin, regions
 
@@ -215,3 +216,13 @@ def test_an_alt_text_edit_reaches_its_pages_within_3s(
         finally:
             edit_image_alt(admin, cms_server, image_id, old_alt)
     print(f"alt text on {len(showing)} pages: fresh in {elapsed:.2f}s")
+
+
+def test_the_renderer_answers_the_cms_probe_only_with_the_secret(web_server: str):
+    """GET /api/revalidate: how the CMS asks whether a renderer would take its changes
+    (runstack's start-up lines, /healthz, Settings → Renderer)."""
+    url = f"{web_server}/api/revalidate"
+    assert fetch(url, headers={"Authorization": f"Bearer {REVALIDATE_SECRET}"})[0] == 200
+    for headers in ({}, {"Authorization": "Bearer not-the-secret"}):
+        status, _, body = fetch(url, headers=headers)
+        assert status == 401 and "revalidate" not in body

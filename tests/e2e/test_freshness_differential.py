@@ -4,11 +4,18 @@ A seeded random sequence of editor actions, drawn from every source of change (p
 schedules, privacy, collections, images, documents, settings, the Site, redirects), is
 committed to the test database by an editor process (tests/e2e/actor.py) through the
 model methods the admin calls. After each one, every page of the demo site fetched
-through the renderer (`web_server`, with its caches) must equal the same page rendered
-by a reference renderer with every cache bypassed: a second `next start` of the same
-build in draft mode (no ISR, no fetch cache) against a second gunicorn with the CMS's
-document cache off (API_CACHE_SECONDS=0). And no draft marker, private, expired,
-unpublished or deleted page may show anywhere.
+through the live renderer (a `next start` of the session's build, with its caches, named
+in the Site's Settings → Renderer) must equal the same page rendered by a reference
+renderer with every cache bypassed: a second `next start` of the same build in draft mode
+(no ISR, no fetch cache) against a second gunicorn with the CMS's document cache off
+(API_CACHE_SECONDS=0). And no draft marker, private, expired, unpublished or deleted page
+may show anywhere.
+
+The order of requests is chaos too, drawn from the same seed: before each action other
+clients ask the CMS for random pages by path (without `site`, with the Site's name or
+another, with a wrong secret), so that the live renderer is often served documents
+someone else asked for first; once the CMS's document cache is flushed, and once the
+live renderer is stopped, an action made while it is down, and started again.
 
 Reproduce a run with FRESHNESS_SEED=<seed> (printed on failure). The time from each
 change to a fresh site is printed per kind of change, as one JSON line `FRESHNESS {...}`.
@@ -24,16 +31,17 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
 from cms.testing.ports import free_port
 from cms.testing.processes import REPO, stop, wait_for
 from tests.conftest import REVALIDATE_SECRET
-from tests.e2e.helpers import fetch, regions
+from tests.e2e.helpers import cms_shell, fetch, regions
 from tests.webserver import WebBuild, next_start
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +84,49 @@ def actor(cms_env, seeded_db) -> Iterator[Actor]:
         assert process.stdin
         process.stdin.close()
         stop(process)
+
+
+class LiveRenderer:
+    """The live renderer: a `next start` of the session's build (sharing its cache in Redis,
+    as scaled-out renderers do), the one the CMS tells of changes, which the test stops and
+    starts again."""
+
+    def __init__(self, build: WebBuild, env: dict[str, str]) -> None:
+        self.build, self.env, self.port = build, env, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._running: AbstractContextManager | None = None
+
+    def start(self) -> None:
+        self._running = next_start(self.build, self.port, self.env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._running.__enter__()
+
+    def stop(self) -> None:
+        if self._running is not None:
+            self._running.__exit__(None, None, None)
+            self._running = None
+
+
+SET_RENDERER = """
+from wagtail.models import Site
+from cms.core.models import RendererSettings
+RendererSettings.objects.update_or_create(site=Site.objects.get(is_default_site=True),
+                                          defaults={{"url": {url!r}}})
+"""
+
+
+@pytest.fixture(scope="module")
+def live(cms_env, web_build: WebBuild, web_url: str, cms_server: str) -> Iterator[LiveRenderer]:
+    renderer = LiveRenderer(web_build, {"CMS_API_URL": cms_server,
+                                        "REVALIDATE_SECRET": REVALIDATE_SECRET,
+                                        "NEXT_PUBLIC_SITE_URL": web_url})
+    renderer.start()
+    cms_shell(cms_env, SET_RENDERER.format(url=renderer.url))
+    try:
+        yield renderer
+    finally:
+        cms_shell(cms_env, SET_RENDERER.format(url=""))
+        renderer.stop()
 
 
 @dataclass(frozen=True)
@@ -400,8 +451,37 @@ def settle(site: Site, paths: list[str], since: float) -> tuple[float | None, li
         time.sleep(POLL_SECONDS)
 
 
+# How other clients ask the CMS for a page: `site` and `Authorization` (the renderer sends
+# `site=localhost`, pinned, and its secret).
+OTHER_CLIENTS: list[tuple[str, dict[str, str], dict[str, str]]] = [
+    ("no site", {}, {}),
+    ("the site's name", {"site": "localhost"}, {}),
+    ("a name no Site has", {"site": "alias.localhost"}, {}),
+    ("another spelling", {"site": "LOCALHOST."}, {}),
+    ("a wrong secret", {"site": "localhost"}, {"Authorization": "Bearer not-the-secret"}),
+]
+
+
+def other_clients(rng: random.Random, cms_url: str, paths: list[str]) -> list[str]:
+    """A few requests to the CMS by others than the renderer; what was asked, for the log."""
+    asked = []
+    for path in rng.sample(paths, min(len(paths), rng.randint(1, 4))):
+        who, params, headers = rng.choice(OTHER_CLIENTS)
+        query = urlencode({"html_path": path, **params})
+        status, _, _ = fetch(f"{cms_url}/api/v2/pages/by-path/?{query}", headers=headers)
+        assert status < 500, f"{path} asked by another client with {who}: {status}"
+        asked.append(f"{path} ({who})")
+    return asked
+
+
+def flush_document_cache() -> int:
+    from cms.api import cache
+
+    return cache.clear()
+
+
 def test_the_site_equals_an_uncached_render_after_every_change(
-        actor: Actor, reference: Reference, web_server: str, quiet_worker,
+        actor: Actor, reference: Reference, live: LiveRenderer, cms_server: str, quiet_worker,
         capsys: pytest.CaptureFixture[str]):
     seed = int(os.environ.get("FRESHNESS_SEED") or random.randrange(1_000_000))
     # FRESHNESS_KINDS=footer_text,site_name narrows a run to some kinds, to chase one down.
@@ -419,8 +499,11 @@ def test_the_site_equals_an_uncached_render_after_every_change(
     timings: dict[str, list[float]] = {}
     started = time.monotonic()
     original = {"footer_text": None, "site_name": None, "site_hostname": None}
+    steps = plan(rng, kinds)
+    flush_at, restart_at = rng.sample(range(1, len(steps) + 1), 2)
+    chaos: list[str] = []  # what happened besides the actions, for a failure's message
     with ThreadPoolExecutor(max_workers=6) as pool:
-        site = Site(web_server, reference, pool)
+        site = Site(live.url, reference, pool)
         world.paths = site.public_paths() | EXTRA_PATHS
         try:
             paths = sorted(world.paths)
@@ -428,7 +511,12 @@ def test_the_site_equals_an_uncached_render_after_every_change(
             assert elapsed is not None, (
                 f"seed {seed}: before any change the live site differs from the reference:\n"
                 + "\n".join(found[:5]))
-            for number, kind in enumerate(plan(rng, kinds), 1):
+            for number, kind in enumerate(steps, 1):
+                chaos.append(f"before {number}: " + ", ".join(
+                    other_clients(rng, cms_server, sorted(world.paths))))
+                if number == flush_at:
+                    chaos.append(f"before {number}: document cache flushed "
+                                 f"({flush_document_cache()} keys)")
                 action = choose(kind, world, rng)
                 # A kind may have nothing to act on now (nothing to republish...): another.
                 others = iter([rng.choice(kinds) for _ in range(20)]
@@ -438,9 +526,14 @@ def test_the_site_equals_an_uncached_render_after_every_change(
                     action = choose(kind, world, rng)
                 op, args, effect = action
                 if op == "redirect_add":  # the live site has this path cached as a 404
-                    fetch(f"{web_server}{args['old_path']}")
+                    fetch(f"{live.url}{args['old_path']}")
+                if number == restart_at:
+                    live.stop()  # the action lands while the live renderer is down
+                    chaos.append(f"at {number}: the live renderer stopped, then started")
                 acting = time.monotonic()
                 result = actor(op, **args)
+                if number == restart_at:
+                    live.start()
                 for key in ("footer_text", "site_name", "site_hostname"):
                     if op == key and original[key] is None:
                         original[key] = result["before"]
@@ -458,7 +551,8 @@ def test_the_site_equals_an_uncached_render_after_every_change(
                 settled = time.monotonic() - since
                 assert elapsed is not None, (
                     f"seed {seed}: action {number} {kind} {args}: {SETTLE_SECONDS}s later the "
-                    f"live site still differs from an uncached render:\n" + "\n".join(found[:6]))
+                    f"live site still differs from an uncached render:\n" + "\n".join(found[:6])
+                    + "\nrequest order:\n" + "\n".join(chaos[-4:]))
                 leaks = world.leaks(site.documents, site.last)
                 assert not leaks, (f"seed {seed}: action {number} {kind} {args}: "
                                    + "; ".join(leaks[:6]))

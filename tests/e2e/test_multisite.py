@@ -5,6 +5,8 @@ own home page under the tree's root, an "About the docs" page at the same path a
 demo's "About us", and a "Guide" only it has. The renderer under test is a second
 `next start` of the session's build with no CMS_SITE_HOSTNAME, reached on 127.0.0.1 with
 each site's Host header (Chromium: with the host names, which it resolves to loopback).
+Its last test gives the docs Site a renderer URL of its own and takes that renderer away
+for 30 s: the other Site is told at once, the docs renderer everything once it is back.
 """
 
 import http.client
@@ -12,6 +14,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -22,7 +25,9 @@ from playwright.sync_api import Browser, expect
 from cms.testing.ports import free_port
 from cms.testing.processes import REPO, wait_until
 from tests.conftest import REVALIDATE_SECRET
-from tests.e2e.helpers import FRESH_WITHIN, cms_shell, edit_title, fetch
+from tests.e2e.conftest import database
+from tests.e2e.helpers import FRESH_WITHIN, cached, cms_shell, edit_title, fetch, settled
+from tests.tcpproxy import TcpProxy
 from tests.webserver import WebBuild, next_start
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +241,76 @@ def test_an_edit_on_one_site_shows_on_its_host(renderer: Renderer, cms_env):
     wait_until(lambda: h1(renderer.get(DOCS, "/about/")[2]) == "About the docs, edited",
                FRESH_WITHIN, message="the edit on the docs host")
     assert h1(renderer.get(EXAMPLE, "/about/")[2]) == "About us"
+
+
+DOWN_SECONDS = 30
+BACK_WITHIN = 5.0  # seconds from the renderer's return to every change it missed showing
+
+SET_RENDERER = """
+from wagtail.models import Site
+from cms.core.models import RendererSettings
+RendererSettings.objects.update_or_create(site=Site.objects.get(hostname={host!r}),
+                                          defaults={{"url": {url!r}}})
+"""
+
+
+@pytest.fixture
+def docs_renderer_url(renderer: Renderer, cms_env) -> Iterator[TcpProxy]:
+    """The docs Site's Settings → Renderer names the module's renderer through a proxy the
+    test controls (the example Site keeps FRONTEND_URL, the session's renderer)."""
+    proxy = TcpProxy(renderer.port)
+    cms_shell(cms_env, SET_RENDERER.format(host=DOCS, url=f"http://127.0.0.1:{proxy.port}"))
+    try:
+        yield proxy
+    finally:
+        proxy.forward()
+        cms_shell(cms_env, SET_RENDERER.format(host=DOCS, url=""))
+        proxy.close()
+
+
+def test_one_sites_renderer_down_holds_back_no_other_site_and_gets_all_it_missed(
+        renderer: Renderer, docs_renderer_url: TcpProxy, web_server, http_cache, cms_env,
+        django_db_blocker):
+    """The example Site's renderer is FRONTEND_URL's (`web_server`, sharing its cache in
+    Redis with this module's), the docs Site's this module's, behind the proxy."""
+    settled(django_db_blocker)
+    for host, path in ((DOCS, "/guide/"), (EXAMPLE, "/contact/")):
+        wait_until(lambda host=host, path=path: renderer.get(host, path)[1].get(
+            "x-nextjs-cache") == "HIT", 10, message=f"{host}{path} cached")
+    cached(f"{http_cache.url}/contact/")
+    docs_down = time.monotonic()
+    docs_renderer_url.refuse()
+    try:
+        edit_title(cms_env, "/docs-home/guide/", "Guide, while its renderer is down")
+        edit_title(cms_env, "/home/contact/", "Contact, while docs is down")
+        # The other Site at once, its renderer and the HTTP cache in front of it.
+        wait_until(lambda: h1(renderer.get(EXAMPLE, "/contact/")[2])
+                   == "Contact, while docs is down", FRESH_WITHIN, interval=0.1,
+                   message="the example site's change")
+        wait_until(lambda: "Contact, while docs is down" in fetch(f"{http_cache.url}/contact/")[2],
+                   FRESH_WITHIN, interval=0.1, message="the HTTP cache purged")
+        # The docs renderer was not told, and the admin says which renderer is behind.
+        assert h1(renderer.get(DOCS, "/guide/")[2]) == "Guide"
+        with database(django_db_blocker):
+            from cms.publishing.models import DeliveryTarget, RevalidationRequest
+
+            behind = DeliveryTarget.objects.get(url=f"http://127.0.0.1:{docs_renderer_url.port}")
+            assert behind.failing_since and "Connection refused" in behind.last_error
+            waiting = RevalidationRequest.objects.filter(delivered_at__isnull=True)
+            assert any(f"{behind.url}: " in row.outcome for row in waiting)
+
+        time.sleep(max(0.0, docs_down + DOWN_SECONDS - time.monotonic()))
+        docs_renderer_url.forward()
+        back = time.monotonic()
+        wait_until(lambda: h1(renderer.get(DOCS, "/guide/")[2])
+                   == "Guide, while its renderer is down", BACK_WITHIN, interval=0.1,
+                   message="the docs renderer told what it missed")
+        print(f"docs renderer caught up {time.monotonic() - back:.2f}s after it came back")
+    finally:
+        docs_renderer_url.forward()
+        edit_title(cms_env, "/docs-home/guide/", "Guide")
+        edit_title(cms_env, "/home/contact/", "Contact")
+        wait_until(lambda: h1(renderer.get(DOCS, "/guide/")[2]) == "Guide"
+                   and h1(renderer.get(EXAMPLE, "/contact/")[2]) == "Contact", 15,
+                   interval=0.2, message="the titles back")
+        settled(django_db_blocker)

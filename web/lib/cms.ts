@@ -17,6 +17,7 @@ import "server-only";
 import { navigationTag, pathTag, sitemapTag } from "@/lib/cache-tags";
 import { CircuitOpenError, cmsCircuit } from "@/lib/cms-circuit";
 import { timeCmsFetch } from "@/lib/metrics";
+import { revalidateSecret } from "@/lib/revalidation";
 import { cmsApiUrl, siteUrl } from "@/lib/settings";
 import { hostFromSegment, originOfHost, siteOfHost } from "@/lib/site";
 import { traceHeaders } from "@/lib/tracing";
@@ -102,7 +103,7 @@ type RedirectBody = { message: string; redirect?: { location: string; permanent:
  * remembering, and could be any number).
  */
 function rendererCredentials(): Record<string, string> {
-  const secret = process.env.REVALIDATE_SECRET;
+  const secret = revalidateSecret();
   return secret ? { Authorization: `Bearer ${secret}` } : {};
 }
 

@@ -5,6 +5,16 @@ import type { components } from "@/lib/api.generated";
 import { MAX_ITEMS, MAX_TAG_LENGTH } from "@/lib/cache-tags";
 import { isSafeLocalPath } from "@/lib/paths";
 
+/**
+ * The secret the renderer shares with the CMS: REVALIDATE_SECRET, the one setting (`make
+ * dev` gives every part the CMS's). The renderer sends it with every request to the CMS, so
+ * that the CMS records what the answers it caches show, and POST /api/revalidate takes only
+ * requests carrying it. Unset: the renderer cannot be told of changes, and says so at start.
+ */
+export function revalidateSecret(): string {
+  return process.env.REVALIDATE_SECRET ?? "";
+}
+
 /** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
 export function secretMatches(given: string, expected: string): boolean {
   if (!expected) return false;

@@ -2,14 +2,20 @@
 
 import datetime
 import json
+import subprocess
+import sys
+import uuid
 
 import pytest
+import requests
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from cms.api import cache, dependencies
+from cms.testing import content
 from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
+from cms.testing.processes import REPO, gunicorn, server_env
 
 URL = "/api/v2/pages/by-path/"
 
@@ -184,3 +190,28 @@ def test_bad_parameters_are_refused_even_when_a_document_is_cached(client, about
 
     assert response.status_code == 400
     assert "hostname" in json.loads(response.content)["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_stacks_with_their_own_prefix_on_one_redis_never_share_documents(home):
+    """Two CMS deployments (here: two gunicorns on one database, so that only the cache can
+    tell them apart) on one Redis database, each with its CACHE_KEY_PREFIX: neither is
+    served the other's documents, and a change dropped by one leaves the other's."""
+    about = content.add(home, SampleContentPage(title="About", slug="about"), publish=True)
+    blue_env = server_env(CACHE_KEY_PREFIX="blue-" + uuid.uuid4().hex[:8])
+    green_env = server_env(CACHE_KEY_PREFIX="green-" + uuid.uuid4().hex[:8])
+    with gunicorn(blue_env, workers=1, quiet=True) as blue, \
+            gunicorn(green_env, workers=1, quiet=True) as green:
+        def served(stack: str) -> str:
+            answer = requests.get(f"{stack}{URL}", {"html_path": "/about/"}, timeout=10)
+            assert answer.status_code == 200, answer.text
+            return answer.headers["X-Mortar-Cache"]
+
+        assert [served(blue), served(blue)] == ["miss", "hit"]
+        assert [served(green), served(green)] == ["miss", "hit"]  # not blue's
+        # Green's change, as its worker delivers it, drops green's copy only.
+        bump = f"from cms.api import cache\ncache.bump(['page:{about.pk}'])"
+        subprocess.run([sys.executable, "manage.py", "shell", "-c", bump], cwd=REPO,
+                       env=green_env, check=True, capture_output=True, timeout=60)
+        assert served(green) == "miss"
+        assert served(blue) == "hit"

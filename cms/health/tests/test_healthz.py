@@ -1,4 +1,5 @@
-"""`/healthz`: each part reported, 503 when one is down, nothing secret in the answer."""
+"""`/healthz`: each part reported, 503 when one is down, nothing secret in the answer; a line
+per renderer saying whether the CMS can tell it of changes."""
 
 import json
 import time
@@ -13,6 +14,7 @@ from moto.core.authorization import enable_iam_authentication
 from cms.testing.ports import closed_port
 from cms.testing.processes import gunicorn, server_env
 from cms.testing.s3 import ACCESS_KEY, SECRET_KEY
+from cms.testing.standins import StandInRenderer
 
 PARTS = {"database", "cache", "broker", "storage"}
 
@@ -155,3 +157,30 @@ def test_livez_answers_without_checking_anything(db, client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_each_renderer_is_one_line_saying_whether_it_can_be_told_of_changes(db, client,
+                                                                            settings):
+    """Beside the checks, never failing them: the CMS serves its API whatever a renderer
+    does, but a renderer it cannot tell is said, with why."""
+    right = StandInRenderer(0, settings.REVALIDATE_SECRET)
+    wrong = StandInRenderer(0, "not-the-cms-secret")
+    try:
+        for renderer in (right, wrong):
+            settings.FRONTEND_URL = renderer.url
+            status, body = healthz(client)
+            assert status == 200 and body["status"] == "ok"
+            [line] = body["renderers"]
+            assert line["url"] == renderer.url
+            if renderer is right:
+                assert line["ok"] is True and "error" not in line
+            else:
+                assert line["ok"] is False
+                assert line["error"].startswith("refuses this CMS's REVALIDATE_SECRET (401)")
+        settings.FRONTEND_URL = f"http://127.0.0.1:{closed_port()}"
+        [line] = healthz(client)[1]["renderers"]
+        assert line == {"url": settings.FRONTEND_URL, "ok": False, "ms": line["ms"],
+                        "error": "cannot be reached: Connection refused"}
+    finally:
+        right.close()
+        wrong.close()

@@ -1,11 +1,13 @@
 """A CDN in front of the site is purged by URL through Wagtail's frontend_cache backends."""
 
 import pytest
+from django.utils import timezone
 from wagtail.models import Site
 
 from cms.publishing import renderer_tags
-from cms.publishing.delivery import cdn_urls, purge_http_caches
-from cms.publishing.tests.renderer import StandInCdn
+from cms.publishing.delivery import cdn_urls, purge
+from cms.publishing.models import Delivery, DeliveryTarget, RevalidationRequest
+from cms.testing.standins import StandInCdn
 
 
 @pytest.fixture
@@ -35,11 +37,21 @@ def test_tags_become_the_public_urls_of_their_site(home):
         "http://localhost/about/", "http://localhost/contact/"]
 
 
-def test_a_delivery_purges_the_cdn_through_wagtails_backend(home, cdn):
+def test_a_told_renderers_tags_are_purged_from_the_cdn_through_wagtails_backend(home, cdn):
     docs = Site.objects.create(hostname="docs.example.com", port=443, root_page=home)
-    purge_http_caches({Site.objects.get(is_default_site=True).pk: ["localhost|path:/about/"],
-                       docs.pk: ["docs.example.com|path:/guide/"]}, row_id=0)
+    renderer = DeliveryTarget.objects.create(kind=DeliveryTarget.RENDERER,
+                                             url="http://127.0.0.1:9")
+    told = Delivery.objects.create(
+        request=RevalidationRequest.objects.create(tags=["page:1"]), renderer=renderer,
+        told_at=timezone.now(), tags={str(Site.objects.get(is_default_site=True).pk):
+                                      ["localhost|path:/about/"],
+                                      str(docs.pk): ["docs.example.com|path:/guide/"]})
+
+    purge()
+
     assert sorted(cdn.purged) == ["docs.example.com/guide/", "localhost/about/"]
+    told.refresh_from_db()
+    assert told.purged_at is not None
 
 
 def test_purge_headers_carry_tags_as_the_renderer_encodes_them():

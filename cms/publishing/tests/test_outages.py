@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from cms.api import cache
 from cms.publishing.models import RevalidationRequest
-from cms.publishing.tests.renderer import StandInRenderer, add_page, as_renderer
+from cms.publishing.tests.renderer import add_page, as_renderer
 from cms.testing.ports import free_port
 from cms.testing.processes import wait_until
+from cms.testing.standins import StandInRenderer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,16 +2,20 @@
 reaches the renderer of each Site it affects (its Settings > Renderer URL, else
 FRONTEND_URL), and no other."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings as django_settings
 from wagtail.models import Site
 
 from cms.core.models import NavigationSettings, RendererSettings
-from cms.publishing.delivery import RendererUnavailable, deliver
-from cms.publishing.models import RevalidationRequest
-from cms.publishing.tests.renderer import StandInCdn, StandInRenderer, add_page, as_renderer
+from cms.publishing.delivery import catch_up, deliver
+from cms.publishing.models import Delivery, DeliveryTarget, RevalidationRequest
+from cms.publishing.tasks import retry_delay
+from cms.publishing.tests.renderer import add_page, as_renderer
 from cms.testing.ports import free_port
 from cms.testing.processes import wait_until
+from cms.testing.standins import StandInCdn, StandInRenderer
 
 WITH_WORKER = pytest.mark.django_db(transaction=True)
 MAIN, DOCS = "localhost", "docs.localhost"
@@ -147,8 +151,9 @@ def test_a_menu_change_on_one_site_purges_only_its_pages_from_the_cdn(client, si
                                   "docs.localhost/sitemap.xml"]
 
 
-def test_a_renderer_down_keeps_the_row_for_a_retry_naming_its_url(client, sites, renderers):
-    (main, docs), (main_renderer, _) = sites, renderers
+def test_a_renderer_down_holds_back_no_other_and_gets_what_it_missed_once_back(
+        client, sites, renderers):
+    (main, docs), (main_renderer, docs_renderer) = sites, renderers
     down = f"http://127.0.0.1:{free_port()}"
     use_renderer(main, main_renderer.url)
     use_renderer(docs, down)
@@ -158,12 +163,50 @@ def test_a_renderer_down_keeps_the_row_for_a_retry_naming_its_url(client, sites,
     NavigationSettings.for_site(main).save()
     row = RevalidationRequest.objects.get()
 
-    with pytest.raises(RendererUnavailable):
-        deliver(row.pk)
+    outcome = deliver(row.pk)
 
+    # The main Site's renderer is told at once; the docs one waits, saying why.
+    assert main_renderer.tags() == {"localhost|navigation"}
+    failing = DeliveryTarget.objects.get(url=down)
+    assert outcome.failing == [failing.pk] and outcome.told
+    assert failing.failing_since is not None
+    assert failing.last_error == "cannot be reached: Connection refused"
     row.refresh_from_db()
-    assert row.delivered_at is None and row.last_error.startswith(f"{down}/api/revalidate")
-    use_renderer(docs, main_renderer.url)  # the retry finds it up (here: moved)
-    assert deliver(row.pk) is True
-    assert RevalidationRequest.objects.get(pk=row.pk).last_error == ""
-    assert main_renderer.tags() == {"localhost|navigation", "docs.localhost|navigation"}
+    assert row.delivered_at is None and row.status == "failing"
+    assert f"{down}: 1 entry waiting: cannot be reached: Connection refused" in row.outcome
+    assert f"told 1 entry on {main_renderer.url}" in row.outcome
+
+    NavigationSettings.for_site(main).save()  # another change while it is down
+    second = RevalidationRequest.objects.latest("pk")
+    deliver(second.pk)
+    use_renderer(docs, docs_renderer.url)  # "back": here, at another address
+    DeliveryTarget.objects.filter(url=down).update(url=docs_renderer.url)
+
+    assert catch_up(failing.pk).failing == []
+    # Both changes, in one request.
+    assert docs_renderer.bodies == [{"tags": ["docs.localhost|navigation"], "paths": []}]
+    assert RevalidationRequest.objects.filter(pk__in=[row.pk, second.pk],
+                                              delivered_at__isnull=False).count() == 2
+    back = DeliveryTarget.objects.get(pk=failing.pk)
+    assert back.failing_since is None and back.answered_at is not None and back.told == 1
+    assert not Delivery.objects.filter(told_at__isnull=True).exists()
+
+
+def test_a_renderer_on_a_localhost_name_is_reached_on_loopback(client, sites, renderers):
+    """`http://docs.localhost:3000`, as the README suggests for a second site under `make
+    dev`: every *.localhost name is loopback (RFC 6761), whatever Python's resolver says."""
+    (_, docs), (docs_renderer, _) = sites, renderers
+    use_renderer(docs, f"http://docs.localhost:{docs_renderer.server.server_address[1]}")
+    visit(client, DOCS, "/")
+    RevalidationRequest.objects.all().delete()
+    NavigationSettings.for_site(docs).save()
+
+    deliver_pending()
+
+    assert docs_renderer.tags() == {"docs.localhost|navigation"}
+
+
+def test_a_failing_target_is_tried_every_second_at_first_then_less_often(settings):
+    settings.REVALIDATE_RETRY_BACKOFF_MAX = 60
+    assert [retry_delay(timedelta(seconds=s)) for s in (0, 10, 30, 200, 3600)] == [
+        1.0, 1.0, 1.5, 10.0, 60.0]

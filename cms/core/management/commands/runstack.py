@@ -1,5 +1,10 @@
 """Run the whole development stack from one terminal.
 
+Every part gets the same REVALIDATE_SECRET (the CMS's setting: the environment's, else
+its development default), so the renderer identifies itself to the CMS and takes its
+revalidations. Once the renderer answers, one line per renderer says whether it can be
+told of changes, and why not.
+
 Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closing) all stop every part: each
 part runs in its own process group, which is sent SIGTERM, then SIGKILL if anything
 in it is still there after STOP_GRACE seconds.
@@ -10,7 +15,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -33,10 +40,36 @@ def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
 
 def stack_env(cms_port: int, web_port: int) -> dict[str, str]:
     """Every address that follows from the two ports: the CMS's view of the renderer
-    (preview, revalidation, "view live") and the renderer's view of the CMS."""
+    (preview, revalidation, "view live") and the renderer's view of the CMS; and the one
+    secret they share."""
     cms, web = f"http://localhost:{cms_port}", f"http://localhost:{web_port}"
     return {"WAGTAILADMIN_BASE_URL": cms, "FRONTEND_URL": web,
-            "CMS_API_URL": f"http://127.0.0.1:{cms_port}", "NEXT_PUBLIC_SITE_URL": web}
+            "CMS_API_URL": f"http://127.0.0.1:{cms_port}", "NEXT_PUBLIC_SITE_URL": web,
+            "REVALIDATE_SECRET": settings.REVALIDATE_SECRET}
+
+
+# How long the first answer of `next dev` may take: it compiles the route it is asked for.
+RENDERER_START_SECONDS = 180
+
+
+def renderer_lines(wait_for: str | None, alive: Callable[[], bool]) -> list[str]:
+    """One line per renderer of the stack's Sites: told of every change, or why not.
+    `wait_for`: a renderer URL to wait for first (the one this stack starts), as long as
+    `alive()`."""
+    from wagtail.models import Site
+
+    from cms.core.renderers import renderer_urls
+    from cms.publishing.delivery import probe, probe_all
+
+    deadline = time.monotonic() + RENDERER_START_SECONDS
+    while wait_for and alive() and time.monotonic() < deadline:
+        if not (probe(wait_for, timeout=60) or "").startswith("cannot be reached"):
+            break
+        time.sleep(0.5)
+    urls = set(renderer_urls(Site.objects.values_list("pk", flat=True)).values())
+    return [f"renderer {url} is told of every change (it takes REVALIDATE_SECRET)"
+            if error is None else f"renderer {url} cannot be told of changes: it {error}"
+            for url, error in probe_all(urls or {settings.FRONTEND_URL}, timeout=10).items()]
 
 
 def _group_alive(pgid: int) -> bool:
@@ -82,7 +115,9 @@ class Command(BaseCommand):
         python = sys.executable
         # The ports decide these, over any value in the environment or .env (which
         # Django reads only for names the environment does not set).
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", **stack_env(cms_port, web_port)}
+        addresses = stack_env(cms_port, web_port)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **addresses}
+        settings.FRONTEND_URL = addresses["FRONTEND_URL"]  # this process's view, for the lines
         parts: dict[str, list[str]] = {
             "cms": [python, "manage.py", "runserver", f"127.0.0.1:{cms_port}"],
             "worker": [python, "-m", "celery", "-A", "cms", "worker", "--loglevel", "INFO",
@@ -107,6 +142,9 @@ class Command(BaseCommand):
                                                    start_new_session=True)
             self.stdout.write(self.style.SUCCESS(self.banner(cms_port, web_port,
                                                              "web" in processes)))
+            threading.Thread(target=self.announce_renderers, daemon=True, args=(
+                addresses["FRONTEND_URL"] if "web" in processes else None,
+                lambda: all(p.poll() is None for p in processes.values()))).start()
             while all(p.poll() is None for p in processes.values()):
                 time.sleep(0.5)
             failed = [name for name, p in processes.items() if p.poll() is not None]
@@ -117,6 +155,20 @@ class Command(BaseCommand):
             for signum in STOP_SIGNALS:
                 signal.signal(signum, signal.SIG_IGN)
             stop_groups(processes)
+
+    def announce_renderers(self, wait_for: str | None, alive: Callable[[], bool]) -> None:
+        """The renderers' lines (`renderer_lines`), once the stack's renderer answers."""
+        try:
+            lines = renderer_lines(wait_for, alive)
+        except Exception as exc:  # never take the stack down for a line of output
+            lines = [f"renderers: could not be asked ({type(exc).__name__}: {exc})"]
+        finally:
+            from django.db import connection
+
+            connection.close()  # this thread's own
+        for line in lines:
+            told = " is told of every change" in line
+            self.stdout.write(self.style.SUCCESS(line) if told else self.style.ERROR(line))
 
     def banner(self, cms_port: int, web_port: int, with_web: bool) -> str:
         admin = (get_user_model().objects.filter(is_superuser=True).order_by("pk")

@@ -3,6 +3,8 @@
  * Contract: `Authorization: Bearer <REVALIDATE_SECRET>`,
  * body `{"tags": ["path:/articles/hello/", "navigation", "sitemap"], "paths": []}`
  * (the `revalidate` webhook of the CMS's OpenAPI document, with its limits).
+ * GET with the same header: 200 if this renderer would take it, else 401 (the CMS asks so
+ * before any change: `make dev`'s start-up lines, /healthz, Settings → Renderer).
  */
 import { revalidatePath, revalidateTag } from "next/cache";
 
@@ -11,6 +13,7 @@ import {
   bearerToken,
   parseRevalidateBody,
   readCapped,
+  revalidateSecret,
   secretMatches,
 } from "@/lib/revalidation";
 
@@ -18,17 +21,19 @@ function json(body: unknown, status: number): Response {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 }
 
-/** Under `next dev` the CMS's own development default; elsewhere unset refuses everything. */
-function configuredSecret(): string {
-  const fallback = process.env.NODE_ENV === "development" ? "dev-revalidate-secret" : "";
-  return process.env.REVALIDATE_SECRET || fallback;
+/** Whether the request carries the CMS's secret; unset here, nothing does. */
+function fromCms(request: Request): boolean {
+  return secretMatches(bearerToken(request.headers.get("authorization")), revalidateSecret());
+}
+
+const REFUSED = { message: "Invalid or missing revalidation secret" };
+
+export function GET(request: Request): Response {
+  return fromCms(request) ? json({ revalidate: "ready" }, 200) : json(REFUSED, 401);
 }
 
 export async function POST(request: Request): Promise<Response> {
-  const secret = configuredSecret();
-  if (!secretMatches(bearerToken(request.headers.get("authorization")), secret)) {
-    return json({ message: "Invalid or missing revalidation secret" }, 401);
-  }
+  if (!fromCms(request)) return json(REFUSED, 401);
   const text = await readCapped(request, MAX_BODY_BYTES);
   if (text === null) return json({ message: `Body is larger than ${MAX_BODY_BYTES} bytes` }, 413);
   let body: unknown;
