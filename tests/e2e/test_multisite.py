@@ -176,10 +176,10 @@ def test_search_finds_the_hosts_site_only(renderer: Renderer):
 
 
 def test_another_host_never_gets_a_sites_pages_and_a_malformed_one_is_a_400(renderer: Renderer):
-    """A hostname no Site has gets what the CMS answers for it (no site, or its default
-    site), never the docs site's pages."""
+    """A hostname no Site has is refused before rendering (421, web/lib/site-hosts.ts),
+    never given the docs site's pages."""
     status, _, body = renderer.get("nowhere.localhost", "/guide/")
-    assert status == 404 and "Guide" not in body
+    assert status == 421 and "Guide" not in body
     status, _, body = fetch(f"http://127.0.0.1:{renderer.port}/about/", headers={"Host": "a_b"})
     assert status == 400 and "host name" in body
 
