@@ -112,6 +112,9 @@ def cms_env(seeded_db, cms_url, web_url, http_cache,  # noqa: F811
             # Every test signs in from 127.0.0.1, some with wrong passwords on purpose: the
             # lockout itself is tested in cms/lockout, not by locking the whole suite out.
             "LOGIN_FAILURE_LIMIT": "1000",
+            # Likewise every form posted in the session is 127.0.0.1's; the limit itself
+            # is tested in cms/forms/tests/test_submissions_api.py.
+            "FORM_SUBMISSION_RATE": "1000/m",
             # Outage tests break a part, then ask /healthz: no answer from before the break.
             "HEALTH_CHECK_CACHE_SECONDS": "0"}
 

@@ -17,6 +17,9 @@ FILTERED = "[Filtered]"
 SECRET_HEADERS = ("x-preview-token", "x-page-access", "x-purge-secret", "x-metrics-token")
 # Query string and form keys whose values are never sent (any key containing one of them).
 SECRET_KEYS = ("token", "secret", "password", "passwd", "key", "session", "auth", "access")
+# Query string keys whose value is itself a query string: by-path's `query`, the visitor's
+# own query string the renderer passes on (web/lib/cms.ts getQueryRedirect), scrubbed the same way.
+NESTED_QUERY_KEYS = ("query",)
 # The settings whose values are secrets: replaced wherever they appear in an event.
 SECRET_SETTINGS = ("SECRET_KEY", "REVALIDATE_SECRET", "METRICS_TOKEN", "AWS_SECRET_ACCESS_KEY",
                    "CLOUDFLARE_BEARER_TOKEN")
@@ -88,9 +91,15 @@ def scrub_request(request: dict[str, Any]) -> None:
             headers[name] = FILTERED
     query = request.get("query_string")
     if isinstance(query, str) and query:
-        request["query_string"] = urlencode(
-            [(key, FILTERED if _secret_key(key) else value)
-             for key, value in parse_qsl(query, keep_blank_values=True)])
+        request["query_string"] = scrub_query(query)
+
+
+def scrub_query(query: str) -> str:
+    """`query` (`a=1&token=x`) with the value of every secret key FILTERED, nested ones too."""
+    return urlencode([
+        (key, FILTERED if _secret_key(key)
+         else scrub_query(value) if key in NESTED_QUERY_KEYS else value)
+        for key, value in parse_qsl(query, keep_blank_values=True)])
 
 
 def before_send(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,8 @@ const FILTERED = "[Filtered]";
 const SECRET_HEADERS = new Set(["cookie", "set-cookie", "authorization", "proxy-authorization",
   "x-preview-token", "x-page-access", "x-purge-secret"]);
 const SECRET_KEY = /token|secret|password|passwd|key|session|auth|access/i;
+// Keys whose value is itself a query string, scrubbed the same way.
+const NESTED_QUERY_KEYS = new Set(["query"]);
 
 /** `value` with every secret replaced, in its strings, arrays and plain objects (what is
  * sent); class instances (the SDK's own, in `sdkProcessingMetadata`) are left alone. */
@@ -35,7 +37,11 @@ function withoutSecrets<T>(value: T, secrets: string[]): T {
 
 function scrubQuery(query: string): string {
   const params = new URLSearchParams(query);
-  for (const key of [...params.keys()]) if (SECRET_KEY.test(key)) params.set(key, FILTERED);
+  for (const key of new Set(params.keys())) {
+    if (SECRET_KEY.test(key)) params.set(key, FILTERED);
+    // The CMS's by-path `query` carries the visitor's own query string (lib/cms.ts).
+    else if (NESTED_QUERY_KEYS.has(key)) params.set(key, scrubQuery(params.get(key) ?? ""));
+  }
   return params.toString();
 }
 

@@ -47,7 +47,7 @@ describe("scrubEvent", () => {
     const event = {
       request: {
         url: "http://site/api/preview?token=preview-token-1&content_type=x",
-        query_string: "token=preview-token-1&content_type=x",
+        query_string: "token=preview-token-1&content_type=x&query=utm%3Dnews%26token%3Dnested-1",
         cookies: { __prerender_bypass: "bypass-cookie" },
         data: "a visitor's form submission",
         headers: { cookie: "__prerender_bypass=bypass-cookie", "x-preview-token": "header-token",
@@ -57,11 +57,12 @@ describe("scrubEvent", () => {
       exception: { values: [{ value: "failed with renderer-secret-0123456789" }] },
     } as unknown as ErrorEvent;
     const sent = JSON.stringify(scrubEvent(event));
-    for (const secret of ["preview-token-1", "bypass-cookie", "form submission", "header-token",
+    for (const secret of ["preview-token-1", "nested-1", "bypass-cookie", "form submission", "header-token",
       "renderer-secret-0123456789"]) {
       expect(sent).not.toContain(secret);
     }
     expect(sent).toContain("content_type=x");
+    expect(sent).toContain("utm%3Dnews");
     expect(sent).toContain('"accept":"text/html"');
     expect(JSON.parse(sent).tags.request_id).toBe(TRACE);
   });

@@ -14,7 +14,8 @@ def test_nothing_secret_is_left_and_the_request_id_is_added():
     event = {
         "request": {
             "url": "http://cms/api/v2/pages/by-path/",
-            "query_string": "html_path=%2Fabout%2F&token=qs-token-0123&preview_token=p-987654",
+            "query_string": ("html_path=%2Fabout%2F&token=qs-token-0123&preview_token=p-987654"
+                             "&query=utm_source%3Dnews%26token%3Dnested-token-42"),
             "cookies": {"sessionid": "session-cookie-value"},
             "data": {"message": "a visitor's form submission", "password": "form-password"},
             "headers": {"Cookie": "sessionid=session-cookie-value",
@@ -31,11 +32,13 @@ def test_nothing_secret_is_left_and_the_request_id_is_added():
         sent = before_send(event, {})
 
     text = json.dumps(sent)
-    for secret in ("qs-token-0123", "p-987654", "session-cookie-value", "form submission",
+    for secret in ("qs-token-0123", "p-987654", "nested-token-42", "session-cookie-value",
+                   "form submission",
                    "form-password", settings.REVALIDATE_SECRET, "preview-token-value",
                    "access-token", "task-argument-secret", settings.SECRET_KEY):
         assert secret not in text, secret
     assert "html_path=%2Fabout%2F" in sent["request"]["query_string"]
+    assert "utm_source%3Dnews" in sent["request"]["query_string"]
     assert sent["request"]["headers"]["Accept"] == "application/json"
     assert sent["request"]["headers"]["Authorization"] == FILTERED
     assert sent["tags"]["request_id"] == format(span.get_span_context().trace_id, "032x")
