@@ -39,6 +39,11 @@ def clone_with_node_modules(target: Path) -> Path:
     subprocess.run(["cp", "-al", str(REPO / "web" / "node_modules"), str(modules)], check=True)
     (modules / ".installed").unlink(missing_ok=True)
     (modules / ".installed").touch()  # a file of its own: newer than the clone's lock file
+    # The clone shares this checkout's venv: its pyproject.toml no newer than the checkout's,
+    # or `make install` (a sub-make, which `-o` does not reach) would reinstall the venv
+    # from the clone, and the editable install would then import `cms` from the clone.
+    stamp = (REPO / "pyproject.toml").stat()
+    os.utime(target / "pyproject.toml", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     return target
 
 
@@ -193,4 +198,7 @@ def test_make_dev_from_a_clean_clone(tmp_path):
     finally:
         shutil.rmtree(clone / "web" / "node_modules", ignore_errors=True)
     assert f"admin  http://localhost:{dev.cms_port}/admin/" in dev.output()
+    imported = subprocess.run([sys.executable, "-c", "import cms; print(cms.__file__)"],
+                              cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert imported.stdout.startswith(str(REPO)), imported.stdout  # the venv is still ours
     print("make dev, fresh in seconds:", {what: round(s, 2) for what, s in seconds.items()})
