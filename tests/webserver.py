@@ -135,8 +135,10 @@ def web_build(test_run: str) -> WebBuild:
 
 @pytest.fixture(scope="session")
 def web_server(web_build, cms_server, ports, web_url) -> Iterator[str]:
+    # The admin is on another origin (another port of 127.0.0.1), as under `make dev`: the
+    # site's CSP must let the userbar's scripts come from it (web/lib/csp.ts).
     env = {"CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
-           "NEXT_PUBLIC_SITE_URL": web_url}
+           "NEXT_PUBLIC_SITE_URL": web_url, "WAGTAILADMIN_BASE_URL": cms_server}
     with next_start(web_build, ports["web"], env):
         yield web_url
 
@@ -153,7 +155,8 @@ def dev_server(cms_server) -> Iterator[str]:
     dist_dir = f".next-dev-{os.getpid()}"
     tsconfig = _session_tsconfig(dist_dir)
     env = {**os.environ, "CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
-           "NEXT_PUBLIC_SITE_URL": url, "NEXT_TELEMETRY_DISABLED": "1",
+           "NEXT_PUBLIC_SITE_URL": url,
+           "WAGTAILADMIN_BASE_URL": cms_server, "NEXT_TELEMETRY_DISABLED": "1",
            "NEXT_DIST_DIR": dist_dir, "NEXT_TSCONFIG_PATH": tsconfig,
            "NODE_ENV": "development", **PINNED_SITE}
     # Its own process group: `next dev` forks a server that must not outlive the module.
