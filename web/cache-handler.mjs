@@ -51,16 +51,56 @@ function redisClient() {
   return globalThis.mortarCacheRedis;
 }
 
+/** Whether this process keeps its cache in Redis: with REDIS_URL, in a server that is
+ * neither `next build` nor `next dev` (which next.config.ts leaves to Next.js's own). */
+function inRedis() {
+  return Boolean(process.env.REDIS_URL) && process.env.NEXT_PHASE !== PHASE_PRODUCTION_BUILD
+    && process.env.NODE_ENV !== "development";
+}
+
+/**
+ * Whether the shared cache takes commands now, waiting up to `timeoutMs` for its client to
+ * connect (true with no Redis to wait for). The cache handler's own revalidateTag throws
+ * while the client is not ready (just started, or Redis down), and Next.js only logs that:
+ * POST /api/revalidate asks this first, so that the CMS hears 503 and tries again rather
+ * than a 200 for a revalidation that never happened.
+ */
+export async function sharedCacheReady(timeoutMs = REDIS_TIMEOUT_MS) {
+  if (!inRedis()) return true;
+  const client = redisClient();
+  if (client.isReady) return true;
+  await new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off("ready", done);
+      resolve(undefined);
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.on("ready", done);
+  });
+  return client.isReady;
+}
+
 CacheHandler.onCreation(({ buildId }) => {
   // `next build` never reaches Redis (nothing at build time may depend on a server): what
   // it prerenders is kept in memory for the build, and rendered again on first request.
-  if (process.env.NEXT_PHASE === PHASE_PRODUCTION_BUILD || !process.env.REDIS_URL) {
-    return { handlers: [createLruHandler()] };
-  }
+  if (!inRedis()) return { handlers: [createLruHandler()] };
   const keyPrefix = `${process.env.CACHE_KEY_PREFIX ?? ""}next:${buildId ?? "unknown"}:`;
   const redis = createRedisHandler({ client: redisClient(), keyPrefix, timeoutMs: REDIS_TIMEOUT_MS });
-  return { handlers: [withoutNotFound(redis)] };
+  return { handlers: [withoutNotFound(whenReady(redis))] };
 });
+
+/** `handler`, whose revalidateTag waits for a client still connecting (a renderer just
+ * started) instead of failing at once. */
+function whenReady(handler) {
+  return {
+    ...handler,
+    async revalidateTag(...args) {
+      await sharedCacheReady();
+      await handler.revalidateTag(...args);
+    },
+  };
+}
 
 /** A page rendered as the 404 page, or the CMS's 404 answer fetched for one. */
 export function isNotFound(value) {

@@ -318,7 +318,9 @@ def openapi() -> Schema:
                 "application/json": {"schema": ref("RevalidateRequest")}}},
             "responses": {"200": {"description": "Revalidated"},
                           "400": response(ref("Error"), "Bad body"),
-                          "401": response(ref("Error"), "Wrong or missing secret")},
+                          "401": response(ref("Error"), "Wrong or missing secret"),
+                          "503": response(ref("Error"), "The renderer's shared cache cannot "
+                                                        "take it now: send it again")},
         }}},
         "components": {
             "schemas": {**schemas, "Brand": brand_schema(),

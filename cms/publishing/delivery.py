@@ -387,8 +387,27 @@ def send_again(row_id: int) -> int:
     failing = set(DeliveryTarget.objects.filter(kind=DeliveryTarget.RENDERER, url__in=by_url,
                                                 failing_since__isnull=False)
                   .values_list("url", flat=True))
-    sends = {url: sorted({tag for tags in by_site.values() for tag in tags})
-             for url, by_site in by_url.items() if url not in failing}
+    return _send_and_purge({url: sorted({tag for tags in by_site.values() for tag in tags})
+                            for url, by_site in by_url.items() if url not in failing})
+
+
+def send_told_again(delivery_ids: list[int]) -> int:
+    """`send_again` for deliveries a catch-up told (`catch_up`'s `Outcome.told`): their tags
+    once more to their renderers that are not failing, then purged again; returns how many
+    tags. A renderer back from an outage is asked for pages at once, and those renders,
+    begun before it was told, would otherwise keep what it missed."""
+    sends: dict[str, set[str]] = {}
+    for delivery in Delivery.objects.filter(pk__in=delivery_ids,
+                                            renderer__failing_since__isnull=True
+                                            ).select_related("renderer"):
+        sends.setdefault(delivery.renderer.url, set()).update(
+            tag for tags in delivery.tags.values() for tag in tags)
+    return _send_and_purge({url: sorted(tags) for url, tags in sends.items()})
+
+
+def _send_and_purge(sends: dict[str, list[str]]) -> int:
+    """Tags to each renderer URL, then every tag purged from the HTTP caches; best effort.
+    Returns how many tags."""
     _in_parallel([lambda url=url, tags=tags: _post_tags(url, tags)
                   for url, tags in sends.items()])
     told = sorted({tag for tags in sends.values() for tag in tags})

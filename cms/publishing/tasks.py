@@ -112,7 +112,16 @@ def catch_up(target_id: int) -> bool:
     outcome = delivery.catch_up(target_id)
     for failing in outcome.failing:
         retry_target(failing)
+    if outcome.told:
+        send_told_again.apply_async((outcome.told,),
+                                    countdown=settings.REVALIDATE_AGAIN_SECONDS)
     return target_id not in outcome.failing
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_told_again(delivery_ids: list[int]) -> int:
+    """The second sending of what a catch-up told (see `delivery.send_told_again`)."""
+    return delivery.send_told_again(delivery_ids)
 
 
 def redeliver_pending(limit: int = 500) -> int:

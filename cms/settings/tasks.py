@@ -56,6 +56,7 @@ CELERY_TASK_ROUTES = {
     "cms.publishing.tasks.deliver_revalidation": {"queue": "revalidation"},
     "cms.publishing.tasks.send_revalidation_again": {"queue": "revalidation"},
     "cms.publishing.tasks.catch_up": {"queue": "revalidation"},
+    "cms.publishing.tasks.send_told_again": {"queue": "revalidation"},
     "cms.images.tasks.generate_renditions": {"queue": "images"},
 }
 

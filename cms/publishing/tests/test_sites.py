@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from wagtail.models import Site
 
 from cms.core.models import NavigationSettings, RendererSettings
-from cms.publishing.delivery import catch_up, deliver
+from cms.publishing.delivery import catch_up, deliver, send_told_again
 from cms.publishing.models import Delivery, DeliveryTarget, RevalidationRequest
 from cms.publishing.tasks import retry_delay
 from cms.publishing.tests.renderer import add_page, as_renderer
@@ -182,9 +182,16 @@ def test_a_renderer_down_holds_back_no_other_and_gets_what_it_missed_once_back(
     use_renderer(docs, docs_renderer.url)  # "back": here, at another address
     DeliveryTarget.objects.filter(url=down).update(url=docs_renderer.url)
 
-    assert catch_up(failing.pk).failing == []
+    caught_up = catch_up(failing.pk)
+    assert caught_up.failing == []
     # Both changes, in one request.
     assert docs_renderer.bodies == [{"tags": ["docs.localhost|navigation"], "paths": []}]
+    # Sent once more (the task does it REVALIDATE_AGAIN_SECONDS later): renders the renderer
+    # began on its return, before it was told, are dropped too. Only to that renderer.
+    main_bodies = list(main_renderer.bodies)
+    assert send_told_again(caught_up.told) == 1
+    assert docs_renderer.bodies == [{"tags": ["docs.localhost|navigation"], "paths": []}] * 2
+    assert main_renderer.bodies == main_bodies
     assert RevalidationRequest.objects.filter(pk__in=[row.pk, second.pk],
                                               delivered_at__isnull=False).count() == 2
     back = DeliveryTarget.objects.get(pk=failing.pk)

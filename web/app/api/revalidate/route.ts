@@ -5,8 +5,11 @@
  * (the `revalidate` webhook of the CMS's OpenAPI document, with its limits).
  * GET with the same header: 200 if this renderer would take it, else 401 (the CMS asks so
  * before any change: `make dev`'s start-up lines, /healthz, Settings → Renderer).
+ * 503 while the shared cache (Redis) cannot take the revalidation: the CMS tries again.
  */
 import { revalidatePath, revalidateTag } from "next/cache";
+
+import { sharedCacheReady } from "@/cache-handler.mjs";
 
 import {
   MAX_BODY_BYTES,
@@ -45,6 +48,10 @@ export async function POST(request: Request): Promise<Response> {
   const parsed = parseRevalidateBody(body);
   if (!parsed.ok) return json({ message: parsed.message }, 400);
   const { tags, paths } = parsed.value;
+  // A revalidation the shared cache cannot take would be lost behind a 200: the CMS retries.
+  if (!(await sharedCacheReady())) {
+    return json({ message: "The renderer's shared cache (Redis) is unavailable" }, 503);
+  }
   // expire: 0, not "max": an editor who just published must not be shown the old page.
   for (const tag of tags) revalidateTag(tag, { expire: 0 });
   for (const path of paths) revalidatePath(path);
