@@ -72,6 +72,17 @@ for page in Page.objects.filter(slug__startswith="outage-{tag}-"):
 """)
 
 
+def forget_rows(django_db_blocker, first: int) -> None:
+    """The outbox rows this stack's changes left undelivered (its renderer is gone, and a
+    hanging Redis may leave some behind): no renderer of the session will take them, and
+    the next module waits for an empty outbox (helpers.settled)."""
+    from cms.publishing.models import RevalidationRequest
+    from tests.e2e.conftest import database
+
+    with database(django_db_blocker):
+        RevalidationRequest.objects.filter(pk__gte=first, delivered_at__isnull=True).delete()
+
+
 def page_rows(cms_env: dict[str, str], tag: str) -> dict[str, list[tuple[int, str]]]:
     from wagtail.models import Page
 
@@ -101,8 +112,14 @@ def stack(web_build: WebBuild, cms_env, celery_worker, django_db_blocker,
            "CACHE_KEY_PREFIX": f"outage-{tag}", "FRONTEND_URL": web, "DEBUG": "false",
            "HTTP_CACHE_PURGE_URLS": "", "WAGTAILADMIN_BASE_URL": cms,
            "REVALIDATE_RETRY_BACKOFF_MAX": "2"}
+    with database(django_db_blocker):
+        from cms.publishing.models import RevalidationRequest
+
+        first_row = (RevalidationRequest.objects.order_by("-pk").values_list("pk", flat=True)
+                     .first() or 0) + 1
     with ExitStack() as running:
         running.callback(lambda: remove_pages(cms_env, tag))
+        running.callback(lambda: forget_rows(django_db_blocker, first_row))  # before that
         running.callback(server.stop)
         running.callback(proxy.close)
         gunicorn = subprocess.Popen(
