@@ -115,3 +115,29 @@ def test_redis_unreachable_never_fails_an_editor_or_a_reader(home, side_redis, e
     assert unpublish_in_admin(editor, page.pk) == 302
     assert RevalidationRequest.objects.count() == before + 1
     assert as_renderer(client, "/reachable/") == 404
+
+
+def test_an_ack_redis_refuses_does_not_hold_the_workers_prefetch_slot(side_redis):
+    """A task that ran while Redis refused writes (an ETA task come due): its ack fails,
+    and the worker must still take the next message (cms.core.consumer.QoS)."""
+    from kombu import Connection
+
+    from cms.core.consumer import RedisTransport
+
+    with Connection(side_redis.url, transport=RedisTransport) as connection:
+        channel = connection.default_channel
+        channel.basic_qos(0, 1, False)  # one message at a time, as a busy worker
+        queue = connection.SimpleQueue("acks", channel=channel)
+        queue.put({"n": 1})
+        queue.put({"n": 2})
+        first = queue.get(timeout=5)
+        assert not channel.qos.can_consume()
+        side_redis.refuse_writes(True)
+        with pytest.raises(redis.ResponseError, match="NOREPLICAS"):
+            first.ack()
+        assert channel.qos.can_consume()
+        side_redis.refuse_writes(False)
+        second = queue.get(timeout=5)
+        assert second.payload == {"n": 2}
+        second.ack()
+        queue.close()
