@@ -23,6 +23,7 @@ def _fresh_api_cache() -> None:
 ALONE = (
     "cms/lockout/tests/test_lockout.py",
     "cms/health/tests/test_healthz.py::test_storage_down_is_503_naming_storage",
+    "cms/health/tests/test_healthz.py::test_wrong_credentials_is_503_naming_storage",
     "cms/health/tests/test_healthz.py::test_one_run_answers_every_caller_within_the_window",
     "cms/publishing/tests/test_sweep.py::"
     "test_beat_and_worker_run_the_sweep_on_the_embedded_filesystem_broker",
