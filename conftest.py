@@ -29,6 +29,9 @@ ALONE = (
     "test_beat_and_worker_run_the_sweep_on_the_embedded_filesystem_broker",
     "cms/publishing/tests/test_scheduling.py::test_two_workers_and_duplicated_tasks_publish_once",
     "tests/test_runstack.py",
+    # Every page fresh within 5 s of Redis's return, through a TCP proxy in the test
+    # process: beside the parallel stages it measured 8 s of load (and 2.5 s alone).
+    "tests/e2e/test_publishing_outage.py",
 )
 
 
