@@ -100,9 +100,12 @@ test-lint: install-python
 test-python: install-python
 	$(PYTEST) -m "not alone" cms sites
 
-# The tests that need the machine to themselves (marked `alone`, conftest.py), one by one.
+# The tests that need the machine to themselves (marked `alone`, conftest.py), one by one:
+# the platform's, then the end-to-end ones in a session of their own, whose session-wide
+# Celery worker would otherwise take the platform tests' tasks from their own workers.
 test-alone: install
-	$(PYTEST) -n 0 -m alone cms sites tests
+	$(PYTEST) -n 0 -m alone cms sites
+	$(TEST_ENV) $(VENV)/bin/pytest -n 0 --junitxml=.local/test-reports/$@-e2e.xml -m alone tests
 
 test-web: install-web
 	@if [ -f web/package.json ]; then cd web && npm run types:check && npm run typecheck && npm run lint && npm test; fi
