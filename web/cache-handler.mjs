@@ -87,20 +87,8 @@ CacheHandler.onCreation(({ buildId }) => {
   if (!inRedis()) return { handlers: [createLruHandler()] };
   const keyPrefix = `${process.env.CACHE_KEY_PREFIX ?? ""}next:${buildId ?? "unknown"}:`;
   const redis = createRedisHandler({ client: redisClient(), keyPrefix, timeoutMs: REDIS_TIMEOUT_MS });
-  return { handlers: [withoutNotFound(whenReady(redis))] };
+  return { handlers: [withoutNotFound(redis)] };
 });
-
-/** `handler`, whose revalidateTag waits for a client still connecting (a renderer just
- * started) instead of failing at once. */
-function whenReady(handler) {
-  return {
-    ...handler,
-    async revalidateTag(...args) {
-      await sharedCacheReady();
-      await handler.revalidateTag(...args);
-    },
-  };
-}
 
 /** A page rendered as the 404 page, or the CMS's 404 answer fetched for one. */
 export function isNotFound(value) {
