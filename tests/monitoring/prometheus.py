@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from cms.testing.ports import free_port
-from cms.testing.processes import REPO, stop, wait_for
+from cms.testing.processes import REPO, stop, wait_for, wait_until
 
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
 ALERTS = REPO / "infra" / "monitoring" / "alerts.yml"
@@ -60,6 +61,14 @@ class Prometheus:
         return "firing" if "firing" in states else (states[0] if states else "inactive")
 
 
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except urllib.error.HTTPError:
+        return False
+
+
 @contextmanager
 def prometheus(scrape: dict[str, dict], rules: dict) -> Iterator[Prometheus]:
     """Prometheus scraping each job (name: scrape config without job_name) every 2 seconds,
@@ -82,6 +91,9 @@ def prometheus(scrape: dict[str, dict], rules: dict) -> Iterator[Prometheus]:
         stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for(f"http://127.0.0.1:{port}/-/ready", process, timeout=30)
+        # /-/ready answers 503 until Prometheus is ready, and so does its query API.
+        wait_until(lambda: _ready(f"http://127.0.0.1:{port}/-/ready"), 30, interval=0.2,
+                   message="Prometheus ready")
         yield Prometheus(f"http://127.0.0.1:{port}")
     finally:
         stop(process)
