@@ -1,29 +1,26 @@
-"""The scaffolding commands (`startblock`, `startpage`, `startsite`), each run in a scratch
-copy of this checkout (its files as they are now, committed to a new git repository so
-that `git status` shows exactly what a command wrote), with this checkout's Python and
-`web/node_modules` (a symlink: enough for tsc, eslint and vitest; hard links, real files,
-where the copy is built with `next build`).
+"""The scaffolding commands (`startsite`, `startblock`, `startpage`), run one after the
+other in one scratch copy of this checkout (tests/scaffold.py), as a developer starting a
+site would.
 
 What they write must pass, unchanged, what `make test` runs on it: ruff and eslint on every
 file written, the migrations and generated-files checks, `npm run typecheck` (the whole
 program: a written file may change types others use), and the tests they write (pytest,
-vitest). A refused command writes nothing. Databases start as a copy of the run's migrated
-template (cms.testing.databases), so `migrate` applies only what the commands add. The site
+vitest). The copy's database starts as a copy of the run's migrated template
+(cms.testing.databases), so `migrate` applies only what the commands add. The site
 `startsite` makes runs, with the example site, on a stack of the copy's own (gunicorn, a
 Celery worker, a renderer per site, nginx): each host gets its own site, a publish reaches
-its site's renderer only, and preview opens each site's renderer.
+its site's renderer only, and preview opens each site's renderer. Refusals:
+tests/test_scaffold_refusals.py.
 """
 
 import http.client
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,202 +29,22 @@ import psycopg2
 import pytest
 from django.conf import settings
 
-from cms.testing.databases import session_template
 from cms.testing.parallel import spare_redis_url
 from cms.testing.ports import free_port
-from cms.testing.processes import REPO, Worker, gunicorn, wait_until
+from cms.testing.processes import Worker, gunicorn, wait_until
 from tests.e2e.helpers import fetch
 from tests.e2e.nginx import Proxy, hostport, nginx
+from tests.scaffold import (
+    changes,
+    copy_checkout,
+    manage,
+    ok,
+    passes_make_test_checks,
+    run,
+    scratch_database,
+    scratch_env,
+)
 from tests.webserver import WebBuild, next_start
-
-TIMEOUT = 900
-
-
-def copy_checkout(target: Path, buildable: bool = False) -> Path:
-    """This checkout's files (tracked and new, not ignored) in `target`, committed.
-
-    `buildable`: web/node_modules as hard links of this checkout's (real files, which
-    Turbopack's `next build` needs; seconds, no space), not a symlink. Same file system."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO,
-                            capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        source = REPO / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    modules = target / "web" / "node_modules"
-    if buildable:
-        subprocess.run(["cp", "-al", str(REPO / "web" / "node_modules"), str(modules)],
-                       check=True)
-    else:
-        modules.symlink_to(REPO / "web" / "node_modules")
-    git(target, "init", "-q")
-    git(target, "add", "-A")
-    git(target, "commit", "-q", "-m", "scratch copy")
-    return target
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost",
-                           *args], cwd=repo, capture_output=True, text=True,
-                          check=True).stdout
-
-
-def changes(repo: Path) -> list[str]:
-    """`git status --porcelain`, untracked files one by one."""
-    return git(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
-
-
-def run(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT, check=False)
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, (result.args, result.stdout[-3000:], result.stderr[-3000:])
-    return result.stdout
-
-
-@contextmanager
-def scratch_database(suffix: str) -> Iterator[str]:
-    """A database of its own for a scratch copy, named after the session's plus
-    `_<suffix>`, made from the run's migrated template (what `migrate` makes, so a
-    command's `migrate` applies only what it adds), dropped afterwards with the `test_`
-    ones its pytest makes (and their template): `DATABASE_URL`."""
-    db = settings.DATABASES["default"]
-    name = f"{db['NAME'].removeprefix('test_')}_{suffix}"
-    server = (f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@"
-              f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}")
-
-    def recreate(create: bool) -> None:
-        connection = psycopg2.connect(f"{server}/postgres")
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT datname FROM pg_database WHERE datname = %s OR "
-                           "left(datname, %s) = %s", [name, len(name) + 6, f"test_{name}_"])
-            for (each,) in [*cursor.fetchall(), (f"test_{name}",)]:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{each}" WITH (FORCE)')
-            if create:
-                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{session_template()}"')
-        connection.close()
-
-    recreate(create=True)
-    try:
-        yield f"{server}/{name}"
-    finally:
-        recreate(create=False)
-
-
-@pytest.fixture
-def database() -> Iterator[str]:
-    with scratch_database("scaffold") as url:
-        yield url
-
-
-def scratch_env(repo: Path, database_url: str | None = None) -> dict[str, str]:
-    """The environment of the scratch copy's commands; no `database_url`: the embedded
-    default (SQLite in its .local/)."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("MORTAR_SITES", "DATABASE_URL")}
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return {**env, "DJANGO_SETTINGS_MODULE": "cms.settings",
-            "MEDIA_ROOT": str(repo / ".local" / "test-media"), "NEXT_TELEMETRY_DISABLED": "1"}
-
-
-def manage(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return run(repo, sys.executable, "manage.py", *args, env=env)
-
-
-def passes_make_test_checks(repo: Path, env: dict[str, str], pytest_files: list[str],
-                            vitest_files: list[str]) -> None:
-    """ruff and eslint on the files written, no missing migration, the generated files up
-    to date, tsc, and the given test files, all green."""
-    written = [line[3:] for line in changes(repo)]
-    python = [name for name in written if name.endswith(".py")]
-    web = repo / "web"
-    scripts = [name.removeprefix("web/") for name in written
-               if name.startswith("web/") and name.endswith((".ts", ".tsx", ".mjs"))]
-    assert python and scripts, written
-    ok(run(repo, str(Path(sys.executable).parent / "ruff"), "check", "--force-exclude", *python,
-           env=env))
-    for settings_module in ("cms.settings", "cms.testing.settings"):
-        ok(manage(repo, "makemigrations", "--check", "--dry-run",
-                  env={**env, "DJANGO_SETTINGS_MODULE": settings_module}))
-    ok(manage(repo, "export_schema", "--check", env=env))
-    for script in ("types:check", "typecheck"):
-        ok(run(web, "npm", "run", "--silent", script, env=env))
-    ok(run(web, "npx", "eslint", "--max-warnings", "0", *scripts, env=env))
-    ok(run(web, "npx", "vitest", "run", *vitest_files, env=env))
-    ok(run(repo, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-           "--create-db", *pytest_files,
-           env={key: value for key, value in env.items() if key != "DJANGO_SETTINGS_MODULE"}))
-
-
-REFUSALS = [
-    (["startsite", "Docs", "--hostname", "docs.localhost"],
-     "site name 'Docs' is not a lower-case Python identifier (letters, digits and _, "
-     "starting with a letter: docs)"),
-    (["startsite", "class", "--hostname", "docs.localhost"],
-     "site name 'class' is not a lower-case Python identifier (letters, digits and _, "
-     "starting with a letter: docs)"),
-    (["startsite", "example", "--hostname", "docs.localhost"], "sites/example exists already"),
-    (["startsite", "docs", "--hostname", "docs_site!"],
-     "--hostname 'docs_site!' is not a hostname (docs.example.com)"),
-    (["startpage", "nosuch", "FaqPage"],
-     "unknown site 'nosuch': installed sites are example (MORTAR_SITES)"),
-    (["startpage", "example", "faq_page"],
-     "page type 'faq_page' is not a CamelCase Python class name (letters and digits, "
-     "starting with a capital: FaqPage)"),
-    (["startpage", "example", "ContentPage"], "a page type named ContentPage exists already"),
-    # The platform's test-only page types share the one namespace of page type names.
-    (["startpage", "example", "SampleHomePage"],
-     "a page type named SampleHomePage exists already"),
-    (["startblock", "9Lives"],
-     "block '9Lives' is not a CamelCase Python class name (letters and digits, starting "
-     "with a capital: Pullquote)"),
-    (["startblock", "Quote"], "the body stream has a block 'quote' already"),
-]
-
-
-def test_a_refused_name_is_one_line_and_nothing_written(tmp_path):
-    repo = copy_checkout(tmp_path)
-    env = scratch_env(repo)
-    for args, line in REFUSALS:
-        result = manage(repo, *args, env=env)
-        assert result.returncode == 1, (args, result.stdout, result.stderr)
-        assert result.stderr.splitlines() == [f"CommandError: {line}"], args
-    assert changes(repo) == []
-
-
-def test_startblock_and_startpage_output_passes_lint_types_and_its_tests(tmp_path, database):
-    repo = copy_checkout(tmp_path)
-    env = scratch_env(repo, database)
-    ok(manage(repo, "startblock", "Pullquote", env=env))
-    ok(manage(repo, "startpage", "example", "FaqPage", env=env))
-
-    written = {line[3:] for line in changes(repo)}
-    assert {
-        "cms/blocks/pullquote.py", "cms/blocks/tests/test_pullquote.py", "cms/blocks/stream.py",
-        "web/components/blocks/Pullquote.tsx", "web/components/blocks/column-stream.tsx",
-        "web/tests/blocks/Pullquote.test.tsx", "web/lib/types.ts",
-        "sites/example/models.py", "sites/example/tests/test_faq_page.py",
-        "web/sites/example/FaqPage.tsx", "web/sites/example/registry.ts",
-        "web/sites/example/tests/FaqPage.test.tsx",
-        "web/lib/openapi.json", "web/lib/api.generated.ts",
-    } <= written
-    # The page type's migration, numbered after the block's (which alters every body).
-    assert [name for name in written if re.fullmatch(
-        r"sites/example/migrations/[0-9]{4}_faqpage\.py", name)], written
-    schema = json.loads((repo / "web" / "lib" / "openapi.json").read_text())
-    assert "PullquoteBlockValue" in schema["components"]["schemas"]
-    assert "FaqPage" in schema["components"]["schemas"]
-
-    passes_make_test_checks(
-        repo, env,
-        pytest_files=["cms/blocks/tests/test_pullquote.py", "sites/example/tests/test_faq_page.py"],
-        vitest_files=["tests/blocks/Pullquote.test.tsx", "sites/example/tests/FaqPage.test.tsx"])
-
 
 BY_PATH = """
 import json
@@ -252,8 +69,10 @@ class Scratch:
 @pytest.fixture(scope="module")
 def two_sites(tmp_path_factory) -> Iterator[Scratch]:
     """A buildable scratch copy, migrated, with the example site on localhost:8000 (its
-    home page and a "Welcome" page), then `startsite docs --hostname docs.localhost`.
-    Shared by the startsite test and the stack test after it: one copy, one migrate."""
+    home page and a "Welcome" page), then `startsite docs --hostname docs.localhost`,
+    `startblock Pullquote` and `startpage example FaqPage`. Shared by every test of the
+    module: one copy, one migrate, one round of `make test`'s checks on what the three
+    commands wrote, one `next build` of it all (`stack`)."""
     folder = tmp_path_factory.mktemp("two-sites")
     try:
         repo = copy_checkout(folder, buildable=True)
@@ -273,6 +92,8 @@ def two_sites(tmp_path_factory) -> Iterator[Scratch]:
                 "slug='welcome', live=False))\n"
                 "page.save_revision().publish()"), env=env))
             ok(manage(repo, "startsite", "docs", "--hostname", "docs.localhost", env=env))
+            ok(manage(repo, "startblock", "Pullquote", env=env))
+            ok(manage(repo, "startpage", "example", "FaqPage", env=env))
             yield Scratch(repo, env)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -306,8 +127,34 @@ def test_startsite_makes_a_second_site_that_answers_by_its_hostname(two_sites):
     assert changes(repo) == before
     assert not (repo / "sites" / "manual").exists()
 
-    passes_make_test_checks(repo, env, pytest_files=["sites/docs/tests"],
-                            vitest_files=["sites/docs/tests"])
+
+def test_what_startblock_and_startpage_write_passes_lint_types_and_its_tests(two_sites):
+    """With what startsite wrote beside it (test_startsite_...): one round of the checks."""
+    repo, env = two_sites.repo, two_sites.env
+    written = {line[3:] for line in changes(repo)}
+    assert {
+        "cms/blocks/pullquote.py", "cms/blocks/tests/test_pullquote.py", "cms/blocks/stream.py",
+        "web/components/blocks/Pullquote.tsx", "web/components/blocks/column-stream.tsx",
+        "web/tests/blocks/Pullquote.test.tsx", "web/lib/types.ts",
+        "sites/example/models.py", "sites/example/tests/test_faq_page.py",
+        "web/sites/example/FaqPage.tsx", "web/sites/example/registry.ts",
+        "web/sites/example/tests/FaqPage.test.tsx",
+        "web/lib/openapi.json", "web/lib/api.generated.ts",
+    } <= written
+    # The page type's migration, numbered after the block's (which alters every body).
+    assert [name for name in written if re.fullmatch(
+        r"sites/example/migrations/[0-9]{4}_faqpage\.py", name)], written
+    schema = json.loads((repo / "web" / "lib" / "openapi.json").read_text())
+    assert "PullquoteBlockValue" in schema["components"]["schemas"]
+    assert "FaqPage" in schema["components"]["schemas"]
+    assert "DocsHomePage" in schema["components"]["schemas"]
+
+    passes_make_test_checks(
+        repo, env,
+        pytest_files=["cms/blocks/tests/test_pullquote.py", "sites/example/tests/test_faq_page.py",
+                      "sites/docs/tests"],
+        vitest_files=["tests/blocks/Pullquote.test.tsx", "sites/example/tests/FaqPage.test.tsx",
+                      "sites/docs/tests"])
 
 
 # --- The two sites on a stack of the scratch copy's own --------------------------------
