@@ -6,6 +6,7 @@ of one run (pytest-xdist workers) share that build, each starting its own `next 
 """
 
 import fcntl
+import itertools
 import json
 import os
 import shutil
@@ -109,12 +110,14 @@ def _build_once(build: WebBuild, env: dict[str, str]) -> None:
 
 
 def remove_run_builds(run: str) -> None:
-    """What `web_build` left for run `run`: its build folder, tsconfig, lock and marks."""
-    dist_dir = f".next-e2e-{run}"
-    shutil.rmtree(WEB / dist_dir, ignore_errors=True)
-    (WEB / f"tsconfig.{dist_dir.lstrip('.')}.json").unlink(missing_ok=True)
-    for name in (f"{dist_dir}.lock", f"{dist_dir}.failed"):
-        (BUILD_MARKS / name).unlink(missing_ok=True)
+    """What `web_build` and `dev_server` left for run `run`: their output folders,
+    tsconfigs, locks and marks."""
+    for folder in [WEB / f".next-e2e-{run}", *WEB.glob(f".next-dev-{run}-*")]:
+        dist_dir = folder.name
+        shutil.rmtree(folder, ignore_errors=True)
+        (WEB / f"tsconfig.{dist_dir.lstrip('.')}.json").unlink(missing_ok=True)
+        for name in (f"{dist_dir}.lock", f"{dist_dir}.failed"):
+            (BUILD_MARKS / name).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -143,8 +146,27 @@ def web_server(web_build, cms_server, ports, web_url) -> Iterator[str]:
         yield web_url
 
 
+@contextmanager
+def _dev_dist_dir(run: str) -> Iterator[str]:
+    """An output folder (NEXT_DIST_DIR) of run `run`'s `next dev` servers that none of them
+    is using, locked while the caller's is: the first free one, so a module's `next dev`
+    starts on what an earlier module's compiled (Turbopack's filesystem cache, on for
+    `next dev` since Next.js 16.1) and compiles only what differs. Removed when the run
+    ends (`remove_run_builds`)."""
+    BUILD_MARKS.mkdir(parents=True, exist_ok=True)
+    for n in itertools.count():
+        dist_dir = f".next-dev-{run}-{n}"
+        with (BUILD_MARKS / f"{dist_dir}.lock").open("w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a `next dev` of another test process of the run has it
+            yield dist_dir
+            return
+
+
 @pytest.fixture(scope="module")
-def dev_server(cms_server) -> Iterator[str]:
+def dev_server(cms_server, test_run: str) -> Iterator[str]:
     """The renderer under `next dev` (as `make dev` runs it), against the same CMS.
 
     Pages compile on their first request, so tests ask it for a few addresses only. Per
@@ -152,21 +174,19 @@ def dev_server(cms_server) -> Iterator[str]:
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    dist_dir = f".next-dev-{os.getpid()}"
-    tsconfig = _session_tsconfig(dist_dir)
-    env = {**os.environ, "CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
-           "NEXT_PUBLIC_SITE_URL": url,
-           "WAGTAILADMIN_BASE_URL": cms_server, "NEXT_TELEMETRY_DISABLED": "1",
-           "NEXT_DIST_DIR": dist_dir, "NEXT_TSCONFIG_PATH": tsconfig,
-           "NODE_ENV": "development", **PINNED_SITE}
-    # Its own process group: `next dev` forks a server that must not outlive the module.
-    process = subprocess.Popen([str(WEB / "node_modules" / ".bin" / "next"), "dev", "-p",
-                                str(port), "-H", "127.0.0.1"],
-                               cwd=WEB, env=env, start_new_session=True)
-    try:
-        wait_for(f"{url}/robots.txt", process, timeout=180)
-        yield url
-    finally:
-        _stop_group(process)
-        shutil.rmtree(WEB / dist_dir, ignore_errors=True)
-        (WEB / tsconfig).unlink(missing_ok=True)
+    with _dev_dist_dir(test_run) as dist_dir:
+        tsconfig = _session_tsconfig(dist_dir)
+        env = {**os.environ, "CMS_API_URL": cms_server, "REVALIDATE_SECRET": REVALIDATE_SECRET,
+               "NEXT_PUBLIC_SITE_URL": url,
+               "WAGTAILADMIN_BASE_URL": cms_server, "NEXT_TELEMETRY_DISABLED": "1",
+               "NEXT_DIST_DIR": dist_dir, "NEXT_TSCONFIG_PATH": tsconfig,
+               "NODE_ENV": "development", **PINNED_SITE}
+        # Its own process group: `next dev` forks a server that must not outlive the module.
+        process = subprocess.Popen([str(WEB / "node_modules" / ".bin" / "next"), "dev", "-p",
+                                    str(port), "-H", "127.0.0.1"],
+                                   cwd=WEB, env=env, start_new_session=True)
+        try:
+            wait_for(f"{url}/robots.txt", process, timeout=180)
+            yield url
+        finally:
+            _stop_group(process)
