@@ -55,6 +55,11 @@ def main(steps: list[str]) -> int:
         old.unlink()
     walls: list[tuple[str, float, int]] = []
     status = 0
+    # Every pytest session of this run (e2e, alone) serves the one `next build` the first
+    # makes, removed when the run ends.
+    from tests.conftest import RUN
+
+    run = os.environ[RUN] = f"make-{os.getpid()}"
     started = time.monotonic()
     load_before = os.getloadavg()
     for step in steps:
@@ -68,6 +73,9 @@ def main(steps: list[str]) -> int:
                     del running[name]
             time.sleep(0.2)
     total = time.monotonic() - started
+    from tests.webserver import remove_run_builds
+
+    remove_run_builds(run)
 
     print(f"\n{'=' * 30} {SLOWEST} slowest tests {'=' * 30}")
     for seconds, test in slowest(REPORTS):
