@@ -2,7 +2,7 @@
 
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from cms.api import views
+from cms.api import schema, views
 from cms.api.search import SearchAPIViewSet
 from cms.api.stock import DocumentsAPIViewSet, ImagesAPIViewSet
 from cms.preview.views import PagePreviewAPIViewSet
@@ -16,7 +16,7 @@ api_router.register_endpoint("documents", DocumentsAPIViewSet)
 api_router.register_endpoint("navigation", views.NavigationAPIViewSet)
 api_router.register_endpoint("sitemap", views.SitemapAPIViewSet)
 api_router.register_endpoint("search", SearchAPIViewSet)
-api_router.register_endpoint("schema", views.SchemaAPIViewSet)
+api_router.register_endpoint("schema", schema.SchemaAPIViewSet)
 api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)
 api_router.register_endpoint("userbar", UserbarAPIViewSet)
 

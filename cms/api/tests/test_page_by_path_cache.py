@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from cms.api import cache, dependencies
+from cms.publishing.freshness import cache, dependencies
 from cms.testing import content
 from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
 from cms.testing.processes import REPO, gunicorn, server_env
@@ -210,7 +210,7 @@ def test_two_stacks_with_their_own_prefix_on_one_redis_never_share_documents(hom
         assert [served(blue), served(blue)] == ["miss", "hit"]
         assert [served(green), served(green)] == ["miss", "hit"]  # not blue's
         # Green's change, as its worker delivers it, drops green's copy only.
-        bump = f"from cms.api import cache\ncache.bump(['page:{about.pk}'])"
+        bump = f"from cms.publishing import cache\ncache.bump(['page:{about.pk}'])"
         subprocess.run([sys.executable, "manage.py", "shell", "-c", bump], cwd=REPO,
                        env=green_env, check=True, capture_output=True, timeout=60)
         assert served(green) == "miss"

@@ -10,8 +10,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.api import cache
-from cms.publishing import renderer_tags
+from cms.publishing import cache, renderer_tags
 from cms.publishing.delivery import deliver
 from cms.publishing.models import RendererDependency, RevalidationRequest
 from cms.publishing.tests.renderer import add_page
