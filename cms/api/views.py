@@ -13,6 +13,7 @@ cms.api.sites), the Site, routing (cms.api.lookup, the page's own route()), the 
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -121,32 +122,60 @@ def _sub_route_answer(request: HttpRequest, site: Any, path: str, tag: str,
 BY_PATH_PARAMETERS = frozenset({"html_path", "site", "page", "query"})
 
 
-def _by_path_key(request: HttpRequest, path: str, listing_param: int) -> str | None:
-    # The raw Host header is enough for a key: only requests that passed every check on
-    # the way to a document ever store one under it.
-    return (cache.request_key(site_param(request), request.META.get("HTTP_HOST", ""), path,
-                              listing_param or 1) if cache.enabled() else None)
+@dataclass(frozen=True)
+class ByPathRequest:
+    """A by-path request's parameters, checked once: the canonical `path`, the `site`
+    parameter (None when not given), `listing_param` (`?page=N`, 0 when not given) and
+    the document cache's `key` (None when the cache is off)."""
+
+    path: str
+    site: str | None
+    listing_param: int
+    key: str | None
+
+    @classmethod
+    def check(cls, request: HttpRequest) -> "ByPathRequest":
+        """The checked parameters, in the order their errors are answered; raises
+        BadRequest (or NotFound's sibling APIErrors) naming the first that is wrong."""
+        path = clean_html_path(request.GET.get("html_path"))
+        _visitor_query(request)  # checked before anything is looked up
+        if error := page_access.header_error(request):
+            raise BadRequest(error)
+        listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)  # 0: not given
+        site = site_param(request)
+        # The raw Host header is enough for a key: only requests that passed every check
+        # on the way to a document ever store one under it.
+        key = (cache.request_key(site, request.META.get("HTTP_HOST", ""), path,
+                                 listing_param or 1) if cache.enabled() else None)
+        return cls(path, site, listing_param, key)
+
+    def tag(self) -> str:
+        """The renderer's tag for the answer: the canonical path, as the renderer asks
+        for it, so a document cached for another client's spelling ("/about") is the one
+        the renderer gets ("/about/")."""
+        return freshness.qualified(freshness.path_tag(self.path), self.site)
 
 
-def _path_tag(request: HttpRequest, path: str) -> str:
-    # The canonical path, as the renderer asks for it: a document cached for another
-    # client's spelling ("/about") is the one the renderer gets ("/about/").
-    return freshness.qualified(freshness.path_tag(path), site_param(request))
+# Where the cache front leaves the checked parameters of a request it missed, for the
+# viewset: a miss checks them and asks Redis once, as a hit does.
+_MISSED = "_mortar_by_path_missed"
 
 
-def _hit(request: HttpRequest, key: str, path: str, listing_param: int) -> HttpResponse | None:
-    """The cached document under `key`, or None (a miss, or one to build afresh).
+def _hit(request: HttpRequest, checked: ByPathRequest) -> HttpResponse | None:
+    """The cached document under `checked.key`, or None (a miss, or one to build afresh).
 
     A document built for another client (a `site=` the renderer tags are not recorded for
     as it is built) is recorded under the renderer's tag once the renderer is served it,
     from the Site and names stored beside it. If a change dropped it meanwhile, that
     change may have been delivered before the record: None, so it is built again."""
-    entry = cache.get(key)
+    if checked.key is None:
+        return None
+    entry = cache.get(checked.key)
     if entry is None:
         return None
-    if not entry.recorded and not listing_param and from_renderer(request):
-        freshness.record(_path_tag(request, path), entry.names(), entry.site_id)
-        if not cache.exists(key):
+    if not entry.recorded and not checked.listing_param and from_renderer(request):
+        freshness.record(checked.tag(), entry.names(), entry.site_id)
+        if not cache.exists(checked.key):
             return None
     return _document_response(request, entry.body, entry.etag, hit=True)
 
@@ -154,37 +183,37 @@ def _hit(request: HttpRequest, key: str, path: str, listing_param: int) -> HttpR
 def cached_by_path(request: HttpRequest) -> HttpResponse | None:
     """A cache hit for a by-path request whose parameters are all known and valid, as a
     plain HttpResponse (no SQL, unless the renderer is served a document it has no record
-    of yet); None for anything else, which the viewset answers."""
-    if request.method not in ("GET", "HEAD") or not set(request.GET) <= BY_PATH_PARAMETERS \
-            or page_access.header_error(request):
+    of yet); None for anything else, which the viewset answers. On a miss the checked
+    parameters stay on the request, so the viewset neither checks them nor asks the cache
+    again."""
+    if request.method not in ("GET", "HEAD") or not set(request.GET) <= BY_PATH_PARAMETERS:
         return None
     try:
-        path = clean_html_path(request.GET.get("html_path"))
-        _visitor_query(request)
-        listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)
-        key = _by_path_key(request, path, listing_param)
+        checked = ByPathRequest.check(request)
     except APIError:
-        return None
-    return _hit(request, key, path, listing_param) if key else None
+        return None  # the viewset answers it, as JSON
+    if hit := _hit(request, checked):
+        return hit
+    setattr(request, _MISSED, checked)
+    return None
 
 
 def page_by_path(request: HttpRequest) -> HttpResponse:
     """The page document at `html_path` (what `pages/by-path/` answers). With `query`, the
     visitor's query string, a redirect for the path matches and carries it; a page at the
     path answers as without it."""
-    path = clean_html_path(request.GET.get("html_path"))
-    _visitor_query(request)  # checked before anything is looked up
-    if error := page_access.header_error(request):
-        raise BadRequest(error)
-    listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)  # 0: not given
-    key = _by_path_key(request, path, listing_param)
-    if key and (hit := _hit(request, key, path, listing_param)):
-        return hit
+    checked: ByPathRequest | None = getattr(request, _MISSED, None)
+    if checked is None:  # not through the cache front (cached_by_path)
+        checked = ByPathRequest.check(request)
+        if hit := _hit(request, checked):
+            return hit
+    path, listing_param, key = checked.path, checked.listing_param, checked.key
 
-    tag = _path_tag(request, path)
+    tag = checked.tag()
     site = site_for_request(request)
     # `?page=N` is no renderer's entry (it asks for "/articles/page/2/").
-    recorded = not listing_param and _records(request, site)
+    recorded = not listing_param and freshness.records(checked.site, site,
+                                                       from_renderer(request))
     # Twice at most: a change that commits while the document is built may have been
     # delivered before the document's names were recorded, so build it again after it.
     for _attempt in range(2):
