@@ -1,6 +1,6 @@
 """What Mortar's API endpoints share: their base classes and the renderer's credentials.
 
-Every endpoint is a viewset on Wagtail's `WagtailAPIRouter` (`cms.api.urls`). Each view
+Every endpoint is a viewset on Wagtail's `WagtailAPIRouter` (`cms.urls`). Each view
 names the query parameters it knows (as Wagtail's `find_query_parameters` does for
 `find/`), checked in the viewset's `initial`, and errors are answered by its
 `handle_exception`: `{"message": ...}` JSON, like Wagtail's. The endpoints of other apps

@@ -1,11 +1,11 @@
 """Mortar's own API v2 endpoints: the page document by path, navigation and the sitemap.
 
-Viewsets on Wagtail's `WagtailAPIRouter` (`cms.api.urls`), like Wagtail's own
+Viewsets on Wagtail's `WagtailAPIRouter` (`cms.urls`), like Wagtail's own
 `pages/find/`: `pages/by-path/` is an extra URL of the pages endpoint; `navigation/`
 and `sitemap/` are endpoints of their own. DRF dispatches them (methods, 405s); what
 every endpoint shares (known parameters, errors as JSON) is in `cms.api.endpoints`.
 
-A by-path request, from URL to JSON: cms.urls → the router (cms.api.urls) →
+A by-path request, from URL to JSON: cms.urls and its router →
 a cache hit (cms.publishing.cache) as a plain HttpResponse before DRF's dispatch; else
 PagesAPIViewSet.by_path_view → page_by_path: the checked parameters (cms.api.paths,
 cms.api.sites), the Site, routing (cms.api.lookup, the page's own route()), the document
