@@ -5,11 +5,10 @@ Viewsets on Wagtail's `WagtailAPIRouter` (`cms.urls`), like Wagtail's own
 and `sitemap/` are endpoints of their own. DRF dispatches them (methods, 405s); what
 every endpoint shares (known parameters, errors as JSON) is in `cms.api.endpoints`.
 
-A by-path request, from URL to JSON: cms.urls and its router →
-a cache hit (cms.publishing.cache) as a plain HttpResponse before DRF's dispatch; else
-PagesAPIViewSet.by_path_view → page_by_path: the checked parameters (cms.api.paths,
-cms.api.sites), the Site, routing (cms.api.lookup, the page's own route()), the document
-(cms.api.representation and what it uses), then the cache and the renderer's tags.
+A by-path request, from URL to JSON: cms.urls and its router → a cache hit
+(cms.publishing.cache) as a plain HttpResponse before DRF's dispatch (`cached_by_path`);
+else PagesAPIViewSet.by_path_view → `page_by_path`, with the parameters the front checked.
+Every module it runs code in is listed, numbered, in cms/api/README.md.
 """
 
 from collections.abc import Callable
