@@ -10,7 +10,7 @@ pytest_plugins = ["cms.testing.fixtures"]
 @pytest.fixture(autouse=True)
 def _fresh_api_cache() -> None:
     """Tests roll their data back behind the signals' back: start from no cached document."""
-    from cms.api import cache, dependencies
+    from cms.publishing import cache, dependencies
 
     cache.bump(dependencies.GLOBAL)
 

@@ -4,10 +4,29 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.api import page_access
-from cms.api.urls import api_router
+from cms.api import page_access, schema, views
+from cms.api.search import SearchAPIViewSet
+from cms.api.stock import DocumentsAPIViewSet, ImagesAPIViewSet
+from cms.preview.views import PagePreviewAPIViewSet
+from cms.userbar.views import UserbarAPIViewSet
+
+# /api/v2/: every endpoint on one WagtailAPIRouter, Wagtail's stock ones and those of
+# each app (cms.api, cms.preview, cms.userbar). Registered here, where the project's
+# apps are put together, so that cms.api never imports the apps that build on it.
+api_router = WagtailAPIRouter("wagtailapi")
+# `pages/` first: `pages/by-path/` is the hot path, and Django tries patterns in order.
+api_router.register_endpoint("pages", views.PagesAPIViewSet)
+api_router.register_endpoint("images", ImagesAPIViewSet)
+api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("navigation", views.NavigationAPIViewSet)
+api_router.register_endpoint("sitemap", views.SitemapAPIViewSet)
+api_router.register_endpoint("search", SearchAPIViewSet)
+api_router.register_endpoint("schema", schema.SchemaAPIViewSet)
+api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)
+api_router.register_endpoint("userbar", UserbarAPIViewSet)
 
 urlpatterns = [
     # The API first: by-path is the hot path, and Django tries patterns in order.

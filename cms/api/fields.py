@@ -64,9 +64,7 @@ class StreamAdapter(Adapter):
         return streams.represent(self.stream_block, raw, streams.context_for(resolver))
 
     def schema(self, components: dict[str, Schema]) -> Schema:
-        from cms.api.schema import block_schema
-
-        return block_schema(self.stream_block, components)
+        return streams.block_schema(self.stream_block, components)
 
 
 class TagsAdapter(Adapter):

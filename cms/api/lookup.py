@@ -6,7 +6,7 @@ methods included). What the public may see is still decided by `cms.api.visibili
 on the page routing ends at.
 
 A page's sub-route answers through the API by returning a `RouteAnswer` (see
-`cms.api.routes`); a page's own path always answers its document.
+`cms.core.pages`); a page's own path always answers its document.
 """
 
 from dataclasses import dataclass
@@ -22,8 +22,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, Site
 
 from cms.api.paths import html_path
-from cms.api.routes import RouteAnswer
 from cms.api.visibility import is_private, visible_q
+from cms.core.pages import RouteAnswer
 
 
 @dataclass(frozen=True)

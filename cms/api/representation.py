@@ -1,5 +1,5 @@
 """A page's JSON: one object with everything the renderer needs for a page, and the
-dependency names (cms.api.dependencies) of everything it shows.
+dependency names (cms.publishing.dependencies) of everything it shows.
 
 `represent_page` serves by-path and preview; `represent_stream` a StreamField outside a
 page (the navigation's footer links); the stock endpoints (`cms.api.stock`) show the
@@ -12,11 +12,12 @@ from typing import Any
 
 from wagtail.models import Page, Site
 
-from cms.api import dependencies, fields, streams
+from cms.api import fields, streams
 from cms.api.listing import PendingListing, paginate
 from cms.api.paths import html_path
 from cms.api.resolver import Refs, Resolver
 from cms.api.visibility import visible_q
+from cms.publishing.freshness import dependencies
 
 
 def page_type(page: Page) -> str:
@@ -48,7 +49,7 @@ def page_summary(page: Page, resolver: Resolver) -> dict[str, Any]:
 @dataclass
 class Representation:
     data: dict[str, Any]  # the page's JSON
-    deps: set[str]  # the names of everything it shows (cms.api.dependencies)
+    deps: set[str]  # the names of everything it shows (cms.publishing.dependencies)
     complete: bool  # False while renditions it needs are still being made
     expires_at: datetime.datetime | None  # the soonest expiry of a page it shows
 

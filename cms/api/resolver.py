@@ -19,7 +19,6 @@ from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
 from wagtail.models import DraftStateMixin, Page, Site
 
-from cms.api import dependencies
 from cms.api.paths import html_path
 from cms.api.visibility import (
     is_private,
@@ -29,6 +28,7 @@ from cms.api.visibility import (
 )
 from cms.images import renditions
 from cms.images.api import RenditionRow, file_format, image_json
+from cms.publishing.freshness import dependencies
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Refs:
     snippets: dict[str, set[Any]] = field(default_factory=dict)
 
     def dependency_names(self) -> set[str]:
-        """The names (cms.api.dependencies) of everything referenced."""
+        """The names (cms.publishing.dependencies) of everything referenced."""
         names = {dependencies.page(pk) for pk in self.pages}
         names.update(dependencies.image(pk) for pk in self.images)
         names.update(dependencies.document(pk) for pk in self.documents)

@@ -9,28 +9,32 @@ shapes its own JSON with `get_api_representation` describes it with `api_schema`
 
 from django.apps import apps
 from django.conf import settings
-from wagtail import blocks
+from django.http import HttpResponse
+from rest_framework.request import Request
 from wagtail.models import Page
 
-from cms.api import page_access
+from cms.api import page_access, search
 from cms.api.adapters import (
     INTEGER,
     NULLABLE_STRING,
     STRING,
-    NoAdapter,
     Schema,
     nullable,
     obj,
     ref,
 )
+from cms.api.endpoints import MortarAPIViewSet
+from cms.api.errors import json_response
 from cms.api.fields import api_field_names, field_schema
 from cms.api.listing import MAX_LISTING_PAGE
 from cms.api.params import MAX_PARAM_LENGTH
 from cms.api.paths import HTML_PATH_PATTERN, MAX_PATH_LENGTH
 from cms.api.sites import HOSTNAME
-from cms.api.streams import defines_own_representation, leaf_adapter
+from cms.api.streams import block_schema
 from cms.brand.api import brand_schema
 from cms.core.models import NavigationSettings
+from cms.forms import views as forms
+from cms.userbar import views as userbar
 
 PAGE_LINK = obj({"id": INTEGER, "title": STRING, "html_path": STRING},
                 description="A link to a live page: `html_path` is a site path, or a full "
@@ -73,47 +77,6 @@ SHARED: dict[str, Schema] = {
     "Snippet": obj({"id": {"type": ["integer", "string"]}, "type": STRING, "title": STRING},
                    description="A snippet: `type` is its model, `app_label.Model`."),
 }
-
-
-def block_name(block: blocks.Block) -> str:
-    return type(block).__name__
-
-
-def block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
-    """The JSON Schema of what `cms.api.streams.represent` gives for this block.
-
-    Our own blocks become named components (`CallToActionBlockValue`), so the
-    generated TypeScript types carry the same names as the Python classes.
-    Raises NoAdapter, naming the block, for a block kind the API cannot show.
-    """
-    schema = _block_schema(block, components)
-    shape = getattr(block, "api_schema", None)
-    if shape:
-        schema = shape(schema)
-    elif defines_own_representation(type(block)):
-        # Its JSON is its own: without a schema for it, the contract would be a guess.
-        raise NoAdapter(block)
-    if type(block).__module__.startswith("wagtail."):
-        return schema
-    name = f"{block_name(block)}Value"
-    components.setdefault(name, schema)
-    return ref(name)
-
-
-def _block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
-    if isinstance(block, blocks.StreamBlock):
-        variants = [obj({"type": {"const": name}, "id": NULLABLE_STRING,
-                         "value": block_schema(child, components)})
-                    for name, child in block.child_blocks.items()]
-        return {"type": "array", "items": {"oneOf": variants}}
-    if isinstance(block, blocks.StructBlock):
-        properties = {name: block_schema(child, components)
-                      for name, child in block.child_blocks.items()}
-        return obj(properties)
-    if isinstance(block, blocks.ListBlock):
-        return {"type": "array", "items": block_schema(block.child_block, components)}
-    adapter = leaf_adapter(block)
-    return adapter.schema(components) if adapter else {}
 
 
 def page_types() -> list[type[Page]]:
@@ -179,11 +142,6 @@ def components() -> dict[str, Schema]:
 
 
 def openapi() -> Schema:
-    # Here, not at the top: cms.api.search builds on cms.api.views, which imports this module.
-    from cms.api import search
-    from cms.forms import views as forms
-    from cms.userbar import views as userbar
-
     json_ok = {"application/json": {}}
     schemas = components()
     footer_link = block_schema(
@@ -335,8 +293,7 @@ def openapi() -> Schema:
 
 def revalidate_request_schema() -> Schema:
     """The body of the renderer's `POST /api/revalidate`, with its limits."""
-    from cms.publishing.delivery import MAX_ITEMS
-    from cms.publishing.renderer_tags import MAX_TAG_LENGTH
+    from cms.publishing.freshness import MAX_ITEMS, MAX_TAG_LENGTH
 
     def items(item: Schema) -> Schema:
         return {"type": "array", "maxItems": MAX_ITEMS, "items": item}
@@ -352,3 +309,10 @@ def revalidate_request_schema() -> Schema:
             "paths": items({"type": "string", "minLength": 1, "pattern": "^/"}),
         },
     }
+
+
+class SchemaAPIViewSet(MortarAPIViewSet):
+    """`/api/v2/schema/`: the OpenAPI 3.1 document, generated from the page models and blocks."""
+
+    def root_view(self, request: Request) -> HttpResponse:
+        return json_response(openapi())

@@ -26,11 +26,11 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
+from cms.api.endpoints import MortarAPIViewSet
 from cms.api.errors import BadRequest, json_response
 from cms.api.params import check_query_text, check_text
 from cms.api.paths import html_path
 from cms.api.sites import site_for_request
-from cms.api.views import MortarAPIViewSet
 from cms.api.visibility import visible_pages
 
 PAGE_SIZE = 10  # results per page of an answer

@@ -10,7 +10,7 @@ A block shapes its own JSON through Wagtail's seam, `get_api_representation(valu
 context)`: when its class defines one, it is called with `value` the block's JSON as
 its kind gives it (children already represented) and `context["resolver"]` the
 page's bulk loader (`cms.api.resolver.Resolver`); it returns the block's JSON, whose
-schema its `api_schema(schema)` gives from the default one (`cms.api.schema`).
+schema its `api_schema(schema)` gives from the default one (`block_schema`).
 """
 
 from functools import cache
@@ -18,7 +18,15 @@ from typing import Any
 
 from wagtail import blocks
 
-from cms.api.adapters import Adapter, NoAdapter, block_adapter
+from cms.api.adapters import (
+    NULLABLE_STRING,
+    Adapter,
+    NoAdapter,
+    Schema,
+    block_adapter,
+    obj,
+    ref,
+)
 from cms.api.resolver import Refs, Resolver
 
 Context = dict[str, Any]  # {"resolver": Resolver, ...}: Wagtail's API serializer context
@@ -109,3 +117,44 @@ def raw_data(value: Any) -> list[Any]:
     """A StreamField's stored data, from its StreamValue or as given (a list of dicts)."""
     raw = getattr(value, "raw_data", value)
     return list(raw) if raw is not None else []
+
+
+def block_name(block: blocks.Block) -> str:
+    return type(block).__name__
+
+
+def block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
+    """The JSON Schema of what `cms.api.streams.represent` gives for this block.
+
+    Our own blocks become named components (`CallToActionBlockValue`), so the
+    generated TypeScript types carry the same names as the Python classes.
+    Raises NoAdapter, naming the block, for a block kind the API cannot show.
+    """
+    schema = _block_schema(block, components)
+    shape = getattr(block, "api_schema", None)
+    if shape:
+        schema = shape(schema)
+    elif defines_own_representation(type(block)):
+        # Its JSON is its own: without a schema for it, the contract would be a guess.
+        raise NoAdapter(block)
+    if type(block).__module__.startswith("wagtail."):
+        return schema
+    name = f"{block_name(block)}Value"
+    components.setdefault(name, schema)
+    return ref(name)
+
+
+def _block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
+    if isinstance(block, blocks.StreamBlock):
+        variants = [obj({"type": {"const": name}, "id": NULLABLE_STRING,
+                         "value": block_schema(child, components)})
+                    for name, child in block.child_blocks.items()]
+        return {"type": "array", "items": {"oneOf": variants}}
+    if isinstance(block, blocks.StructBlock):
+        properties = {name: block_schema(child, components)
+                      for name, child in block.child_blocks.items()}
+        return obj(properties)
+    if isinstance(block, blocks.ListBlock):
+        return {"type": "array", "items": block_schema(block.child_block, components)}
+    adapter = leaf_adapter(block)
+    return adapter.schema(components) if adapter else {}

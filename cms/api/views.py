@@ -1,23 +1,20 @@
 """Mortar's own API v2 endpoints: the page document by path, navigation and the sitemap.
 
-Viewsets on Wagtail's `WagtailAPIRouter` (`cms.api.urls`), like Wagtail's own
+Viewsets on Wagtail's `WagtailAPIRouter` (`cms.urls`), like Wagtail's own
 `pages/find/`: `pages/by-path/` is an extra URL of the pages endpoint; `navigation/`
-and `sitemap/` are endpoints of their own. DRF dispatches them (methods, 405s), each
-view names the query parameters it knows (as Wagtail's `find_query_parameters` does for
-`find/`), checked in the viewset's `initial`, and errors are answered by its
-`handle_exception`: `{"message": ...}` JSON, like Wagtail's.
+and `sitemap/` are endpoints of their own. DRF dispatches them (methods, 405s); what
+every endpoint shares (known parameters, errors as JSON) is in `cms.api.endpoints`.
 
-A by-path request, from URL to JSON: cms.urls → the router (cms.api.urls) →
-a cache hit (cms.api.cache) as a plain HttpResponse before DRF's dispatch; else
-PagesAPIViewSet.by_path_view → page_by_path: the checked parameters (cms.api.paths,
-cms.api.sites), the Site, routing (cms.api.lookup, the page's own route()), the document
-(cms.api.representation and what it uses), then the cache and the renderer's tags.
+A by-path request, from URL to JSON: cms.urls and its router → a cache hit
+(cms.publishing.cache) as a plain HttpResponse before DRF's dispatch (`cached_by_path`);
+else PagesAPIViewSet.by_path_view → `page_by_path`, with the parameters the front checked.
+Every module it runs code in is listed, numbered, in cms/api/README.md.
 """
 
-import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any, ClassVar
+from typing import Any
 
 import orjson
 from django.conf import settings
@@ -29,10 +26,10 @@ from django.urls import path as url_path
 from django.utils import timezone
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
-from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page
 
-from cms.api import cache, dependencies, page_access, representation, schema, visibility
+from cms.api import page_access, representation, visibility
+from cms.api.endpoints import MortarAPIViewSet, MortarEndpointMixin, from_renderer
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.listing import MAX_LISTING_PAGE
 from cms.api.lookup import Routed, find_redirect, route, with_query
@@ -43,34 +40,8 @@ from cms.api.stock import PagesAPIViewSet as StockPagesAPIViewSet
 from cms.api.visibility import restricted_paths, visible_q
 from cms.brand.api import brand_json
 from cms.core.models import NavigationSettings
-from cms.publishing import renderer_tags
-
-
-class MortarEndpointMixin:
-    """What Mortar's endpoints share: the parameters each view knows (others are a 400
-    naming them and the allowed ones) and APIErrors answered as their JSON."""
-
-    # The query parameters each view (the viewset's action) accepts.
-    action_parameters: ClassVar[dict[str, frozenset[str]]] = {}
-    action: str | None
-    request: Request
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        known = self.action_parameters.get(self.action or "")
-        if known is not None:
-            self.check_action_parameters(request, known)
-
-    def check_action_parameters(self, request: Request, known: frozenset[str]) -> None:
-        unknown = sorted(set(request.GET) - known)
-        if unknown:
-            raise BadRequest(f"Unknown query parameters: {', '.join(unknown)}",
-                             allowed=sorted(known))
-
-    def handle_exception(self, exc: Exception) -> HttpResponse:
-        if isinstance(exc, APIError):
-            return exc.response()
-        return super().handle_exception(exc)  # type: ignore[misc]
+from cms.publishing import freshness
+from cms.publishing.freshness import cache, dependencies
 
 
 def _positive_int(request: HttpRequest, name: str, default: int, maximum: int) -> int:
@@ -95,19 +66,10 @@ def _document_response(request: HttpRequest, body: bytes, etag: str, hit: bool) 
     return response
 
 
-def from_renderer(request: HttpRequest) -> bool:
-    """True when the request carries the renderer's credentials (`Authorization: Bearer
-    REVALIDATE_SECRET`): only the renderer's 404s are worth remembering, and only its word
-    on a visitor's address is believed (cms.forms)."""
-    given = request.META.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ")
-    return bool(settings.REVALIDATE_SECRET) and hmac.compare_digest(
-        given.encode(), settings.REVALIDATE_SECRET.encode())
-
-
 def _records(request: HttpRequest, site: Any) -> bool:
     """Whether what this answer shows is recorded under its renderer tag as it is built
-    (`renderer_tags.records`)."""
-    return renderer_tags.records(site_param(request), site, from_renderer(request))
+    (`freshness.records`)."""
+    return freshness.records(site_param(request), site, from_renderer(request))
 
 
 def _redirect_response(path: str, location: str, permanent: bool) -> HttpResponse:
@@ -137,7 +99,7 @@ def _no_page(request: HttpRequest, site: Any, path: str, tag: str,
         names.add(dependencies.page(redirect.page_id))
     # Anyone may ask for any path: record only the renderer's, which it caches.
     if from_renderer(request):
-        renderer_tags.record(tag, names, site)
+        freshness.record(tag, names, site)
     if redirect is None:
         raise NotFound(f"No page at {path}")
     return _redirect_response(path, redirect.location, redirect.permanent)
@@ -148,8 +110,8 @@ def _sub_route_answer(request: HttpRequest, site: Any, path: str, tag: str,
     """A page's sub-route that redirects (e.g. a listing's "page/1/" to the listing)."""
     page, answer = routed.page, routed.answer
     if from_renderer(request):
-        renderer_tags.record(tag, {dependencies.routes(site.pk), dependencies.page(page.pk),
-                                   dependencies.site(site.pk), *dependencies.GLOBAL}, site)
+        freshness.record(tag, {dependencies.routes(site.pk), dependencies.page(page.pk),
+                               dependencies.site(site.pk), *dependencies.GLOBAL}, site)
     base = html_path(page, site.root_page.url_path) or "/"
     location = with_query(base + (answer.redirect_to or "").lstrip("/"),
                           _visitor_query(request))
@@ -159,32 +121,60 @@ def _sub_route_answer(request: HttpRequest, site: Any, path: str, tag: str,
 BY_PATH_PARAMETERS = frozenset({"html_path", "site", "page", "query"})
 
 
-def _by_path_key(request: HttpRequest, path: str, listing_param: int) -> str | None:
-    # The raw Host header is enough for a key: only requests that passed every check on
-    # the way to a document ever store one under it.
-    return (cache.request_key(site_param(request), request.META.get("HTTP_HOST", ""), path,
-                              listing_param or 1) if cache.enabled() else None)
+@dataclass(frozen=True)
+class ByPathRequest:
+    """A by-path request's parameters, checked once: the canonical `path`, the `site`
+    parameter (None when not given), `listing_param` (`?page=N`, 0 when not given) and
+    the document cache's `key` (None when the cache is off)."""
+
+    path: str
+    site: str | None
+    listing_param: int
+    key: str | None
+
+    @classmethod
+    def check(cls, request: HttpRequest) -> "ByPathRequest":
+        """The checked parameters, in the order their errors are answered; raises
+        BadRequest (or NotFound's sibling APIErrors) naming the first that is wrong."""
+        path = clean_html_path(request.GET.get("html_path"))
+        _visitor_query(request)  # checked before anything is looked up
+        if error := page_access.header_error(request):
+            raise BadRequest(error)
+        listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)  # 0: not given
+        site = site_param(request)
+        # The raw Host header is enough for a key: only requests that passed every check
+        # on the way to a document ever store one under it.
+        key = (cache.request_key(site, request.META.get("HTTP_HOST", ""), path,
+                                 listing_param or 1) if cache.enabled() else None)
+        return cls(path, site, listing_param, key)
+
+    def tag(self) -> str:
+        """The renderer's tag for the answer: the canonical path, as the renderer asks
+        for it, so a document cached for another client's spelling ("/about") is the one
+        the renderer gets ("/about/")."""
+        return freshness.qualified(freshness.path_tag(self.path), self.site)
 
 
-def _path_tag(request: HttpRequest, path: str) -> str:
-    # The canonical path, as the renderer asks for it: a document cached for another
-    # client's spelling ("/about") is the one the renderer gets ("/about/").
-    return renderer_tags.qualified(renderer_tags.path_tag(path), site_param(request))
+# Where the cache front leaves the checked parameters of a request it missed, for the
+# viewset: a miss checks them and asks Redis once, as a hit does.
+_MISSED = "_mortar_by_path_missed"
 
 
-def _hit(request: HttpRequest, key: str, path: str, listing_param: int) -> HttpResponse | None:
-    """The cached document under `key`, or None (a miss, or one to build afresh).
+def _hit(request: HttpRequest, checked: ByPathRequest) -> HttpResponse | None:
+    """The cached document under `checked.key`, or None (a miss, or one to build afresh).
 
     A document built for another client (a `site=` the renderer tags are not recorded for
     as it is built) is recorded under the renderer's tag once the renderer is served it,
     from the Site and names stored beside it. If a change dropped it meanwhile, that
     change may have been delivered before the record: None, so it is built again."""
-    entry = cache.get(key)
+    if checked.key is None:
+        return None
+    entry = cache.get(checked.key)
     if entry is None:
         return None
-    if not entry.recorded and not listing_param and from_renderer(request):
-        renderer_tags.record(_path_tag(request, path), entry.names(), entry.site_id)
-        if not cache.exists(key):
+    if not entry.recorded and not checked.listing_param and from_renderer(request):
+        freshness.record(checked.tag(), entry.names(), entry.site_id)
+        if not cache.exists(checked.key):
             return None
     return _document_response(request, entry.body, entry.etag, hit=True)
 
@@ -192,37 +182,37 @@ def _hit(request: HttpRequest, key: str, path: str, listing_param: int) -> HttpR
 def cached_by_path(request: HttpRequest) -> HttpResponse | None:
     """A cache hit for a by-path request whose parameters are all known and valid, as a
     plain HttpResponse (no SQL, unless the renderer is served a document it has no record
-    of yet); None for anything else, which the viewset answers."""
-    if request.method not in ("GET", "HEAD") or not set(request.GET) <= BY_PATH_PARAMETERS \
-            or page_access.header_error(request):
+    of yet); None for anything else, which the viewset answers. On a miss the checked
+    parameters stay on the request, so the viewset neither checks them nor asks the cache
+    again."""
+    if request.method not in ("GET", "HEAD") or not set(request.GET) <= BY_PATH_PARAMETERS:
         return None
     try:
-        path = clean_html_path(request.GET.get("html_path"))
-        _visitor_query(request)
-        listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)
-        key = _by_path_key(request, path, listing_param)
+        checked = ByPathRequest.check(request)
     except APIError:
-        return None
-    return _hit(request, key, path, listing_param) if key else None
+        return None  # the viewset answers it, as JSON
+    if hit := _hit(request, checked):
+        return hit
+    setattr(request, _MISSED, checked)
+    return None
 
 
 def page_by_path(request: HttpRequest) -> HttpResponse:
     """The page document at `html_path` (what `pages/by-path/` answers). With `query`, the
     visitor's query string, a redirect for the path matches and carries it; a page at the
     path answers as without it."""
-    path = clean_html_path(request.GET.get("html_path"))
-    _visitor_query(request)  # checked before anything is looked up
-    if error := page_access.header_error(request):
-        raise BadRequest(error)
-    listing_param = _positive_int(request, "page", 0, MAX_LISTING_PAGE)  # 0: not given
-    key = _by_path_key(request, path, listing_param)
-    if key and (hit := _hit(request, key, path, listing_param)):
-        return hit
+    checked: ByPathRequest | None = getattr(request, _MISSED, None)
+    if checked is None:  # not through the cache front (cached_by_path)
+        checked = ByPathRequest.check(request)
+        if hit := _hit(request, checked):
+            return hit
+    path, listing_param, key = checked.path, checked.listing_param, checked.key
 
-    tag = _path_tag(request, path)
+    tag = checked.tag()
     site = site_for_request(request)
     # `?page=N` is no renderer's entry (it asks for "/articles/page/2/").
-    recorded = not listing_param and _records(request, site)
+    recorded = not listing_param and freshness.records(checked.site, site,
+                                                       from_renderer(request))
     # Twice at most: a change that commits while the document is built may have been
     # delivered before the document's names were recorded, so build it again after it.
     for _attempt in range(2):
@@ -246,16 +236,16 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
         except NotFound:
             # A listing page past the last: it exists once enough pages are added.
             if from_renderer(request):
-                renderer_tags.record(tag, {dependencies.routes(site.pk),
-                                           dependencies.page(page.pk),
-                                           dependencies.children(page.pk),
-                                           dependencies.site(site.pk), *dependencies.GLOBAL},
-                                     site)
+                freshness.record(tag, {dependencies.routes(site.pk),
+                                       dependencies.page(page.pk),
+                                       dependencies.children(page.pk),
+                                       dependencies.site(site.pk), *dependencies.GLOBAL},
+                                 site)
             raise
         if routed.custom:
             built.deps.add(dependencies.routes(site.pk))
         if recorded:
-            renderer_tags.record(tag, built.deps, site)
+            freshness.record(tag, built.deps, site)
         body = orjson.dumps(built.data)
         etag = cache.etag_for(body)
         if not key or cache.put(key, cache.CachedDocument.of(body, etag, site.pk, built.deps,
@@ -282,8 +272,8 @@ def _password_protected(request: HttpRequest, site: Any, path: str, tag: str,
     missing = page_access.first_unpassed(protected, request)
     if missing is not None:
         if from_renderer(request):  # the form it caches shows until the restriction changes
-            renderer_tags.record(tag, {dependencies.page(protected.page.pk),
-                                       dependencies.site(site.pk), *dependencies.GLOBAL}, site)
+            freshness.record(tag, {dependencies.page(protected.page.pk),
+                                   dependencies.site(site.pk), *dependencies.GLOBAL}, site)
         return json_response(
             {"message": "This page needs a password",
              "password_required": {"restriction_id": missing.pk,
@@ -370,8 +360,8 @@ def navigation(request: HttpRequest) -> HttpResponse:
     brand, brand_names = brand_json(site, restricted)
     names |= brand_names
     if _records(request, site):
-        renderer_tags.record(renderer_tags.qualified(renderer_tags.NAVIGATION,
-                                                     site_param(request)), names, site)
+        freshness.record(freshness.qualified(freshness.NAVIGATION, site_param(request)),
+                         names, site)
     return json_response({
         "site": {"id": site.pk, "hostname": site.hostname, "name": site.site_name,
                  "root": {"id": root.pk, "title": root.title, "html_path": "/"}},
@@ -401,10 +391,10 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         raise NotFound(f"Sitemap page {number} does not exist; there are {total_pages}.")
     root_path = site.root_page.url_path
     if _records(request, site):
-        renderer_tags.record(renderer_tags.qualified(renderer_tags.SITEMAP, site_param(request)),
-                             {dependencies.pages(site.pk), dependencies.site(site.pk),
-                              *dependencies.GLOBAL},
-                             site)
+        freshness.record(freshness.qualified(freshness.SITEMAP, site_param(request)),
+                         {dependencies.pages(site.pk), dependencies.site(site.pk),
+                          *dependencies.GLOBAL},
+                         site)
     start = (number - 1) * SITEMAP_PAGE_SIZE
     # Rows, not model instances: a page of the sitemap is thousands of them.
     rows = pages.values_list("id", "url_path", "last_published_at")[
@@ -473,26 +463,6 @@ class PagesAPIViewSet(MortarEndpointMixin, StockPagesAPIViewSet):
                 url_path("by-path/", cls.by_path_as_view(), name="by-path")]
 
 
-class MortarAPIViewSet(MortarEndpointMixin, BaseAPIViewSet):
-    """An endpoint of Mortar's own, with one view at its root."""
-
-    renderer_classes = [JSONRenderer]
-    http_method_names = ["get", "head"]
-    model = Page  # what the router matches models against; the listed objects are pages
-    view_parameters: frozenset[str] = frozenset()
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.action_parameters = {"root_view": cls.view_parameters}
-
-    def root_view(self, request: Request) -> HttpResponse:
-        raise NotImplementedError
-
-    @classmethod
-    def get_urlpatterns(cls) -> list[URLPattern]:
-        return [url_path("", cls.as_view({"get": "root_view"}), name="root")]
-
-
 class NavigationAPIViewSet(MortarAPIViewSet):
     """`/api/v2/navigation/`."""
 
@@ -511,8 +481,3 @@ class SitemapAPIViewSet(MortarAPIViewSet):
         return sitemap(request._request)
 
 
-class SchemaAPIViewSet(MortarAPIViewSet):
-    """`/api/v2/schema/`: the OpenAPI 3.1 document, generated from the page models and blocks."""
-
-    def root_view(self, request: Request) -> HttpResponse:
-        return json_response(schema.openapi())

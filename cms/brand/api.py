@@ -4,11 +4,11 @@ from typing import Any
 
 from wagtail.models import Site
 
-from cms.api import dependencies
 from cms.api.adapters import STRING, Schema, nullable, obj, ref
 from cms.api.resolver import Refs, Resolver
 from cms.brand.colors import HEX_COLOR
 from cms.brand.models import BrandSettings
+from cms.publishing.freshness import dependencies
 
 
 def brand_json(site: Site, restricted: list[str]) -> tuple[dict[str, Any], set[str]]:

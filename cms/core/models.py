@@ -10,8 +10,8 @@ from wagtail.models import Page
 
 from cms.blocks.links import LinkBlock
 from cms.core.forms import SchedulePageForm
+from cms.core.pages import PreviewMixin
 from cms.core.renderers import validate_renderer_url
-from cms.preview.tokens import PreviewMixin
 from cms.publishing.panels import RendererStatusPanel
 
 

@@ -15,8 +15,10 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from wagtail.models import Site
 
 logger = logging.getLogger(__name__)
@@ -87,10 +89,8 @@ def renderer_url(site: Site | None) -> str:
 
 def renderer_urls(site_ids: Iterable[int]) -> dict[int, str]:
     """`renderer_url` for many Sites at once, by Site id: one query."""
-    from cms.core.models import RendererSettings
-
     ids = set(site_ids)
-    chosen = dict(RendererSettings.objects.filter(site_id__in=ids).exclude(url="")
+    chosen = dict(_settings_model().objects.filter(site_id__in=ids).exclude(url="")
                   .values_list("site_id", "url")) if ids else {}
     return {pk: _allowed_or_fallback(chosen[pk]) if pk in chosen else _fallback()
             for pk in ids}
@@ -99,11 +99,15 @@ def renderer_urls(site_ids: Iterable[int]) -> dict[int, str]:
 def renderer_origins() -> set[str]:
     """The origin (`scheme://host[:port]`) of every renderer: FRONTEND_URL's and each
     Site's. One query."""
-    from cms.core.models import RendererSettings
-
     urls = [_fallback(), *(_allowed_or_fallback(url) for url in
-                           RendererSettings.objects.exclude(url="").values_list("url", flat=True))]
+                           _settings_model().objects.exclude(url="").values_list("url", flat=True))]
     return {origin for url in urls if (origin := origin_of(url))}
+
+
+def _settings_model() -> type[models.Model]:
+    # By name, not by import: cms.core.models imports this module (its field's
+    # validator), and the page mixins (cms.core.pages) that models build on call it.
+    return apps.get_model("core", "RendererSettings")
 
 
 def origin_of(url: str) -> str | None:

@@ -70,7 +70,7 @@ class BaseFormPage(EmailFormMixin, FormMixin, BasePage):
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Any request for the page's CMS URL, a POST included, goes to it on its Site's
-        renderer, as for every page (cms.preview.tokens.PreviewMixin.serve)."""
+        renderer, as for every page (cms.core.pages.PreviewMixin.serve)."""
         return BasePage.serve(self, request)
 
     def serve_preview(self, request: HttpRequest, mode_name: str) -> HttpResponse:

@@ -34,10 +34,10 @@ from wagtail.contrib.forms.models import FormMixin
 from wagtail.models import Page, Site
 
 from cms.api import fields
+from cms.api.endpoints import from_renderer
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.resolver import Refs, Resolver
 from cms.api.sites import HOSTNAME, site_for_request
-from cms.api.views import from_renderer
 from cms.api.visibility import restricted_paths, visible_pages
 from cms.forms import schema
 from cms.forms.schema import HONEYPOT_FIELD

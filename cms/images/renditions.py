@@ -44,6 +44,8 @@ def queue_missing(image_ids: list[int]) -> None:
     A burst of page views of a new image queues one task per image: the first request
     marks the image in the shared cache, and the task clears the mark when done.
     """
+    # Celery task pair: the task makes the renditions this module lists, and this module
+    # queues it; imported when called, as the tasks module needs this one loaded first.
     from cms.images.tasks import generate_renditions
 
     for image_id in image_ids:

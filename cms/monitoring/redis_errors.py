@@ -1,6 +1,6 @@
 """`mortar_redis_errors_total`: Redis failures the CMS carries on through.
 
-The document cache (cms.api.cache) and django-redis (IGNORE_EXCEPTIONS) turn a Redis
+The document cache (cms.publishing.cache) and django-redis (IGNORE_EXCEPTIONS) turn a Redis
 error into a miss and log it; counting those log records counts the errors without
 wrapping either client.
 """
@@ -10,7 +10,7 @@ import logging
 from cms.monitoring import metrics
 
 # The logger of each component whose warnings are Redis errors.
-LOGGERS = {"cms.api.cache": "document_cache", "django_redis.cache": "django_cache"}
+LOGGERS = {"cms.publishing.cache": "document_cache", "django_redis.cache": "django_cache"}
 
 
 class RedisErrorCounter(logging.Handler):

@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from wagtail.models import Site
 
 from cms.api import representation
+from cms.api.endpoints import MortarAPIViewSet
 from cms.api.errors import BadRequest, json_response
 from cms.api.params import check_query_text
 from cms.api.sites import site_for_request
-from cms.api.views import MortarAPIViewSet
 from cms.api.visibility import restricted_paths
 from cms.preview.tokens import PreviewError, page_for_token
 

@@ -23,9 +23,9 @@ from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction,
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
-from cms.api import cache, dependencies
 from cms.core import broker
 from cms.core.redis import failing as redis_failing
+from cms.publishing import cache, dependencies
 from cms.publishing.models import RevalidationRequest
 
 logger = logging.getLogger(__name__)

@@ -35,16 +35,14 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from wagtail.models import Site
 
-from cms.api import cache
 from cms.core.renderers import renderer_urls
 from cms.monitoring.delivery import observed
-from cms.publishing import renderer_tags
+from cms.publishing import cache, renderer_tags
 from cms.publishing.models import Delivery, DeliveryTarget, RevalidationRequest
+from cms.publishing.renderer_tags import MAX_ITEMS
 
 logger = logging.getLogger(__name__)
 
-# The renderer's limits per request (the RevalidateRequest schema of /api/v2/schema/).
-MAX_ITEMS = 1000
 # Seconds to connect to a renderer or HTTP cache: one that is down is noticed at once.
 CONNECT_TIMEOUT = 2.0
 

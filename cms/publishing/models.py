@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class RevalidationRequest(models.Model):
     """Written in the transaction that changed the content, delivered after it commits.
 
-    `tags` holds the dependency names the change touched (`cms.api.dependencies`). A
+    `tags` holds the dependency names the change touched (`cms.publishing.dependencies`). A
     row stays undelivered (and visible in the admin with its outcome) until the document
     cache has dropped them and each renderer holding entries that show them has been told
     (a `Delivery` per renderer), and the HTTP caches purged; delivering one twice is
@@ -139,7 +139,7 @@ class RendererDependency(models.Model):
     `site`), shows a name.
 
     Written as the CMS answers the renderer, with the dependency names of the answer
-    (`cms.api.dependencies`) and the Site it answered for; read when a change is
+    (`cms.publishing.dependencies`) and the Site it answered for; read when a change is
     delivered, so each Site's renderer is sent the tags of exactly its entries that show
     the change's names.
     """

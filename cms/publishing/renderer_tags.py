@@ -12,7 +12,7 @@ The invariant: every entry a renderer can hold is recorded, whoever asked first 
 whichever cache answered. Recorded are
 - every answer the renderer is given (`Authorization: Bearer REVALIDATE_SECRET`), built or
   served from the CMS's document cache: a document built for another client carries its
-  Site and names beside it (cms.api.cache), and is recorded when the renderer is served it;
+  Site and names beside it (cms.publishing.cache), and is recorded when the renderer is served it;
 - every document built for anyone under a tag of one per page and Site (`records`), so that
   the renderer is usually served a document recorded already, at no cost to a cache hit.
 """
@@ -35,6 +35,9 @@ PATH_PREFIX = "path:"
 SITE_SEPARATOR = "|"
 # Next.js ignores longer tags (and the renderer's revalidate route refuses them).
 MAX_TAG_LENGTH = 256
+# Tags, or paths, in one revalidation request at most (the renderer's limit; the
+# RevalidateRequest schema of /api/v2/schema/).
+MAX_ITEMS = 1000
 # Longer than any entry lives: the CMS's document cache, then the renderer's.
 RENDERER_MAX_AGE = timedelta(days=1)
 

@@ -113,6 +113,8 @@ def _arm_once(key: str, send: Callable[[], object], due: datetime) -> bool:
 
 def arm_revision(revision_id: int, go_live_at: datetime) -> bool:
     """Queue the ETA task for a scheduled revision if it falls due before the next sweep."""
+    # Celery task pair: the tasks run what this module decides, and this module queues
+    # the tasks; imported when called, as the tasks module needs this one loaded first.
     from cms.publishing.tasks import publish_scheduled_revision
 
     if go_live_at > timezone.now() + arm_ahead():
@@ -122,6 +124,8 @@ def arm_revision(revision_id: int, go_live_at: datetime) -> bool:
 
 
 def arm_expiry(label: str, pk: str, expire_at: datetime) -> bool:
+    """Queue the ETA task for an expiry if it falls due before the next sweep."""
+    # Celery task pair: as in arm_revision.
     from cms.publishing.tasks import expire_scheduled
 
     if expire_at > timezone.now() + arm_ahead():

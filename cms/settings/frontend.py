@@ -22,7 +22,7 @@ if PRODUCTION and (len(REVALIDATE_SECRET) < 16 or REVALIDATE_SECRET == _DEV_REVA
     raise ImproperlyConfigured("REVALIDATE_SECRET must be set to a random string of 16+ characters")
 
 # The client URL and "view live" of each page are its Site's renderer's
-# (cms.preview.tokens.PreviewMixin); "default" is only for models without the mixin.
+# (cms.core.pages.PreviewMixin); "default" is only for models without the mixin.
 # The preview panel's iframe opens the renderer itself (no frame of the admin's around
 # it), so that the page editor's content checks reach the previewed page's userbar.
 WAGTAIL_HEADLESS_PREVIEW = {

@@ -23,9 +23,9 @@ from rest_framework.request import Request
 from wagtail.admin.userbar import Userbar
 from wagtail.models import Page
 
+from cms.api.endpoints import MortarAPIViewSet
 from cms.api.errors import APIError, BadRequest, json_response
 from cms.api.params import check_query_text, whole_number
-from cms.api.views import MortarAPIViewSet
 from cms.preview.tokens import PreviewError, page_for_token
 from cms.preview.views import TOKEN_HEADER
 from cms.userbar.origins import (

@@ -12,12 +12,12 @@ from wagtail.contrib.routable_page.models import re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
-from cms.api.routes import HeadlessRoutablePageMixin, RouteAnswer
 from cms.api.visibility import visible_pages
 from cms.blocks.links import CallToActionBlock
 from cms.blocks.stream import BodyStreamBlock
 from cms.blocks.text import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
+from cms.core.pages import HeadlessRoutablePageMixin, RouteAnswer
 from cms.forms.models import BaseFormPage
 
 ARTICLES_PER_PAGE = 10

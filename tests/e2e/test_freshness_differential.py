@@ -475,7 +475,7 @@ def other_clients(rng: random.Random, cms_url: str, paths: list[str]) -> list[st
 
 
 def flush_document_cache() -> int:
-    from cms.api import cache
+    from cms.publishing import cache
 
     return cache.clear()
 

@@ -232,7 +232,7 @@ def test_editors_never_see_an_error_and_the_site_catches_up(stack, django_db_blo
 @pytest.mark.xfail(reason="with Redis hanging, editors see no error and every outbox row is "
                    "written, but the site has not caught up 30 s after Redis is back: "
                    "still to find (connections the hang left open; the document cache's "
-                   "client in cms/api/cache.py still retries with seconds of backoff)",
+                   "client in cms/publishing/cache.py still retries with seconds of backoff)",
                    strict=False)
 def test_a_hanging_redis_too(stack, django_db_blocker):
     """After the test above, which leaves group a live and b unpublished."""

@@ -5,14 +5,18 @@ import json
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+import redis
 import requests
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from cms.api import cache, dependencies
+from cms.publishing.freshness import cache, dependencies
 from cms.testing import content
 from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
 from cms.testing.processes import REPO, gunicorn, server_env
@@ -64,6 +68,41 @@ def test_second_request_is_a_hit_without_sql_and_etag_gives_304(client, about):
     assert len(queries) == 0
     assert again == doc and second["ETag"] == first["ETag"]
     assert not_modified.status_code == 304 and not_modified.content == b""
+
+
+@contextmanager
+def redis_commands() -> Iterator[list[list[str]]]:
+    """The commands Redis runs meanwhile on this process's keys (its CACHE_KEY_PREFIX), as
+    Redis itself reports them (MONITOR): each as its command name (upper case) and first
+    argument, in the order run. Other processes sharing the server have keys of their own."""
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=10)
+    ours = f"{settings.CACHE_KEY_PREFIX}:"
+    end = f"end-of-watch-{uuid.uuid4().hex}"
+    seen: list[list[str]] = []
+    with client.monitor() as monitor:
+        yield seen
+        client.echo(end)  # on a connection of its own, after everything watched
+        while end not in (command := monitor.next_command())["command"]:
+            name, _, rest = command["command"].partition(" ")
+            key = rest.partition(" ")[0]
+            if key.startswith(ours):
+                seen.append([name.upper(), key])
+
+
+def test_a_miss_checks_and_reads_once_and_a_hit_is_one_get(client, about):
+    """A miss asks Redis for the document once (the cache front's GET, handed on to the
+    view that builds it), then stores it; a hit is one GET and nothing else of Redis."""
+    with redis_commands() as on_miss:
+        miss, doc = fetch(client)
+    with redis_commands() as on_hit:
+        hit, again = fetch(client)
+
+    assert miss["X-Mortar-Cache"] == "miss" and hit["X-Mortar-Cache"] == "hit"
+    assert again == doc
+    documents = [[name, key] for name, key in on_miss if ":doc:" in key]
+    key = documents[0][1] if documents else None
+    assert documents == [["GET", key], ["SET", key]]
+    assert on_hit == [["GET", key]]
 
 
 def test_publishing_the_page_drops_its_document(client, about, publish):
@@ -210,7 +249,7 @@ def test_two_stacks_with_their_own_prefix_on_one_redis_never_share_documents(hom
         assert [served(blue), served(blue)] == ["miss", "hit"]
         assert [served(green), served(green)] == ["miss", "hit"]  # not blue's
         # Green's change, as its worker delivers it, drops green's copy only.
-        bump = f"from cms.api import cache\ncache.bump(['page:{about.pk}'])"
+        bump = f"from cms.publishing import cache\ncache.bump(['page:{about.pk}'])"
         subprocess.run([sys.executable, "manage.py", "shell", "-c", bump], cwd=REPO,
                        env=green_env, check=True, capture_output=True, timeout=60)
         assert served(green) == "miss"

@@ -10,7 +10,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
-from cms.api import cache
+from cms.publishing.freshness import cache
 from cms.testing.content import add
 from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
 

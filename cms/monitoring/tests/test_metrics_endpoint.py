@@ -91,6 +91,7 @@ def test_redis_errors_carried_through_are_counted(client):
 
     labels = {"component": "document_cache"}
     before = REGISTRY.get_sample_value("mortar_redis_errors_total", labels) or 0
-    # What cms.api.cache logs when Redis fails a read (it serves the request uncached).
-    logging.getLogger("cms.api.cache").warning("document cache unreadable, serving uncached: x")
+    # What cms.publishing.cache logs when Redis fails a read (it serves the request uncached).
+    logging.getLogger("cms.publishing.cache").warning(
+        "document cache unreadable, serving uncached: x")
     assert REGISTRY.get_sample_value("mortar_redis_errors_total", labels) == before + 1

@@ -8,7 +8,7 @@ import pytest
 from django.core.signing import TimestampSigner, b62_encode
 from django.test import override_settings
 
-from cms.preview.tokens import PreviewMixin
+from cms.core.pages import PreviewMixin
 from cms.testing.content import unsaved_child
 from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
 

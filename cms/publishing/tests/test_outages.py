@@ -10,7 +10,7 @@ import redis
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from cms.api import cache
+from cms.publishing import cache
 from cms.publishing.models import RevalidationRequest
 from cms.publishing.tests.renderer import add_page, as_renderer
 from cms.testing.ports import free_port

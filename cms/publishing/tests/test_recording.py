@@ -10,8 +10,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.api import cache
-from cms.publishing import renderer_tags
+from cms.publishing import cache, freshness
 from cms.publishing.delivery import deliver
 from cms.publishing.models import RendererDependency, RevalidationRequest
 from cms.publishing.tests.renderer import add_page
@@ -83,16 +82,17 @@ def test_a_document_dropped_while_the_renderer_was_served_it_is_built_again(
     have been delivered before the record, so the renderer gets a fresh build."""
     page = add_page(home, "raced")
     get(client, "/raced/", "alias.localhost")
-    record = renderer_tags.record
+    # The record the API makes, through the surface it calls (cms.publishing.freshness).
+    record = freshness.record
 
     def then_a_change_lands(*args: object) -> None:
         record(*args)
-        monkeypatch.setattr(renderer_tags, "record", record)
+        monkeypatch.setattr(freshness, "record", record)
         with django_capture_on_commit_callbacks(execute=True):
             page.title = "Raced, changed"
             page.save_revision().publish()
 
-    monkeypatch.setattr(renderer_tags, "record", then_a_change_lands)
+    monkeypatch.setattr(freshness, "record", then_a_change_lands)
     served = get(client, "/raced/", "alias.localhost", **RENDERER)
 
     assert served.status_code == 200 and served["X-Mortar-Cache"] == "miss"

@@ -4,7 +4,7 @@ While the CMS builds an answer (a page by path, the navigation, the sitemap, a 4
 or a redirect) it records the names of everything the answer shows. Every change
 maps to names too (`cms.publishing.changes`), and a change reaches exactly the
 cached answers that share a name with it: in the CMS's document cache
-(`cms.api.cache`) and in the renderer's cache (`cms.publishing.delivery`).
+(`cms.publishing.cache`) and in the renderer's cache (`cms.publishing.delivery`).
 
 Names, each at most a few dozen characters:
 - `page:<id>`: a page's own fields, path, live state or visibility.

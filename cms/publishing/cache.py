@@ -1,7 +1,7 @@
 """The by-path document cache in Redis: a hit is one GET, and a change drops exactly its pages.
 
 Every cached document is listed in a Redis set per dependency name it shows
-(`page:12`, `image:5`, `children:7`..., see `cms.api.dependencies`). A change (see
+(`page:12`, `image:5`, `children:7`..., see `cms.publishing.dependencies`). A change (see
 `cms.publishing.changes`) deletes the documents in the sets of the names it touched.
 The key is made from the request's parameters, checked for form but not looked up,
 so a hit runs no SQL and not even a site lookup. Beside each document are the Site it
