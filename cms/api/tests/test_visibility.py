@@ -12,7 +12,8 @@ from wagtail.models import Collection, CollectionViewRestriction, Page, PageView
 
 from cms.api import cache
 from cms.testing.content import add
-from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
+from cms.testing.factories import SampleArticlePageFactory, SampleIndexPageFactory
+from cms.testing.pages.models import SampleContentPage, SampleIndexPage
 
 BY_PATH = "/api/v2/pages/by-path/"
 
@@ -21,15 +22,16 @@ def body(response) -> dict:
     return json.loads(response.content)
 
 
+class ArticleFactory(SampleArticlePageFactory):
+    """A published article of the same day as every other, in the menus."""
+
+    date = datetime.date(2026, 1, 1)
+    show_in_menus = True
+
+
 @pytest.fixture
 def index(home) -> SampleIndexPage:
-    return add(home, SampleIndexPage(title="Articles", slug="articles", show_in_menus=True))
-
-
-def article(index: SampleIndexPage, slug: str, **fields: object) -> SampleArticlePage:
-    return add(index, SampleArticlePage(title=slug.title(), slug=slug,
-                                        date=datetime.date(2026, 1, 1), show_in_menus=True,
-                                        **fields))
+    return SampleIndexPageFactory(parent=home, title="Articles", show_in_menus=True)
 
 
 def expire_without_the_task(page: Page) -> None:
@@ -38,8 +40,8 @@ def expire_without_the_task(page: Page) -> None:
 
 
 def test_an_expired_page_is_gone_everywhere_before_the_expiry_task_runs(client, home, index):
-    kept = article(index, "kept")
-    expired = article(index, "expired")
+    kept = ArticleFactory(parent=index, title="Kept")
+    expired = ArticleFactory(parent=index, title="Expired")
     linking = add(home, SampleContentPage(title="Linking", slug="linking", body=json.dumps([
         {"type": "cta", "value": {"label": "Go", "link": {"page": expired.pk, "url": ""}}}])))
     expire_without_the_task(expired)
@@ -73,7 +75,8 @@ def test_an_expired_page_is_gone_everywhere_before_the_expiry_task_runs(client, 
 def test_a_cached_document_lives_no_longer_than_a_page_it_shows(client, home, index):
     if not cache.enabled():
         pytest.skip("needs the Redis document cache")
-    article(index, "soon", expire_at=timezone.now() + datetime.timedelta(seconds=30))
+    ArticleFactory(parent=index, title="Soon",
+                   expire_at=timezone.now() + datetime.timedelta(seconds=30))
     assert client.get(BY_PATH, {"html_path": "/articles/"}, HTTP_HOST="localhost"
                       ).status_code == 200
     key = cache.request_key(None, "localhost", "/articles/", 1)
