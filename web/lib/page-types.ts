@@ -46,7 +46,7 @@ export function findPageType(registry: object, type: string): AnyPageType | unde
     : undefined;
 }
 
-/** Page types by `meta.type`: one site's registry, or every site's merged (`mergePageTypes`). */
+/** Every site's page types by `meta.type`, merged (`mergePageTypes`); a site's own is `SitePageTypes`. */
 export type PageTypes = Readonly<Record<string, AnyPageType>>;
 
 /**
