@@ -70,7 +70,7 @@ def test_every_page_type_and_the_heavy_page_conform(client, home, make_image):
 
 def test_a_document_that_breaks_the_contract_is_caught(client, home):
     SampleContentPageFactory(parent=home, title="About", body=json.dumps(
-                             [{"type": "heading", "value": {"text": "Hi", "level": "2"}}]))
+        [{"type": "heading", "value": {"text": "Hi", "level": "2"}}]))
     doc = json.loads(client.get("/api/v2/pages/by-path/", {"html_path": "/about/"}).content)
     assert not list(validator("PageDocument").iter_errors(doc))
     doc["body"][0]["value"]["level"] = "2"  # a heading level must be a number
