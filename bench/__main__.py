@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.request import Request, urlopen
 
 from cms.testing.ports import free_port
+from cms.testing.stats import percentile
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "bench-revalidate-secret-0123456789"
@@ -135,11 +136,6 @@ def publish_to_visible(web_page_url: str) -> list[float]:
         timings.append(time.monotonic() - started)
         page.refresh_from_db()
     return timings
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def table(rows: list[tuple[str, Load]]) -> str:

@@ -25,11 +25,11 @@ from urllib.request import urlopen
 
 # isort: off
 # First: it sets the bench environment up (database, Redis, production settings).
-from bench.__main__ import (PUBLISHES, REPO, SECRET, free_port, gunicorn, percentile,
-                            start, wait_for)
+from bench.__main__ import PUBLISHES, REPO, SECRET, free_port, gunicorn, start, wait_for
 from bench import dataset
 from tests.e2e.nginx import hostport, nginx
 from tests.httpcache import Varnish
+from cms.testing.stats import percentile
 # isort: on
 
 READS_AFTER = 5  # rounds over every instance after each publish is visible everywhere

@@ -24,6 +24,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cms.testing.stats import percentile
+
 if TYPE_CHECKING:
     from wagtail.models import Page
 
@@ -49,12 +51,6 @@ def configure() -> None:
     import django
 
     django.setup()
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def site_root() -> Page:
@@ -179,7 +175,7 @@ def run() -> dict:
     return {
         "scheduled_publish_lateness_ms": {
             "p50": round(statistics.median(lateness) * 1000),
-            "p95": round(percentile(lateness, 95) * 1000),
+            "p95": round(percentile(lateness, 0.95) * 1000),
             "max": round(max(lateness) * 1000), "n": len(lateness)},
         "rendition_set_seconds_per_image": {
             "mean": round(statistics.mean(renditions), 2),

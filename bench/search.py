@@ -44,6 +44,7 @@ from bench import search_before  # noqa: E402
 from bench.dataset import ensure_database  # noqa: E402
 from cms.api import search as search_api  # noqa: E402
 from cms.api.search import MAX_RESULTS  # noqa: E402
+from cms.testing.stats import percentile  # noqa: E402
 from sites.example.models import ArticlePage  # noqa: E402
 
 PAGES = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
@@ -93,10 +94,6 @@ def timings_ms(query: str) -> dict[str, list[float]]:
     return timings
 
 
-def p95(values: list[float]) -> float:
-    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
-
-
 def main() -> None:
     ensure_database()
     call_command("migrate", verbosity=0)
@@ -112,7 +109,7 @@ def main() -> None:
         for when, values in timings_ms(query).items():
             suffix = "_before" if when == "before" else ""
             figures[f"search_{kind}_p50_ms_{label}{suffix}"] = round(statistics.median(values), 1)
-            figures[f"search_{kind}_p95_ms_{label}{suffix}"] = round(p95(values), 1)
+            figures[f"search_{kind}_p95_ms_{label}{suffix}"] = round(percentile(values, 0.95), 1)
     print(json.dumps(figures))
 
 

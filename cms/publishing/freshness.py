@@ -14,6 +14,8 @@ from cms.publishing.renderer_tags import (
     MAX_ITEMS,
     MAX_TAG_LENGTH,
     NAVIGATION,
+    PATH_PREFIX,
+    SITE_SEPARATOR,
     SITEMAP,
     path_tag,
     qualified,
@@ -21,5 +23,6 @@ from cms.publishing.renderer_tags import (
     records,
 )
 
-__all__ = ["MAX_ITEMS", "MAX_TAG_LENGTH", "NAVIGATION", "SITEMAP", "cache", "dependencies",
-           "path_tag", "qualified", "record", "records"]
+__all__ = ["MAX_ITEMS", "MAX_TAG_LENGTH", "NAVIGATION", "PATH_PREFIX", "SITEMAP",
+           "SITE_SEPARATOR", "cache", "dependencies", "path_tag", "qualified", "record",
+           "records"]

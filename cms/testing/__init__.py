@@ -6,6 +6,7 @@
 - `cms.testing.content`: pages (a home page and site, `add` like the admin does) and
   images and documents uploaded like an editor does.
 - `cms.testing.factories`: wagtail-factories for the test-only page types.
+- `cms.testing.stats`: `percentile` (nearest rank), for tests and bench/ alike.
 - `cms.testing.s3`: a real S3 endpoint (moto's server) and the settings pointed at it.
 - `cms.testing.fixtures`: the pytest fixtures built on these, registered for every
   suite by the root conftest.py.

@@ -34,16 +34,22 @@ def database_url() -> str:
 
 
 def wait_until(check: Callable[[], T], timeout: float, interval: float = 0.05,
-               message: str = "condition") -> T:
-    """Call `check` until it returns something truthy, and return that; AssertionError
-    naming `message` once `timeout` seconds have passed. Exceptions of `check` propagate."""
+               message: str | Callable[[], str] = "condition") -> T:
+    """Call `check` every `interval` seconds until it returns something truthy, and return
+    that (time it with time.monotonic() around the call where the wait is the figure).
+    The test suites' one polling helper.
+
+    AssertionError "<message> not reached within <timeout>s" once `timeout` seconds have
+    passed; `message` may be a function, called then, to tell the state it ended in.
+    Exceptions of `check` propagate."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"{message} not reached within {timeout}s")
+            what = message() if callable(message) else message
+            raise AssertionError(f"{what} not reached within {timeout}s")
         time.sleep(interval)
 
 

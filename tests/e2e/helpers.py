@@ -8,15 +8,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from cms.testing.processes import REPO
+from cms.testing.processes import REPO, wait_until
 from tests.e2e.conftest import database
 
-T = TypeVar("T")
 FRESH_WITHIN = 3.0  # seconds, from the change's commit
 ARTICLE = "/articles/designing-for-editors/"  # a demo article no test changes
 
@@ -49,21 +47,6 @@ def logged_in_admin(browser: Browser, cms_server: str,
     return context, admin
 
 
-def await_value(probe: Callable[[], T | None], timeout: float,
-                interval: float = 0.05) -> tuple[T | None, float]:
-    """Calls `probe` until it returns something truthy or `timeout` seconds pass.
-
-    Returns (the last value, the seconds it took); the value is falsy on time-out.
-    """
-    started = time.monotonic()
-    while True:
-        value = probe()
-        elapsed = time.monotonic() - started
-        if value or elapsed >= timeout:
-            return value, elapsed
-        time.sleep(interval)
-
-
 REGION = re.compile(r"<(header|main|footer)\b.*?</\1>", re.S)
 PREVIEW_BAR = re.compile(r'<div[^>]*data-testid="preview-bar".*?</div>', re.S)
 COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -88,26 +71,27 @@ def cms_shell(cms_env: dict[str, str], code: str) -> None:
 
 def await_through(url: str, condition: Callable[[int, dict[str, str], str], bool],
                   timeout: float = FRESH_WITHIN) -> float:
-    """Seconds until a response through the cache meets `condition`; fails past `timeout`."""
+    """Seconds until a response through the cache meets `condition`; fails past `timeout`,
+    naming the last answer's status."""
     started = time.monotonic()
-    last = None
-    while time.monotonic() - started < timeout:
+    last: tuple[int, dict[str, str], str] | None = None
+
+    def met() -> bool:
+        nonlocal last
         last = fetch(url)
-        if condition(*last):
-            return time.monotonic() - started
-        time.sleep(0.05)
-    raise AssertionError(f"{url} not fresh within {timeout}s: last answer {last and last[0]}")
+        return condition(*last)
+
+    wait_until(met, timeout, message=lambda: f"{url} fresh (last answer {last and last[0]})")
+    return time.monotonic() - started
 
 
 def cached(url: str) -> tuple[int, dict[str, str], str]:
     """Fetch until the cache answers from its store (the renderer's probe may lag)."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    def hit() -> tuple[int, dict[str, str], str] | None:
         answer = fetch(url)
-        if answer[0] == 200 and answer[1].get("x-cache") == "HIT":
-            return answer
-        time.sleep(0.2)
-    raise AssertionError(f"{url} never served from the HTTP cache")
+        return answer if answer[0] == 200 and answer[1].get("x-cache") == "HIT" else None
+
+    return wait_until(hit, 20, interval=0.2, message=f"{url} served from the HTTP cache")
 
 
 def settled(django_db_blocker) -> None:

@@ -7,6 +7,7 @@ Each test puts the demo site back as it found it, through the admin too.
 """
 
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,9 +15,10 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from cms.testing.processes import wait_until
 from tests.conftest import REVALIDATE_SECRET
 from tests.e2e.conftest import database
-from tests.e2e.helpers import FRESH_WITHIN, await_value, fetch, logged_in_admin, regions
+from tests.e2e.helpers import FRESH_WITHIN, fetch, logged_in_admin, regions
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +39,8 @@ def warm(web_server: str, paths: list[str]) -> dict[str, str]:
 
     seen = {}
     for path in paths:
-        answer, _ = await_value(lambda p=path: cached(p), 10)
-        assert answer, f"{path} never came from the renderer's cache"
+        answer = wait_until(lambda p=path: cached(p), 10,
+                            message=f"{path} from the renderer's cache")
         assert answer[0] == 200, f"{path} answered {answer[0]} before the change"
         seen[path] = regions(answer[2])
     return seen
@@ -46,9 +48,10 @@ def warm(web_server: str, paths: list[str]) -> dict[str, str]:
 
 def await_fresh(stale: Callable[[], list[str]], change: str) -> float:
     """Seconds until `stale()` lists nothing; fails after FRESH_WITHIN."""
-    fresh, elapsed = await_value(lambda: not stale(), FRESH_WITHIN)
-    assert fresh, f"{FRESH_WITHIN}s after {change}, still stale: {stale()}"
-    return elapsed
+    started = time.monotonic()
+    wait_until(lambda: not stale(), FRESH_WITHIN,
+               message=lambda: f"after {change}, nothing stale (still: {stale()})")
+    return time.monotonic() - started
 
 
 def site_regions(web_server: str, paths: list[str]) -> dict[str, tuple[int, str]]:

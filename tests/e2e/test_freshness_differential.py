@@ -22,7 +22,6 @@ change to a fresh site is printed per kind of change, as one JSON line `FRESHNES
 """
 
 import json
-import math
 import os
 import random
 import subprocess
@@ -40,6 +39,7 @@ import pytest
 
 from cms.testing.ports import free_port
 from cms.testing.processes import REPO, stop, wait_for
+from cms.testing.stats import percentile
 from tests.conftest import REVALIDATE_SECRET
 from tests.e2e.helpers import cms_shell, fetch, regions
 from tests.webserver import WebBuild, next_start
@@ -422,11 +422,6 @@ def plan(rng: random.Random, kinds: list[str]) -> list[str]:
     """Every kind at least once, in random order, then random kinds up to ACTIONS."""
     return rng.sample(kinds, len(kinds)) + [rng.choice(kinds)
                                              for _ in range(ACTIONS - len(kinds))]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def settle(site: Site, paths: list[str], since: float) -> tuple[float | None, list[str]]:

@@ -8,25 +8,21 @@
  * the renderer sends the CMS as `?site=` ("docs.example.com"). The CMS qualifies the tags
  * it sends the same way (siteTag).
  */
-import openapi from "@/lib/openapi.json";
+import { MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, PATH_PREFIX, SITEMAP_TAG, SITE_SEPARATOR }
+  from "@/lib/cache-tags.generated";
 
-export const NAVIGATION_TAG = "navigation";
-export const SITEMAP_TAG = "sitemap";
-
-const limits = openapi.components.schemas.RevalidateRequest.properties;
-/** Next.js ignores longer tags; the revalidate route refuses them (from the OpenAPI document). */
-export const MAX_TAG_LENGTH = limits.tags.items.maxLength;
-/** Tags or paths per revalidate request (from the OpenAPI document). */
-export const MAX_ITEMS = limits.tags.maxItems;
+// Generated from the CMS's definitions (`make types`), never copied: the names the CMS
+// records and sends, and the limits of a revalidate request (its RevalidateRequest schema).
+export { MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, SITEMAP_TAG };
 
 /** `tag` of `site`'s entries: "docs.example.com|navigation". The one place tags are qualified. */
 export function siteTag(site: string, tag: string): string {
-  return `${site}|${tag}`;
+  return `${site}${SITE_SEPARATOR}${tag}`;
 }
 
 /** The entry of the by-path answer for `htmlPath` ("/articles/hello/", "/articles/page/2/"). */
 export function pathTag(site: string, htmlPath: string): string {
-  return siteTag(site, `path:${htmlPath}`);
+  return siteTag(site, `${PATH_PREFIX}${htmlPath}`);
 }
 
 /** The entry of the site's menu and footer. */

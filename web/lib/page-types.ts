@@ -1,13 +1,14 @@
 /**
  * How a site tells the platform which layout renders a page: each site's registry
  * (`sites/<name>/registry.ts`) maps the `meta.type` of its page types ("app.ClassName",
- * as the CMS writes it) to a `PageType`, and `sites/index.ts` gathers every site's
- * registry. The platform only ever looks a type up there; it names none.
+ * as the CMS writes it) to a `PageType`, `sites/index.ts` gathers every site's registry,
+ * and the app merges them (app/page-types.ts) into the `PageTypes` the page routes pass
+ * down. The platform only ever looks a type up in the map it is given; it names none, and
+ * never imports the sites (they import this module: eslint.config.mjs keeps it one way).
  */
 import type { ReactNode } from "react";
 
 import type { KnownPageDocument, PageDocument } from "@/lib/types";
-import * as sites from "@/sites";
 
 /** Every `meta.type` the CMS's OpenAPI document knows, over all installed sites. */
 export type KnownPageType = KnownPageDocument["meta"]["type"];
@@ -45,10 +46,18 @@ export function findPageType(registry: object, type: string): AnyPageType | unde
     : undefined;
 }
 
-/** Every site's entries in one map: `meta.type` names its app, so no two sites share one. */
-export const PAGE_TYPES: Readonly<Record<string, AnyPageType>> = Object.assign({}, ...Object.values(sites));
+/** Every site's page types by `meta.type`, merged (`mergePageTypes`); a site's own is `SitePageTypes`. */
+export type PageTypes = Readonly<Record<string, AnyPageType>>;
 
-/** The registered entry for the document's type; undefined gets the generic layout. */
-export function pageTypeOf(page: PageDocument): AnyPageType | undefined {
-  return findPageType(PAGE_TYPES, page.meta.type);
+/**
+ * Every registry of `registries` (by site name, as sites/index.ts exports them) in one map:
+ * `meta.type` names its app, so no two sites share an entry.
+ */
+export function mergePageTypes(registries: Readonly<Record<string, object>>): PageTypes {
+  return Object.assign({}, ...Object.values(registries)) as PageTypes;
+}
+
+/** The entry of `pageTypes` for the document's type; undefined gets the generic layout. */
+export function pageTypeOf(pageTypes: object, page: PageDocument): AnyPageType | undefined {
+  return findPageType(pageTypes, page.meta.type);
 }

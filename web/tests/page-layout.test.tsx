@@ -3,9 +3,10 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 
+import { PAGE_TYPES } from "@/app/page-types";
 import { PageLayout } from "@/components/pages/PageLayout";
 import openapi from "@/lib/openapi.json";
-import { PAGE_TYPES, findPageType, pageTypeOf } from "@/lib/page-types";
+import { findPageType, mergePageTypes, pageTypeOf } from "@/lib/page-types";
 import type { PageDocument } from "@/lib/types";
 import * as sites from "@/sites";
 import { pageMeta } from "@/tests/fixtures";
@@ -28,12 +29,23 @@ describe("findPageType", () => {
   });
 });
 
+describe("mergePageTypes", () => {
+  it("keeps every entry of every registry, each under its own type", () => {
+    const story = { layout: Layout, openGraphType: "article" as const };
+    const guide = { layout: Layout };
+    const merged = mergePageTypes({ news: { "news.Story": story }, docs: { "docs.Guide": guide } });
+    expect(merged).toEqual({ "news.Story": story, "docs.Guide": guide });
+    expect(findPageType(merged, "docs.Guide")).toBe(guide);
+    expect(mergePageTypes({})).toEqual({});
+  });
+});
+
 describe("pageTypeOf", () => {
   it("gives each type of every site's registry its own entry", () => {
     const registered = Object.values(sites).flatMap((registry) => Object.entries(registry));
     expect(Object.keys(PAGE_TYPES).sort()).toEqual(registered.map(([type]) => type).sort());
     for (const [type, entry] of registered) {
-      expect(pageTypeOf({ id: 1, title: "A", meta: pageMeta(type) } as PageDocument)).toBe(entry);
+      expect(pageTypeOf(PAGE_TYPES, { id: 1, title: "A", meta: pageMeta(type) } as PageDocument)).toBe(entry);
     }
   });
 });
@@ -47,7 +59,7 @@ describe("PageLayout", () => {
         { id: 10, title: "A hidden one", type: "nosite.Story", html_path: null }],
       page: 2, per_page: 2, total: 5, total_pages: 3 },
     } as PageDocument;
-    const { container } = render(<PageLayout page={page} />);
+    const { container } = render(<PageLayout page={page} pageTypes={PAGE_TYPES} />);
     expect(container.querySelector("h1")?.textContent).toBe("News desk");
     expect(container.querySelector("h2")?.textContent).toBe("Latest");
     const links = [...container.querySelectorAll("a")].map((a) => [a.textContent, a.getAttribute("href")]);
@@ -58,7 +70,7 @@ describe("PageLayout", () => {
 
   it("renders a page of no known type with only a title", () => {
     const page = { id: 5, title: "Bare", meta: pageMeta("toString", "/bare/") } as PageDocument;
-    const { container } = render(<PageLayout page={page} />);
+    const { container } = render(<PageLayout page={page} pageTypes={PAGE_TYPES} />);
     expect(container.querySelector("h1")?.textContent).toBe("Bare");
     expect(container.querySelectorAll("a, nav, ul")).toHaveLength(0);
   });

@@ -4,6 +4,7 @@ import {
   MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, SITEMAP_TAG, navigationTag, pathTag, responseTags,
   siteTag, sitemapTag,
 } from "@/lib/cache-tags";
+import openapi from "@/lib/openapi.json";
 import { htmlPathFromSegments, isSafeLocalPath } from "@/lib/paths";
 import { bearerToken, parseRevalidateBody, readCapped, secretMatches } from "@/lib/revalidation";
 
@@ -31,7 +32,10 @@ describe("cache tags", () => {
     expect(responseTags("docs.example.com", "/about/")[0]).toBe("docs.example.com|path:/about/");
   });
 
-  it("take their limits from the OpenAPI document", () => {
+  it("have the limits of the OpenAPI document's RevalidateRequest (one definition, generated)", () => {
+    const limits = openapi.components.schemas.RevalidateRequest.properties;
+    expect([MAX_ITEMS, MAX_TAG_LENGTH]).toEqual([limits.tags.maxItems, limits.tags.items.maxLength]);
+    expect(limits.paths.maxItems).toBe(MAX_ITEMS);
     expect([MAX_ITEMS, MAX_TAG_LENGTH]).toEqual([1000, 256]);
   });
 });

@@ -7,25 +7,23 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from cms.core.models import NavigationSettings
-from cms.testing.pages.models import SampleContentPage
+from cms.testing.factories import SampleContentPageFactory
 
 
-def add(parent, title, slug, menu=True, publish=True):
-    page = SampleContentPage(title=title, slug=slug, show_in_menus=menu, live=False)
-    parent.add_child(instance=page)
-    if publish:
-        page.save_revision().publish()
-    return page
+class MenuPageFactory(SampleContentPageFactory):
+    """A published content page in the menus: what most pages here are."""
+
+    show_in_menus = True
 
 
 def test_menu_has_two_levels_of_live_public_pages_in_menus(client, home):
-    about = add(home, "About", "about")
-    add(about, "Team", "team")
-    add(about, "Not in menu", "hidden", menu=False)
-    add(home, "Draft", "draft", publish=False)
-    private = add(home, "Members", "members")
+    about = MenuPageFactory(parent=home, title="About")
+    MenuPageFactory(parent=about, title="Team")
+    MenuPageFactory(parent=about, title="Not in menu", slug="hidden", show_in_menus=False)
+    MenuPageFactory(parent=home, title="Draft", publish=False)
+    private = MenuPageFactory(parent=home, title="Members")
     PageViewRestriction.objects.create(page=private, restriction_type="login")
-    add(home, "Contact", "contact")
+    MenuPageFactory(parent=home, title="Contact")
 
     body = json.loads(client.get("/api/v2/navigation/").content)
 
@@ -40,7 +38,7 @@ def test_menu_has_two_levels_of_live_public_pages_in_menus(client, home):
 
 
 def test_footer_comes_from_the_site_setting(client, home):
-    about = add(home, "About", "about")
+    about = MenuPageFactory(parent=home, title="About")
     settings = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
     settings.footer_text = "© Mortar"
     settings.footer_links = json.dumps([
@@ -60,9 +58,9 @@ def test_footer_comes_from_the_site_setting(client, home):
 
 
 def test_sitemap_lists_live_public_pages_only(client, home):
-    add(home, "About", "about")
-    add(home, "Draft", "draft", publish=False)
-    private = add(home, "Members", "members")
+    MenuPageFactory(parent=home, title="About")
+    MenuPageFactory(parent=home, title="Draft", publish=False)
+    private = MenuPageFactory(parent=home, title="Members")
     PageViewRestriction.objects.create(page=private, restriction_type="login")
 
     pages = json.loads(client.get("/api/v2/sitemap/").content)["pages"]
@@ -84,9 +82,7 @@ def test_sitemap_pages_through_a_large_site(client, home, monkeypatch):
 
     monkeypatch.setattr(views, "SITEMAP_PAGE_SIZE", 2)
     for n in range(3):
-        child = SampleContentPage(title=f"P{n}", slug=f"p{n}", live=False)
-        home.add_child(instance=child)
-        child.save_revision().publish()
+        SampleContentPageFactory(parent=home, title=f"P{n}")
 
     first = json.loads(client.get("/api/v2/sitemap/").content)
     last = json.loads(client.get("/api/v2/sitemap/", {"page": 2}).content)
@@ -102,13 +98,14 @@ def test_sitemap_pages_through_a_large_site(client, home, monkeypatch):
 def test_each_menu_level_and_the_footer_hold_navigation_max_items_at_most(
         client, home, settings, django_assert_num_queries):
     settings.NAVIGATION_MAX_ITEMS = 3
-    first = add(home, "P0", "p0")
-    members = add(home, "Members", "members")  # private: not counted against the limit
+    first = MenuPageFactory(parent=home, title="P0")
+    # Private: not counted against the limit.
+    members = MenuPageFactory(parent=home, title="Members")
     PageViewRestriction.objects.create(page=members, restriction_type="login")
     for n in range(1, 5):
-        add(home, f"P{n}", f"p{n}")
+        MenuPageFactory(parent=home, title=f"P{n}")
     for n in range(5):
-        add(first, f"C{n}", f"c{n}")
+        MenuPageFactory(parent=first, title=f"C{n}")
     navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
     navigation.footer_links = json.dumps([
         {"type": "link", "value": {"label": f"L{n}", "link": {"page": None,
@@ -125,8 +122,8 @@ def test_each_menu_level_and_the_footer_hold_navigation_max_items_at_most(
     with CaptureQueriesContext(connection) as counted:
         client.get("/api/v2/navigation/")
     for n in range(5, 25):
-        add(home, f"P{n}", f"p{n}")
-        add(first, f"C{n}", f"c{n}")
+        MenuPageFactory(parent=home, title=f"P{n}")
+        MenuPageFactory(parent=first, title=f"C{n}")
     with django_assert_num_queries(len(counted.captured_queries)):
         assert len(json.loads(client.get("/api/v2/navigation/").content)["menu"]) == 3
 

@@ -8,9 +8,12 @@ import pytest
 from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
-from cms.testing.content import add
 from cms.testing.content import by_path as get
-from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
+from cms.testing.factories import (
+    SampleArticlePageFactory,
+    SampleContentPageFactory,
+    SampleIndexPageFactory,
+)
 
 ACCESS = "/api/v2/page_access/"
 PASSWORD = "open sesame"
@@ -18,9 +21,9 @@ PASSWORD = "open sesame"
 
 @pytest.fixture
 def secret(home):
-    page = add(home, SampleContentPage(title="Members", slug="members",
-                                 body=json.dumps([{"type": "rich_text",
-                                                   "value": "<p>Hidden words</p>"}])))
+    page = SampleContentPageFactory(parent=home, title="Members",
+                                    body=json.dumps([{"type": "rich_text",
+                                                      "value": "<p>Hidden words</p>"}]))
     return PageViewRestriction.objects.create(
         page=page, restriction_type=PageViewRestriction.PASSWORD, password=PASSWORD)
 
@@ -62,7 +65,7 @@ def test_right_password_gives_the_page_to_its_holder_only(client, secret):
 
 def test_descendants_need_the_same_password(client, secret):
     restriction = secret
-    add(restriction.page.specific, SampleContentPage(title="Minutes", slug="minutes"))
+    SampleContentPageFactory(parent=restriction.page.specific, title="Minutes")
     response, body = get(client, "/members/minutes/")
     assert response.status_code == 401
     assert body["password_required"] == {"restriction_id": restriction.pk,
@@ -93,7 +96,7 @@ def test_changed_password_ends_old_tokens(client, secret):
 
 
 def test_token_of_another_restriction_opens_nothing(client, secret, home):
-    other = add(home, SampleContentPage(title="Board", slug="board"))
+    other = SampleContentPageFactory(parent=home, title="Board")
     other_restriction = PageViewRestriction.objects.create(
         page=other, restriction_type=PageViewRestriction.PASSWORD, password="board")
     token = enter(client, other_restriction.pk, "board")[1]["token"]
@@ -103,7 +106,7 @@ def test_token_of_another_restriction_opens_nothing(client, secret, home):
 
 
 def test_login_restricted_page_stays_not_found(client, home):
-    page = add(home, SampleContentPage(title="Staff", slug="staff"))
+    page = SampleContentPageFactory(parent=home, title="Staff")
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     assert get(client, "/staff/")[0].status_code == 404
 
@@ -150,10 +153,10 @@ def test_over_long_header_is_a_400_even_for_a_cached_document(client, home):
 
 def test_sub_routes_of_a_protected_page_need_its_password(client, home):
     """A listing's page/2/ is the listing's own route: the same 401, then its page 2."""
-    listing = add(home, SampleIndexPage(title="Members news", slug="news"))
+    listing = SampleIndexPageFactory(parent=home, title="Members news", slug="news")
     for n in range(12):
-        add(listing, SampleArticlePage(title=f"N{n}", slug=f"n{n}",
-                                       date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)))
+        SampleArticlePageFactory(parent=listing, title=f"N{n}",
+                                 date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
     restriction = PageViewRestriction.objects.create(
         page=listing, restriction_type=PageViewRestriction.PASSWORD, password=PASSWORD)
 
@@ -178,7 +181,7 @@ def test_sub_routes_of_a_protected_page_need_its_password(client, home):
 
 
 def test_a_login_restricted_listing_says_nothing_of_its_sub_routes(client, home):
-    listing = add(home, SampleIndexPage(title="Staff news", slug="staff-news"))
+    listing = SampleIndexPageFactory(parent=home, title="Staff news")
     PageViewRestriction.objects.create(page=listing, restriction_type=PageViewRestriction.LOGIN)
     # ?page= beside a sub-route is a 400 on a public listing: here, as if nothing were there.
     response, body = get(client, "/staff-news/page/2/", page="3")

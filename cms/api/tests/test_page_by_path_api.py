@@ -15,19 +15,24 @@ from cms.blocks.samples import heavy_body
 from cms.images.renditions import FILTER_SPECS
 from cms.testing.content import add
 from cms.testing.content import by_path as get
-from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
+from cms.testing.factories import (
+    SampleArticlePageFactory,
+    SampleContentPageFactory,
+    SampleIndexPageFactory,
+)
+from cms.testing.pages.models import SampleArticlePage
 
 URL = "/api/v2/pages/by-path/"
 
 
 @pytest.fixture
 def articles(home):
-    return add(home, SampleIndexPage(title="Articles", slug="articles", intro="<p>All</p>"))
+    return SampleIndexPageFactory(parent=home, title="Articles", intro="<p>All</p>")
 
 
 @pytest.fixture
 def about(home):
-    return add(home, SampleContentPage(title="About", slug="about", show_in_menus=True))
+    return SampleContentPageFactory(parent=home, title="About", show_in_menus=True)
 
 
 def stream(*blocks):
@@ -106,8 +111,8 @@ def test_article_document_has_fields_tags_and_focal_point(client, articles, make
 
 def test_home_and_index_documents(client, home, articles):
     for n in range(12):
-        add(articles, SampleArticlePage(title=f"A{n}", slug=f"a{n}",
-                                  date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)))
+        SampleArticlePageFactory(parent=articles, title=f"A{n}",
+                                 date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
     _, home_doc = get(client, "/")
     assert home_doc["meta"]["type"] == "mortar_testing_pages.SampleHomePage"
     assert {"hero_heading", "hero_text", "hero_image", "hero_cta", "body"} <= home_doc.keys()
@@ -142,10 +147,10 @@ def test_a_draft_change_is_not_served(client, about):
 def test_pages_that_are_not_public_are_404(client, home, state):
     parent = home
     if state == "private_parent":
-        parent = add(home, SampleContentPage(title="Members", slug="members"))
+        parent = SampleContentPageFactory(parent=home, title="Members")
         PageViewRestriction.objects.create(page=parent, restriction_type="login")
-    page = add(parent, SampleContentPage(title="Secret", slug="secret"),
-               publish=state != "never_published")
+    page = SampleContentPageFactory(parent=parent, title="Secret",
+                                    publish=state != "never_published")
     if state == "unpublished":
         page.unpublish()
     elif state == "expired":
@@ -164,7 +169,8 @@ def test_pages_that_are_not_public_are_404(client, home, state):
 
 
 def test_links_to_private_or_draft_pages_are_dropped(client, home, about):
-    draft = add(home, SampleContentPage(title="Hidden draft", slug="hidden"), publish=False)
+    draft = SampleContentPageFactory(parent=home, title="Hidden draft", slug="hidden",
+                                     publish=False)
     about.body = stream(
         {"type": "cta", "value": {"label": "x", "link": {"page": draft.pk, "url": ""}}},
         {"type": "rich_text", "value": f'<p><a linktype="page" id="{draft.pk}">x</a></p>'},
@@ -196,9 +202,10 @@ def test_wagtail_redirect_is_answered(client, home, about):
 
 def test_site_parameter_or_host_chooses_the_site(client, settings, home, about):
     settings.ALLOWED_HOSTS = ["testserver", "other.example.com"]
-    other_home = add(home.get_parent(), SampleContentPage(title="Other", slug="other-home"))
+    other_home = SampleContentPageFactory(parent=home.get_parent(), title="Other",
+                                          slug="other-home")
     Site.objects.create(hostname="other.example.com", port=443, root_page=other_home)
-    add(other_home, SampleContentPage(title="Other about", slug="about"))
+    SampleContentPageFactory(parent=other_home, title="Other about", slug="about")
 
     _, mine = get(client, "/about/")
     _, theirs = get(client, "/about/", site="other.example.com")
@@ -214,7 +221,8 @@ def test_site_parameter_or_host_chooses_the_site(client, settings, home, about):
 def test_a_hostname_no_site_names_gets_the_default_site_as_in_wagtail(client, home, about):
     """The renderer sends its visitor's hostname: an alias or an IP address is answered
     as Wagtail answers such a Host, by the default Site; a named Site is never."""
-    other_home = add(home.get_parent(), SampleContentPage(title="Other", slug="other-home"))
+    other_home = SampleContentPageFactory(parent=home.get_parent(), title="Other",
+                                          slug="other-home")
     Site.objects.create(hostname="other.example.com", port=443, root_page=other_home)
 
     _, by_alias = get(client, "/about/", site="alias.example.com")
@@ -270,11 +278,11 @@ def test_only_get_is_allowed(client, about):
 def test_queries_do_not_grow_with_blocks_images_and_links(client, settings, home, make_image):
     settings.API_CACHE_SECONDS = 0  # measure the cold path
     images = [make_image(renditions=False) for _ in range(20)]
-    pages = [add(home, SampleContentPage(title=f"P{n}", slug=f"p{n}")) for n in range(20)]
-    light = add(home, SampleContentPage(title="Light", slug="light",
-                                  body=heavy_body(pages[:1], images[:1], 5)))
-    heavy = add(home, SampleContentPage(title="Heavy", slug="heavy",
-                                  body=heavy_body(pages, images, 50)))
+    pages = [SampleContentPageFactory(parent=home, title=f"P{n}") for n in range(20)]
+    light = SampleContentPageFactory(parent=home, title="Light",
+                                     body=heavy_body(pages[:1], images[:1], 5))
+    heavy = SampleContentPageFactory(parent=home, title="Heavy",
+                                     body=heavy_body(pages, images, 50))
     for image in images[:2]:
         image.get_renditions(*FILTER_SPECS)
     get(client, "/light/")  # warm Django's own per-process caches (content types)

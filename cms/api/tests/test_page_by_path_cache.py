@@ -17,8 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from cms.publishing.freshness import cache, dependencies
-from cms.testing import content
-from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
+from cms.testing.factories import (
+    SampleArticlePageFactory,
+    SampleContentPageFactory,
+    SampleIndexPageFactory,
+)
 from cms.testing.processes import REPO, gunicorn, server_env
 
 URL = "/api/v2/pages/by-path/"
@@ -42,20 +45,15 @@ def after_commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def add(parent, page, publish):
-    page.live = False
-    parent.add_child(instance=page)
-    return publish(page)
-
-
 def fetch(client, path="/about/", **headers):
     response = client.get(URL, {"html_path": path}, **headers)
     return response, (json.loads(response.content) if response.status_code == 200 else None)
 
 
 @pytest.fixture
-def about(home, publish):
-    return add(home, SampleContentPage(title="About", slug="about"), publish)
+def about(home, after_commit):
+    with after_commit():
+        return SampleContentPageFactory(parent=home, title="About")
 
 
 def test_second_request_is_a_hit_without_sql_and_etag_gives_304(client, about):
@@ -125,8 +123,9 @@ def test_a_draft_save_keeps_the_published_document(client, about):
     assert response["X-Mortar-Cache"] == "hit" and doc["title"] == "About"
 
 
-def test_renaming_a_linked_page_refreshes_the_link(client, home, about, publish):
-    contact = add(home, SampleContentPage(title="Contact", slug="contact"), publish)
+def test_renaming_a_linked_page_refreshes_the_link(client, home, about, publish, after_commit):
+    with after_commit():
+        contact = SampleContentPageFactory(parent=home, title="Contact")
     about.body = json.dumps([{"type": "cta", "value": {
         "label": "x", "link": {"page": contact.pk, "url": ""}}}])
     publish(about)
@@ -139,9 +138,9 @@ def test_renaming_a_linked_page_refreshes_the_link(client, home, about, publish)
     assert doc["body"][0]["value"]["link"]["page"]["title"] == "Write to us"
 
 
-def test_unpublishing_and_restricting_give_404_at_once(client, home, about, publish,
-                                                       after_commit):
-    team = add(home, SampleContentPage(title="Team", slug="team"), publish)
+def test_unpublishing_and_restricting_give_404_at_once(client, home, about, after_commit):
+    with after_commit():
+        team = SampleContentPageFactory(parent=home, title="Team")
     fetch(client)
     fetch(client, "/team/")
     with after_commit():
@@ -153,22 +152,23 @@ def test_unpublishing_and_restricting_give_404_at_once(client, home, about, publ
     assert fetch(client, "/team/")[0].status_code == 404
 
 
-def test_a_new_article_appears_in_the_cached_listing(client, home, publish):
-    index = add(home, SampleIndexPage(title="News", slug="news"), publish)
-    add(index, SampleArticlePage(title="First", slug="first", date=datetime.date(2026, 1, 1)),
-        publish)
+def test_a_new_article_appears_in_the_cached_listing(client, home, after_commit):
+    with after_commit():
+        index = SampleIndexPageFactory(parent=home, title="News")
+        SampleArticlePageFactory(parent=index, title="First", date=datetime.date(2026, 1, 1))
     assert [i["title"] for i in fetch(client, "/news/")[1]["articles"]["items"]] == ["First"]
 
-    add(index, SampleArticlePage(title="Second", slug="second", date=datetime.date(2026, 2, 1)),
-        publish)
+    with after_commit():
+        SampleArticlePageFactory(parent=index, title="Second", date=datetime.date(2026, 2, 1))
 
     titles = [i["title"] for i in fetch(client, "/news/")[1]["articles"]["items"]]
     assert titles == ["Second", "First"]
 
 
-def test_moving_a_page_drops_documents_below_it(client, home, about, publish, after_commit):
-    team = add(about, SampleContentPage(title="Team", slug="team"), publish)
-    other = add(home, SampleContentPage(title="Other", slug="other"), publish)
+def test_moving_a_page_drops_documents_below_it(client, home, about, after_commit):
+    with after_commit():
+        team = SampleContentPageFactory(parent=about, title="Team")
+        other = SampleContentPageFactory(parent=home, title="Other")
     fetch(client, "/about/team/")
 
     with after_commit():
@@ -236,7 +236,7 @@ def test_two_stacks_with_their_own_prefix_on_one_redis_never_share_documents(hom
     """Two CMS deployments (here: two gunicorns on one database, so that only the cache can
     tell them apart) on one Redis database, each with its CACHE_KEY_PREFIX: neither is
     served the other's documents, and a change dropped by one leaves the other's."""
-    about = content.add(home, SampleContentPage(title="About", slug="about"), publish=True)
+    about = SampleContentPageFactory(parent=home, title="About")
     blue_env = server_env(CACHE_KEY_PREFIX="blue-" + uuid.uuid4().hex[:8])
     green_env = server_env(CACHE_KEY_PREFIX="green-" + uuid.uuid4().hex[:8])
     with gunicorn(blue_env, workers=1, quiet=True) as blue, \

@@ -12,12 +12,14 @@ from cms.publishing import renderer_tags
 from cms.publishing.models import RendererDependency
 from cms.testing.content import add
 from cms.testing.content import by_path as get
+from cms.testing.factories import (
+    SampleArticlePageFactory,
+    SampleContentPageFactory,
+    SampleIndexPageFactory,
+)
 from cms.testing.pages.models import (
     LatestChildPage,
     RoutedPage,
-    SampleArticlePage,
-    SampleContentPage,
-    SampleIndexPage,
 )
 
 URL = "/api/v2/pages/by-path/"
@@ -35,10 +37,10 @@ def recorded(path):
 
 @pytest.fixture
 def articles(home):
-    index = add(home, SampleIndexPage(title="Articles", slug="articles"))
+    index = SampleIndexPageFactory(parent=home, title="Articles")
     for n in range(12):
-        add(index, SampleArticlePage(title=f"A{n}", slug=f"a{n}",
-                               date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)))
+        SampleArticlePageFactory(parent=index, title=f"A{n}",
+                                 date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
     return index
 
 
@@ -143,8 +145,8 @@ def test_sub_routes_of_a_hidden_page_are_404(client, routed):
 def test_a_custom_route_answers_the_page_it_routes_to(client, home, settings):
     settings.API_CACHE_SECONDS = 0  # the restriction below is made without its signals
     news = add(home, LatestChildPage(title="News", slug="news"))
-    add(news, SampleContentPage(title="Older", slug="older"))
-    newest = add(news, SampleContentPage(title="Newest", slug="newest"))
+    SampleContentPageFactory(parent=news, title="Older")
+    newest = SampleContentPageFactory(parent=news, title="Newest")
 
     response = as_renderer(client, "/news/latest/")
     doc = json.loads(response.content)
@@ -170,8 +172,8 @@ def test_a_custom_route_answers_the_page_it_routes_to(client, home, settings):
 def test_queries_for_a_plain_page_stay_two_for_routing(client, home, settings,
                                                        django_assert_max_num_queries):
     settings.API_CACHE_SECONDS = 0
-    section = add(home, SampleContentPage(title="Section", slug="section"))
-    add(section, SampleContentPage(title="Deep", slug="deep"))
+    section = SampleContentPageFactory(parent=home, title="Section")
+    SampleContentPageFactory(parent=section, title="Deep")
     get(client, "/section/deep/")  # warm Django's per-process caches
     with django_assert_max_num_queries(8):
         response, doc = get(client, "/section/deep/")
@@ -180,7 +182,7 @@ def test_queries_for_a_plain_page_stay_two_for_routing(client, home, settings,
 
 @pytest.fixture
 def games(home):
-    return add(home, SampleContentPage(title="Games", slug="games"))
+    return SampleContentPageFactory(parent=home, title="Games")
 
 
 @pytest.mark.parametrize("stored", ["/games/%EB%A1%9C%EB%B4%87", "/games/로봇"])
@@ -194,7 +196,7 @@ def test_a_redirect_matches_encoded_and_decoded(client, games, stored):
 
 
 def test_a_redirect_to_a_hidden_page_is_404(client, games):
-    draft = add(games, SampleContentPage(title="Draft", slug="draft"), publish=False)
+    draft = SampleContentPageFactory(parent=games, title="Draft", publish=False)
     Redirect.objects.create(old_path="/games/%EB%A1%9C%EB%B4%87", site=Site.objects.get(),
                             redirect_page=draft)
 
@@ -205,7 +207,8 @@ def test_a_redirect_to_a_hidden_page_is_404(client, games):
 
 def test_the_host_port_chooses_the_site(client, settings, home):
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
-    other = add(Page.get_first_root_node(), SampleContentPage(title="Other home", slug="other"))
+    other = SampleContentPageFactory(parent=Page.get_first_root_node(), title="Other home",
+                                     slug="other")
     Site.objects.create(hostname="localhost", port=8080, root_page=other)
 
     on_8080 = json.loads(client.get(URL, {"html_path": "/"}, HTTP_HOST="localhost:8080").content)

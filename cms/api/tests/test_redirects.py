@@ -12,9 +12,9 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
 from cms.api.lookup import with_query
-from cms.testing.content import add
 from cms.testing.content import by_path as get
-from cms.testing.pages.models import SampleContentPage, SampleIndexPage
+from cms.testing.factories import SampleContentPageFactory, SampleIndexPageFactory
+from cms.testing.pages.models import SampleContentPage
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def site(home) -> Site:
 
 @pytest.fixture
 def pages(home) -> dict[str, SampleContentPage]:
-    return {slug: add(home, SampleContentPage(title=slug.title(), slug=slug))
+    return {slug: SampleContentPageFactory(parent=home, title=slug.title(), slug=slug)
             for slug in ("contact", "shop", "news")}
 
 
@@ -87,7 +87,7 @@ def test_a_query_matched_redirect_hands_no_query_on(client, site, pages):
 
 
 def test_a_sub_routes_redirect_carries_the_query_too(client, home):
-    add(home, SampleIndexPage(title="Articles", slug="articles"))
+    SampleIndexPageFactory(parent=home, title="Articles")
 
     assert location(client, "/articles/page/1/", "utm_source=news") == (
         301, "/articles/?utm_source=news")

@@ -16,10 +16,13 @@ from cms.api.schema import block_schema, component_name, openapi
 from cms.blocks.links import CallToActionBlock
 from cms.blocks.samples import heavy_body
 from cms.core.models import BasePage
-from cms.testing.content import add
 from cms.testing.contract import assert_site_conforms, validator
-from cms.testing.factories import SampleArticlePageFactory
-from cms.testing.pages.models import ARTICLES_PER_PAGE, SampleContentPage, SampleIndexPage
+from cms.testing.factories import (
+    SampleArticlePageFactory,
+    SampleContentPageFactory,
+    SampleIndexPageFactory,
+)
+from cms.testing.pages.models import ARTICLES_PER_PAGE, SampleContentPage
 from cms.testing.processes import REPO
 
 
@@ -38,9 +41,9 @@ def sample_site(home, make_image) -> None:
     """Every test page type, every block (the heavy body), images, tags and a listing of
     two pages: what a site's content exercises of the contract."""
     images = [make_image() for _ in range(3)]
-    about = add(home, SampleContentPage(title="About", slug="about", show_in_menus=True))
-    index = add(home, SampleIndexPage(title="Articles", slug="articles", show_in_menus=True,
-                                      intro="<p>All</p>"))
+    about = SampleContentPageFactory(parent=home, title="About", show_in_menus=True)
+    index = SampleIndexPageFactory(parent=home, title="Articles", show_in_menus=True,
+                                   intro="<p>All</p>")
     articles = [SampleArticlePageFactory(parent=index, slug=f"a{n}", intro="An article",
                                          hero_image=images[n % 3], body=heavy_body([about],
                                                                                     images, 5))
@@ -66,8 +69,8 @@ def test_every_page_type_and_the_heavy_page_conform(client, home, make_image):
 
 
 def test_a_document_that_breaks_the_contract_is_caught(client, home):
-    add(home, SampleContentPage(title="About", slug="about", body=json.dumps(
-        [{"type": "heading", "value": {"text": "Hi", "level": "2"}}])))
+    SampleContentPageFactory(parent=home, title="About", body=json.dumps(
+        [{"type": "heading", "value": {"text": "Hi", "level": "2"}}]))
     doc = json.loads(client.get("/api/v2/pages/by-path/", {"html_path": "/about/"}).content)
     assert not list(validator("PageDocument").iter_errors(doc))
     doc["body"][0]["value"]["level"] = "2"  # a heading level must be a number

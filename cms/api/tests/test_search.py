@@ -8,8 +8,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.api.search import MAX_PAGE, MAX_QUERY_LENGTH, PAGE_SIZE
-from cms.testing.content import add
-from cms.testing.pages.models import SampleContentPage, SampleHomePage
+from cms.testing.factories import SampleContentPageFactory, SampleHomePageFactory
 
 URL = "/api/v2/search/"
 
@@ -29,8 +28,8 @@ def found(body):
 
 
 def test_finds_a_published_page_by_a_word_in_a_streamfield_block(client, home):
-    page = add(home, SampleContentPage(title="Walls", slug="walls",
-                                 body=paragraph("Lime mortar & <b>brick</b> courses")))
+    page = SampleContentPageFactory(parent=home, title="Walls",
+                                    body=paragraph("Lime mortar & <b>brick</b> courses"))
     response, body = search(client, q="mortar")
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=10"
@@ -51,22 +50,21 @@ def test_finds_a_published_page_by_a_word_in_a_streamfield_block(client, home):
 
 
 def test_never_a_word_only_in_a_draft(client, home):
-    page = add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("Lime mortar")))
+    page = SampleContentPageFactory(parent=home, title="Walls", body=paragraph("Lime mortar"))
     page.body = paragraph("Lime mortar and secretword")
     page.save_revision()  # a draft, not published
     assert found(search(client, q="secretword")[1]) == []
     assert found(search(client, q="mortar")[1]) == ["Walls"]
-    add(home, SampleContentPage(title="Unpublished", slug="unpublished",
-                          body=paragraph("draftonly")), publish=False)
+    SampleContentPageFactory(parent=home, title="Unpublished", body=paragraph("draftonly"),
+                             publish=False)
     assert found(search(client, q="draftonly")[1]) == []
 
 
 def test_never_a_private_or_expired_page(client, home):
-    section = add(home, SampleContentPage(title="Members", slug="members",
-                                          body=paragraph("granite")))
-    add(section, SampleContentPage(title="Inner", slug="inner", body=paragraph("granite")))
-    add(home, SampleContentPage(title="Old", slug="old", body=paragraph("granite")))
-    add(home, SampleContentPage(title="Open", slug="open", body=paragraph("granite")))
+    section = SampleContentPageFactory(parent=home, title="Members", body=paragraph("granite"))
+    SampleContentPageFactory(parent=section, title="Inner", body=paragraph("granite"))
+    SampleContentPageFactory(parent=home, title="Old", body=paragraph("granite"))
+    SampleContentPageFactory(parent=home, title="Open", body=paragraph("granite"))
     assert sorted(found(search(client, q="granite")[1])) == ["Inner", "Members", "Old", "Open"]
 
     PageViewRestriction.objects.create(page=section, restriction_type="password",
@@ -79,10 +77,10 @@ def test_never_a_private_or_expired_page(client, home):
 
 def test_results_are_scoped_to_the_site(client, home, settings):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "other.test"]
-    add(home, SampleContentPage(title="Here", slug="here", body=paragraph("basalt")))
+    SampleContentPageFactory(parent=home, title="Here", body=paragraph("basalt"))
     root = Page.get_first_root_node()
-    other_home = add(root, SampleHomePage(title="Other home", slug="other-home"))
-    add(other_home, SampleContentPage(title="There", slug="there", body=paragraph("basalt")))
+    other_home = SampleHomePageFactory(parent=root, title="Other home")
+    SampleContentPageFactory(parent=other_home, title="There", body=paragraph("basalt"))
     Site.objects.create(hostname="other.test", port=80, root_page=other_home)
 
     assert found(search(client, q="basalt")[1]) == ["Here"]
@@ -94,7 +92,7 @@ def test_results_are_scoped_to_the_site(client, home, settings):
 
 def test_pages_of_results(client, home):
     for n in range(PAGE_SIZE + 3):
-        add(home, SampleContentPage(title=f"Slate {n}", slug=f"slate-{n}", body=paragraph("slate")))
+        SampleContentPageFactory(parent=home, title=f"Slate {n}", body=paragraph("slate"))
     _, first = search(client, q="slate")
     _, second = search(client, q="slate", page="2")
     assert (first["total"], first["total_pages"], len(first["results"])) == (13, 2, PAGE_SIZE)
@@ -113,7 +111,7 @@ def test_matches_are_counted_up_to_what_one_can_page_through(client, home, monke
     monkeypatch.setattr(endpoint, "MAX_PAGE", 1)
     monkeypatch.setattr(endpoint, "MAX_RESULTS", PAGE_SIZE)
     for n in range(PAGE_SIZE + 1):
-        add(home, SampleContentPage(title=f"Tuff {n}", slug=f"tuff-{n}", body=paragraph("tuff")))
+        SampleContentPageFactory(parent=home, title=f"Tuff {n}", body=paragraph("tuff"))
     _, body = search(client, q="tuff")
     assert (body["total"], body["more"], body["total_pages"]) == (PAGE_SIZE, True, 1)
     assert len(body["results"]) == PAGE_SIZE
@@ -128,17 +126,19 @@ def test_pages_of_results_skip_hidden_pages_that_match_better(client, home, sett
     or another site's take no place on a page of results and are not counted."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "other.test"]
     strong = paragraph("shale shale shale")
-    members = add(home, SampleContentPage(title="Shale members", slug="members", body=strong))
+    members = SampleContentPageFactory(parent=home, title="Shale members", slug="members",
+                                       body=strong)
     PageViewRestriction.objects.create(page=members, restriction_type="password", password="x")
-    add(members, SampleContentPage(title="Shale inner", slug="inner", body=strong))
-    add(home, SampleContentPage(title="Shale draft", slug="draft", body=strong), publish=False)
-    add(home, SampleContentPage(title="Shale old", slug="old", body=strong))
+    SampleContentPageFactory(parent=members, title="Shale inner", slug="inner", body=strong)
+    SampleContentPageFactory(parent=home, title="Shale draft", slug="draft", body=strong,
+                             publish=False)
+    SampleContentPageFactory(parent=home, title="Shale old", slug="old", body=strong)
     Page.objects.filter(slug="old").update(expire_at=timezone.now() - datetime.timedelta(1))
-    other_home = add(Page.get_first_root_node(), SampleHomePage(title="Other", slug="other"))
+    other_home = SampleHomePageFactory(parent=Page.get_first_root_node(), title="Other")
     Site.objects.create(hostname="other.test", port=80, root_page=other_home)
-    add(other_home, SampleContentPage(title="Shale elsewhere", slug="elsewhere", body=strong))
-    shown = {add(home, SampleContentPage(title=f"Slab {n}", slug=f"slab-{n}",
-                                         body=paragraph("shale"))).pk
+    SampleContentPageFactory(parent=other_home, title="Shale elsewhere", slug="elsewhere",
+                             body=strong)
+    shown = {SampleContentPageFactory(parent=home, title=f"Slab {n}", body=paragraph("shale")).pk
              for n in range(PAGE_SIZE + 2)}
 
     _, first = search(client, q="shale")
@@ -151,8 +151,8 @@ def test_pages_of_results_skip_hidden_pages_that_match_better(client, home, sett
 
 
 def test_best_match_first(client, home):
-    add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("a word on gneiss")))
-    add(home, SampleContentPage(title="Gneiss", slug="gneiss", body=paragraph("gneiss, gneiss")))
+    SampleContentPageFactory(parent=home, title="Walls", body=paragraph("a word on gneiss"))
+    SampleContentPageFactory(parent=home, title="Gneiss", body=paragraph("gneiss, gneiss"))
     assert found(search(client, q="gneiss")[1]) == ["Gneiss", "Walls"]
 
 
@@ -162,7 +162,7 @@ def test_snippets_show_the_blocks_words_only(client, home):
     body = json.dumps([{"type": "heading", "value": {"text": "Marble quarries", "level": "2"}},
                        {"type": "cards", "value": {"heading": "", "cards": [card]}},
                        {"type": "rich_text", "value": "<p>Cut by hand.</p>"}])
-    add(home, SampleContentPage(title="Stone", slug="stone", body=body))
+    SampleContentPageFactory(parent=home, title="Stone", body=body)
     _, answer = search(client, q="marble")
     snippet = answer["results"][0]["snippet"]
     assert "<mark>Marble</mark> quarries" in snippet
@@ -174,7 +174,7 @@ def test_snippets_show_the_blocks_words_only(client, home):
 @pytest.mark.parametrize("name", ["q", "page", "site"])
 def test_a_parameter_given_twice_is_a_400(client, home, name):
     """Django reads the last of repeated values, the site the first: neither is guessed."""
-    add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("mortar")))
+    SampleContentPageFactory(parent=home, title="Walls", body=paragraph("mortar"))
     values = {"q": ["mortar", "walls"], "page": ["1", "2"], "site": ["localhost", "localhost"]}
     response = client.get(URL, {"q": "mortar", name: values[name]})
     assert response.status_code == 400
@@ -184,7 +184,7 @@ def test_a_parameter_given_twice_is_a_400(client, home, name):
 
 
 def test_punctuation_only_finds_nothing(client, home):
-    add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("mortar")))
+    SampleContentPageFactory(parent=home, title="Walls", body=paragraph("mortar"))
     response, body = search(client, q="-- !! '&|")
     assert response.status_code == 200 and body["results"] == [] and body["total"] == 0
     response, body = search(client, q="-- !! '&|", page="2")
@@ -193,7 +193,7 @@ def test_punctuation_only_finds_nothing(client, home):
 
 def test_quotes_are_not_syntax(client, home):
     """SQLite's FTS5 backend broke on a '"' in a word (a 503 on `make dev`'s database)."""
-    add(home, SampleContentPage(title="Walls", slug="walls", body=paragraph("mortar")))
+    SampleContentPageFactory(parent=home, title="Walls", body=paragraph("mortar"))
     for q in ('mortar"', '"mortar', 'mor"tar walls', '"mortar"'):
         response, body = search(client, q=q)
         assert response.status_code == 200, q

@@ -9,8 +9,12 @@ from rest_framework import serializers
 from wagtail.api import APIField
 
 from cms.api.schema import openapi
-from cms.testing.content import add
-from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
+from cms.testing.factories import (
+    SampleArticlePageFactory,
+    SampleContentPageFactory,
+    SampleIndexPageFactory,
+)
+from cms.testing.pages.models import SampleContentPage
 
 
 def by_path(client, path):
@@ -28,7 +32,7 @@ def stock(client, url, **params):
 @pytest.fixture
 def pages(home, make_image):
     image = make_image()
-    about = add(home, SampleContentPage(title="About", slug="about"))
+    about = SampleContentPageFactory(parent=home, title="About")
     body = [
         {"type": "heading", "value": {"text": "Hi", "level": "3"}},
         {"type": "image", "value": {"image": image.pk, "alt": "Block alt", "caption": "Cap"}},
@@ -39,12 +43,12 @@ def pages(home, make_image):
                 {"title": "C", "text": "", "image": image.pk,
                  "link": {"page": home.pk, "url": ""}}]}}], "right": []}},
     ]
-    content = add(home, SampleContentPage(title="Content", slug="content",
-                                              body=json.dumps(body)))
+    content = SampleContentPageFactory(parent=home, title="Content",
+                                       body=json.dumps(body))
     intro = f'<p><a linktype="page" id="{about.pk}">a</a></p>'
-    index = add(home, SampleIndexPage(title="Articles", slug="articles", intro=intro))
-    article = add(index, SampleArticlePage(title="One", slug="one", date="2026-01-02",
-                                         hero_image=image, body=json.dumps(body[:3])))
+    index = SampleIndexPageFactory(parent=home, title="Articles", intro=intro)
+    article = SampleArticlePageFactory(parent=index, title="One", date="2026-01-02",
+                                       hero_image=image, body=json.dumps(body[:3]))
     article.tags.add("b", "a")
     article.save_revision().publish()
     return {"content": content, "index": index, "article": article, "image": image,
@@ -86,8 +90,8 @@ def test_stock_listing_with_fields_shows_the_same_shapes_in_constant_queries(cli
 
     index = pages["index"]
     for n in range(2, 6):
-        add(index, SampleArticlePage(title=f"N{n}", slug=f"n{n}", date="2026-01-01",
-                                   hero_image=pages["image"], body=pages["article"].body))
+        SampleArticlePageFactory(parent=index, title=f"N{n}", date="2026-01-01",
+                                 hero_image=pages["image"], body=pages["article"].body)
     with CaptureQueriesContext(connection) as one:
         stock(client, url, **params, limit="1")
     with CaptureQueriesContext(connection) as five:

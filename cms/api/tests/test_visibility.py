@@ -11,8 +11,12 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from cms.publishing.freshness import cache
-from cms.testing.content import add
-from cms.testing.pages.models import SampleArticlePage, SampleContentPage, SampleIndexPage
+from cms.testing.factories import (
+    SampleArticlePageFactory,
+    SampleContentPageFactory,
+    SampleIndexPageFactory,
+)
+from cms.testing.pages.models import SampleIndexPage
 
 BY_PATH = "/api/v2/pages/by-path/"
 
@@ -21,15 +25,16 @@ def body(response) -> dict:
     return json.loads(response.content)
 
 
+class ArticleFactory(SampleArticlePageFactory):
+    """A published article of the same day as every other, in the menus."""
+
+    date = datetime.date(2026, 1, 1)
+    show_in_menus = True
+
+
 @pytest.fixture
 def index(home) -> SampleIndexPage:
-    return add(home, SampleIndexPage(title="Articles", slug="articles", show_in_menus=True))
-
-
-def article(index: SampleIndexPage, slug: str, **fields: object) -> SampleArticlePage:
-    return add(index, SampleArticlePage(title=slug.title(), slug=slug,
-                                        date=datetime.date(2026, 1, 1), show_in_menus=True,
-                                        **fields))
+    return SampleIndexPageFactory(parent=home, title="Articles", show_in_menus=True)
 
 
 def expire_without_the_task(page: Page) -> None:
@@ -38,10 +43,10 @@ def expire_without_the_task(page: Page) -> None:
 
 
 def test_an_expired_page_is_gone_everywhere_before_the_expiry_task_runs(client, home, index):
-    kept = article(index, "kept")
-    expired = article(index, "expired")
-    linking = add(home, SampleContentPage(title="Linking", slug="linking", body=json.dumps([
-        {"type": "cta", "value": {"label": "Go", "link": {"page": expired.pk, "url": ""}}}])))
+    kept = ArticleFactory(parent=index, title="Kept")
+    expired = ArticleFactory(parent=index, title="Expired")
+    linking = SampleContentPageFactory(parent=home, title="Linking", body=json.dumps([
+        {"type": "cta", "value": {"label": "Go", "link": {"page": expired.pk, "url": ""}}}]))
     expire_without_the_task(expired)
     assert Page.objects.get(pk=expired.pk).live  # nothing has unpublished it
 
@@ -73,7 +78,8 @@ def test_an_expired_page_is_gone_everywhere_before_the_expiry_task_runs(client, 
 def test_a_cached_document_lives_no_longer_than_a_page_it_shows(client, home, index):
     if not cache.enabled():
         pytest.skip("needs the Redis document cache")
-    article(index, "soon", expire_at=timezone.now() + datetime.timedelta(seconds=30))
+    ArticleFactory(parent=index, title="Soon",
+                   expire_at=timezone.now() + datetime.timedelta(seconds=30))
     assert client.get(BY_PATH, {"html_path": "/articles/"}, HTTP_HOST="localhost"
                       ).status_code == 200
     key = cache.request_key(None, "localhost", "/articles/", 1)
@@ -90,13 +96,13 @@ def test_media_in_a_restricted_collection_is_not_shown_on_public_pages(client, h
     shown_image = make_image(title="Shown")
     document = get_document_model().objects.create(
         title="Secret plan", collection=private, file=ContentFile(b"plan", name="plan.txt"))
-    add(home, SampleContentPage(title="Media", slug="media", body=json.dumps([
+    SampleContentPageFactory(parent=home, title="Media", body=json.dumps([
         {"type": "image", "value": {"image": hidden_image.pk, "alt": "", "caption": ""}},
         {"type": "image", "value": {"image": shown_image.pk, "alt": "", "caption": ""}},
         {"type": "rich_text", "value":
             f'<p><a linktype="document" id="{document.pk}">plan</a></p>'
             f'<embed embedtype="image" id="{hidden_image.pk}" format="left" alt="x"/>'},
-    ])))
+    ]))
 
     response = client.get(BY_PATH, {"html_path": "/media/"})
     text = response.content.decode()
@@ -108,7 +114,7 @@ def test_media_in_a_restricted_collection_is_not_shown_on_public_pages(client, h
 
 
 def test_a_redirect_to_a_page_the_public_cannot_see_answers_like_an_unknown_path(client, home):
-    target = add(home, SampleContentPage(title="Members", slug="members"))
+    target = SampleContentPageFactory(parent=home, title="Members")
     Redirect.objects.create(old_path="/old-members", redirect_page=target)
     assert client.get(BY_PATH, {"html_path": "/old-members/"}).status_code == 301
 

@@ -11,7 +11,8 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 from cms.core.models import RendererSettings
 from cms.core.renderers import renderer_origins, renderer_url
 from cms.publishing.models import RevalidationRequest
-from cms.testing.content import add, unsaved_child
+from cms.testing.content import unsaved_child
+from cms.testing.factories import SampleContentPageFactory
 from cms.testing.pages.models import SampleContentPage
 
 DOCS_RENDERER = "http://docs.localhost:3100"
@@ -20,7 +21,7 @@ DOCS_RENDERER = "http://docs.localhost:3100"
 @pytest.fixture
 def docs(home) -> Site:
     """A second Site, `docs.localhost`, whose renderer is DOCS_RENDERER."""
-    docs_home = add(home.get_parent(), SampleContentPage(title="Docs", slug="docs-home"))
+    docs_home = SampleContentPageFactory(parent=home.get_parent(), title="Docs", slug="docs-home")
     site = Site.objects.create(hostname="docs.localhost", port=80, root_page=docs_home)
     RendererSettings.objects.create(site=site, url=DOCS_RENDERER)
     return site
@@ -111,8 +112,8 @@ def preview_url(editor, page) -> str:
 
 
 def test_preview_opens_the_renderer_of_the_pages_site(editor, home, docs, settings):
-    guide = add(docs.root_page, SampleContentPage(title="Guide", slug="guide"))
-    about = add(home, SampleContentPage(title="About", slug="about"))
+    guide = SampleContentPageFactory(parent=docs.root_page, title="Guide")
+    about = SampleContentPageFactory(parent=home, title="About")
 
     assert preview_url(editor, guide).startswith(f"{DOCS_RENDERER}/api/preview?content_type=")
     assert preview_url(editor, about).startswith(f"{settings.FRONTEND_URL}/api/preview?")
@@ -126,8 +127,8 @@ def test_preview_opens_the_renderer_of_the_pages_site(editor, home, docs, settin
 
 def test_view_live_goes_to_the_renderer_of_the_pages_site(client, home, docs, settings):
     settings.ALLOWED_HOSTS = ["testserver", "docs.localhost"]
-    add(docs.root_page, SampleContentPage(title="Guide", slug="guide"))
-    add(home, SampleContentPage(title="About", slug="about"))
+    SampleContentPageFactory(parent=docs.root_page, title="Guide")
+    SampleContentPageFactory(parent=home, title="About")
 
     docs_visit = client.get("/guide/", HTTP_HOST="docs.localhost")
     main_visit = client.get("/about/")
@@ -141,8 +142,8 @@ def test_view_live_goes_to_the_renderer_of_the_pages_site(client, home, docs, se
 def test_live_links_in_the_admin_are_on_the_sites_renderer(editor, home, docs, settings):
     """"Live" in the page header and "View live" are the page's full URL: the Site's
     renderer URL, not its host name and port in the CMS (http://localhost/about/)."""
-    guide = add(docs.root_page, SampleContentPage(title="Guide", slug="guide"))
-    about = add(home, SampleContentPage(title="About", slug="about"))
+    guide = SampleContentPageFactory(parent=docs.root_page, title="Guide")
+    about = SampleContentPageFactory(parent=home, title="About")
 
     assert guide.full_url == f"{DOCS_RENDERER}/guide/"
     assert about.full_url == f"{settings.FRONTEND_URL}/about/"

@@ -13,11 +13,11 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.api.representation import page_json
 from cms.forms.schema import HONEYPOT_FIELD
-from cms.testing.content import add, by_path, unsaved_child
+from cms.testing.content import by_path, unsaved_child
 from cms.testing.contract import assert_valid
-from cms.testing.factories import SampleHomePageFactory
+from cms.testing.factories import SampleContentPageFactory, SampleHomePageFactory
 from cms.testing.forms import VALID, form_page
-from cms.testing.pages.models import SampleContentPage, SampleFormField, SampleFormPage
+from cms.testing.pages.models import SampleFormField, SampleFormPage
 
 
 def random_ip() -> str:
@@ -178,7 +178,7 @@ def test_only_live_public_form_pages_of_the_site_take_submissions(client, home, 
     PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
     expired = form_page(home, slug="expired-form")
     Page.objects.filter(pk=expired.pk).update(expire_at="2020-01-01T00:00:00Z")
-    not_a_form = add(home, SampleContentPage(title="Plain", slug="plain"))
+    not_a_form = SampleContentPageFactory(parent=home, title="Plain")
     other_root = SampleHomePageFactory(parent=Page.get_first_root_node(), slug="other")
     Site.objects.create(hostname="other.example", port=80, root_page=other_root)
     elsewhere = form_page(other_root, slug="contact")

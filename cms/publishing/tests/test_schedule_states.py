@@ -24,6 +24,7 @@ from wagtail.models import (
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from cms.publishing import scheduling
+from cms.testing.factories import SampleContentPageFactory
 from cms.testing.pages.models import SampleContentPage
 from cms.testing.processes import wait_until
 
@@ -44,15 +45,10 @@ def fresh(page: Page) -> SampleContentPage:
     return SampleContentPage.objects.get(pk=page.pk)
 
 
-def live_page(home: Page, slug: str, **schedule: datetime) -> SampleContentPage:
-    page = home.add_child(instance=SampleContentPage(title=slug.title(), slug=slug, **schedule))
-    page.save_revision().publish()
-    return fresh(page)
-
-
 def expiring_page(home: Page, slug: str, seconds: float = 1) -> SampleContentPage:
     """A live page whose expiry, saved with it as an editor would, is `seconds` away."""
-    return live_page(home, slug, expire_at=timezone.now() + timedelta(seconds=seconds))
+    return SampleContentPageFactory(parent=home, title=slug.title(),
+                                    expire_at=timezone.now() + timedelta(seconds=seconds))
 
 
 def expire_now(page: Page) -> None:
@@ -157,7 +153,7 @@ def test_expired_then_republished(home, editor):
 
 
 def test_an_expiry_typed_in_the_past_is_still_refused(home, editor):
-    page = live_page(home, "typo")
+    page = SampleContentPageFactory(parent=home, title="Typo")
     response = post_edit(editor, page,
                          expire_at=shown(timezone.now() - timedelta(days=1)))
     assert "Expiry date/time must be in the future" in refused(response)
@@ -203,7 +199,8 @@ def test_an_expiry_keeps_the_next_version_scheduled_after_it(home, editor):
 
 
 def test_unpublished_by_hand_while_scheduled(home, editor):
-    page = live_page(home, "notice", expire_at=timezone.now() + timedelta(days=2))
+    page = SampleContentPageFactory(parent=home, title="Notice",
+                                    expire_at=timezone.now() + timedelta(days=2))
     post_edit(editor, page, title="Notice v2",
               go_live_at=shown(timezone.now() + timedelta(days=1)))
     assert sorted(upcoming_for(page)) == ["publish", "unpublish"]
@@ -234,7 +231,7 @@ def test_unpublished_by_hand_while_scheduled(home, editor):
 
 
 def test_scheduled_then_reverted_to_the_live_revision(home, editor):
-    page = live_page(home, "pricing")
+    page = SampleContentPageFactory(parent=home, title="Pricing")
     live_revision = fresh(page).live_revision_id
     post_edit(editor, page, title="Pricing 2027",
               go_live_at=shown(timezone.now() + timedelta(days=1)))
@@ -301,7 +298,7 @@ def test_copied_after_expiry(home, editor):
 
 
 def test_moved_while_scheduled(home, editor):
-    section = live_page(home, "section")
+    section = SampleContentPageFactory(parent=home, title="Section")
     page = home.add_child(instance=SampleContentPage(title="Moving", slug="moving", live=False))
     post_edit(editor, page, go_live_at=shown(timezone.now() + timedelta(days=1)))
 

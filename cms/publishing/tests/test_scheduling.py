@@ -15,16 +15,11 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision
 
 from cms.publishing.tasks import publish_scheduled_revision
+from cms.testing.factories import SampleContentPageFactory
 from cms.testing.pages.models import SampleContentPage
 from cms.testing.processes import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def draft_page(home, slug: str) -> SampleContentPage:
-    page = SampleContentPage(title=slug.title(), slug=slug, live=False)
-    home.add_child(instance=page)
-    return SampleContentPage.objects.get(pk=page.pk)
 
 
 def schedule(page: SampleContentPage, seconds: float) -> tuple[Revision, datetime]:
@@ -55,7 +50,7 @@ OBSERVATION_SLACK = timedelta(seconds=0.5)
 
 def test_scheduled_page_is_live_within_a_second_of_go_live(home, start_worker):
     start_worker(concurrency=2)
-    page = draft_page(home, "launch")
+    page = SampleContentPageFactory(parent=home, title="Launch", publish=False)
     revision, go_live_at = schedule(page, 3)
     assert not fresh(page).live
     assert Revision.objects.get(pk=revision.pk).approved_go_live_at == go_live_at
@@ -72,7 +67,7 @@ def test_scheduled_page_is_live_within_a_second_of_go_live(home, start_worker):
 
 def test_expiry_unpublishes_on_time(home, start_worker):
     start_worker(concurrency=2)
-    page = draft_page(home, "offer")
+    page = SampleContentPageFactory(parent=home, title="Offer", publish=False)
     expire_at = timezone.now() + timedelta(seconds=3)
     page.expire_at = expire_at
     page.save_revision().publish()
@@ -89,7 +84,7 @@ def test_expiry_unpublishes_on_time(home, start_worker):
 
 def test_moved_schedule_publishes_the_new_revision_at_the_new_time(home, start_worker):
     worker = start_worker(concurrency=2)
-    page = draft_page(home, "moved")
+    page = SampleContentPageFactory(parent=home, title="Moved", publish=False)
     _first, first_at = schedule(page, 2)
     page = fresh(page)
     second, second_at = schedule(page, 5)
@@ -109,7 +104,7 @@ def test_moved_schedule_publishes_the_new_revision_at_the_new_time(home, start_w
 
 def test_cancelled_schedule_is_not_published(home, start_worker, editor):
     worker = start_worker()
-    page = draft_page(home, "cancelled")
+    page = SampleContentPageFactory(parent=home, title="Cancelled", publish=False)
     revision, _go_live_at = schedule(page, 2)
     wait_until(lambda: "publish_scheduled_revision" in worker.log(), 3,
                message="ETA task received")
@@ -126,7 +121,7 @@ def test_cancelled_schedule_is_not_published(home, start_worker, editor):
 
 def test_two_workers_and_duplicated_tasks_publish_once(home, start_worker):
     workers = start_worker(concurrency=2, count=2)
-    page = draft_page(home, "raced")
+    page = SampleContentPageFactory(parent=home, title="Raced", publish=False)
     revisions_before = Revision.objects.filter(object_id=str(page.pk)).count()
     revision, go_live_at = schedule(page, 2)
     for _ in range(7):  # plus the one armed by the schedule itself
@@ -174,7 +169,7 @@ def task_blocked_on(revision: Revision) -> Iterator[None]:
 
 def test_worker_killed_mid_task_publishes_once_after_restart(home, start_worker):
     worker = start_worker(concurrency=1)
-    page = draft_page(home, "killed")
+    page = SampleContentPageFactory(parent=home, title="Killed", publish=False)
     revision, _go_live_at = schedule(page, 1.5)
 
     with task_blocked_on(revision):
@@ -196,7 +191,7 @@ def test_whole_worker_killed_mid_task_publishes_once_after_restart(home, start_w
     visibility_timeout = timedelta(seconds=3)
     broker_env = {"CELERY_BROKER_VISIBILITY_TIMEOUT": str(visibility_timeout.seconds)}
     worker = start_worker(concurrency=1, **broker_env)
-    page = draft_page(home, "crashed")
+    page = SampleContentPageFactory(parent=home, title="Crashed", publish=False)
     revision, go_live_at = schedule(page, 1.5)
 
     with task_blocked_on(revision):
@@ -236,7 +231,7 @@ def test_a_revalidation_backlog_does_not_delay_a_scheduled_publish(home, start_w
         RevalidationRequest(tags=[f"pages:{site.pk}"]) for n in range(600))
     for row in rows:
         deliver_revalidation.delay(row.pk)
-    page = draft_page(home, "on-time")
+    page = SampleContentPageFactory(parent=home, title="On-Time", publish=False)
     _revision, go_live_at = schedule(page, 2)
 
     wait_live(page, timeout=6)

@@ -15,16 +15,11 @@ from wagtail.models import PageLogEntry, Revision
 from cms.publishing import scheduling
 from cms.publishing.apps import SWEEP_NAME
 from cms.publishing.tasks import SWEEP_TASK
+from cms.testing.factories import SampleContentPageFactory
 from cms.testing.pages.models import SampleContentPage
 from cms.testing.processes import REPO, clear_broker, redis_client, wait_until, worker_env
 
 pytestmark = pytest.mark.django_db
-
-
-def draft_page(home, slug: str) -> SampleContentPage:
-    page = SampleContentPage(title=slug.title(), slug=slug, live=False)
-    home.add_child(instance=page)
-    return SampleContentPage.objects.get(pk=page.pk)
 
 
 def scheduled_revision(page: SampleContentPage, seconds: float) -> Revision:
@@ -48,9 +43,9 @@ def test_sweep_task_is_registered_in_the_database_scheduler_and_survives_migrate
 
 def test_sweep_publishes_missed_schedules_once_and_expires_overdue_pages(home):
     clear_broker()
-    missed = draft_page(home, "missed")
+    missed = SampleContentPageFactory(parent=home, title="Missed", publish=False)
     revision = scheduled_revision(missed, -30)
-    live = draft_page(home, "expiring")
+    live = SampleContentPageFactory(parent=home, title="Expiring", publish=False)
     live.save_revision().publish()
     SampleContentPage.objects.filter(pk=live.pk).update(
         expire_at=timezone.now() - timedelta(seconds=5))
@@ -69,8 +64,10 @@ def test_sweep_publishes_missed_schedules_once_and_expires_overdue_pages(home):
 
 def test_sweep_arms_only_changes_due_before_the_next_sweep(home):
     clear_broker()
-    soon = scheduled_revision(draft_page(home, "soon"), 30)
-    scheduled_revision(draft_page(home, "later"), 2 * 60 * 60)
+    soon = scheduled_revision(
+        SampleContentPageFactory(parent=home, title="Soon", publish=False), 30)
+    scheduled_revision(
+        SampleContentPageFactory(parent=home, title="Later", publish=False), 2 * 60 * 60)
 
     assert scheduling.sweep().armed == 1
     assert scheduling.sweep().armed == 0  # already armed, not sent again
@@ -81,7 +78,8 @@ def test_sweep_arms_only_changes_due_before_the_next_sweep(home):
 
 
 def test_stale_or_early_tasks_do_nothing(home):
-    revision = scheduled_revision(draft_page(home, "guarded"), 60)
+    revision = scheduled_revision(
+        SampleContentPageFactory(parent=home, title="Guarded", publish=False), 60)
     go_live_at = Revision.objects.get(pk=revision.pk).approved_go_live_at
     assert scheduling.publish_revision_if_due(revision.pk, go_live_at.isoformat()) == "early"
     moved = (go_live_at - timedelta(minutes=5)).isoformat()
@@ -91,11 +89,11 @@ def test_stale_or_early_tasks_do_nothing(home):
 
 
 def test_admin_report_lists_upcoming_publishes_and_expiries(home, editor):
-    page = draft_page(home, "upcoming")
+    page = SampleContentPageFactory(parent=home, title="Upcoming", publish=False)
     page.go_live_at = timezone.now() + timedelta(days=2)
     revision = page.save_revision(user=editor.user)
     revision.publish(user=editor.user)
-    ending = draft_page(home, "ending")
+    ending = SampleContentPageFactory(parent=home, title="Ending", publish=False)
     ending.expire_at = timezone.now() + timedelta(days=3)
     ending.save_revision().publish()
 

@@ -10,7 +10,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from cms.search.backend import IndexFirstQueryCompiler
-from cms.testing.content import add
+from cms.testing.factories import SampleContentPageFactory
 from cms.testing.pages.models import SampleContentPage
 
 STOCK = {"default": {"BACKEND": "modelsearch.backends.database.postgres.postgres"}}
@@ -27,15 +27,14 @@ def text(words):
 @pytest.fixture
 def pages(home):
     """Pages whose ranks differ, tie, and some of which the searched queryset leaves out."""
-    made = [add(home, SampleContentPage(title=title, slug=title.lower().replace(" ", "-"),
-                                        body=text(words)))
+    made = [SampleContentPageFactory(parent=home, title=title, body=text(words))
             for title, words in [
                 ("Granite", "granite granite granite"), ("Walls", "granite walls"),
                 ("Floors", "granite floors"), ("Roofs", "slate roofs and granite"),
                 ("Slate", "slate only"), ("Granite walls", "walls of granite"),
                 ("Steps", "granite"), ("Kerbs", "granite")]]
-    add(home, SampleContentPage(title="Draft granite", slug="draft", body=text("granite")),
-        publish=False)
+    SampleContentPageFactory(parent=home, title="Draft granite", slug="draft", body=text("granite"),
+                             publish=False)
     return made
 
 

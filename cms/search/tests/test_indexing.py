@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 
-from cms.testing.pages.models import SampleContentPage
+from cms.testing.factories import SampleContentPageFactory
 from cms.testing.processes import REPO, wait_until, worker_env
 
 ROUNDS = 50
@@ -21,12 +21,9 @@ pytestmark = pytest.mark.skipif(
     reason="the deadlock and its lock are PostgreSQL's")
 
 
-def add(parent, title, word):
-    page = SampleContentPage(title=title, slug=title.lower().replace(" ", "-"), live=False,
-                       body=json.dumps([{"type": "rich_text", "value": f"<p>{word}</p>"}]))
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+def paragraph(word):
+    """A page body of one rich-text paragraph: `word`."""
+    return json.dumps([{"type": "rich_text", "value": f"<p>{word}</p>"}])
 
 
 def found(word):
@@ -40,7 +37,8 @@ def test_two_processes_publishing_at_once_never_deadlock(transactional_db, home,
     rewrites every entry, and two at once, each holding the entry it just wrote, deadlock
     without the advisory lock. With it every save succeeds and the index holds each
     page's last title and words."""
-    pages = {prefix: [add(home, f"{prefix}page{n}", "start").pk for n in range(2)]
+    pages = {prefix: [SampleContentPageFactory(parent=home, title=f"{prefix}page{n}",
+                                               body=paragraph("start")).pk for n in range(2)]
              for prefix in ("alpha", "bravo")}
     go = tmp_path / "go"
     env = worker_env(DJANGO_SETTINGS_MODULE="cms.testing.settings")
@@ -78,13 +76,13 @@ def test_the_worker_writes_the_index_after_commit(transactional_db, home, settin
     """Publishing queues the index update: nothing is written in the saving process; a
     Celery worker (the production settings) writes it."""
     settings.TASKS = CELERY_TASKS
-    page = add(home, "Quarry", "travertine")
+    page = SampleContentPageFactory(parent=home, title="Quarry", body=paragraph("travertine"))
     assert found("travertine") == []  # queued, not written on the editor's request
     start_worker()
     wait_until(lambda: found("travertine") == ["Quarry"], timeout=30,
                message="the worker indexed the published page")
 
-    page.body = json.dumps([{"type": "rich_text", "value": "<p>sandstone</p>"}])
+    page.body = paragraph("sandstone")
     page.save_revision().publish()
     wait_until(lambda: found("sandstone") == ["Quarry"], timeout=30,
                message="the worker re-indexed the page")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from wagtail.admin.userbar import ContentCheckerItem
 
 from cms.core.models import RendererSettings
-from cms.testing.content import add
+from cms.testing.factories import SampleContentPageFactory
 from cms.testing.pages.models import SampleContentPage
 from cms.userbar import views
 from cms.userbar.wagtail_hooks import HeadlessContentCheckerItem
@@ -24,7 +24,7 @@ CONTENT = "mortar_testing_pages.samplecontentpage"
 
 @pytest.fixture
 def about(home) -> SampleContentPage:
-    return add(home, SampleContentPage(title="About", slug="about"))
+    return SampleContentPageFactory(parent=home, title="About")
 
 
 def userbar(client: Client, **params: str) -> tuple[int, str, object]:
@@ -156,7 +156,7 @@ def test_the_page_editors_checks_accept_every_renderer(editor, about, docs_rende
 def docs_renderer(home) -> str:
     from wagtail.models import Site
 
-    docs_home = add(home.get_parent(), SampleContentPage(title="Docs", slug="docs-home"))
+    docs_home = SampleContentPageFactory(parent=home.get_parent(), title="Docs", slug="docs-home")
     site = Site.objects.create(hostname="docs.localhost", port=80, root_page=docs_home)
     RendererSettings.objects.create(site=site, url="http://docs.localhost:3100")
     return "http://docs.localhost:3100"

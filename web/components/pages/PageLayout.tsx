@@ -1,6 +1,7 @@
 /**
- * A page document rendered by its site's layout for `meta.type` (sites/index.ts), or by a
- * generic one for a type no site has a layout for yet.
+ * A page document rendered by its site's layout for `meta.type`, looked up in the page
+ * types the route passes (app/page-types.ts: every site's), or by a generic one for a type
+ * no site has a layout for yet.
  */
 import Link from "next/link";
 
@@ -41,7 +42,8 @@ export function GenericPage({ page }: { page: PageDocument }) {
   );
 }
 
-export function PageLayout({ page }: { page: PageDocument }) {
-  const Layout = pageTypeOf(page)?.layout ?? GenericPage;
+/** `pageTypes`: a registry of page types (`PageTypes`, or one site's `SitePageTypes`). */
+export function PageLayout({ page, pageTypes }: { page: PageDocument; pageTypes: object }) {
+  const Layout = pageTypeOf(pageTypes, page)?.layout ?? GenericPage;
   return <Layout page={page} />;
 }

@@ -1,6 +1,7 @@
 import { cleanup, render } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 
+import { PAGE_TYPES } from "@/app/page-types";
 import { PageLayout } from "@/components/pages/PageLayout";
 import { type Listing, listingsOf } from "@/lib/listings";
 import { type DocumentOf, pageTypeOf } from "@/lib/page-types";
@@ -22,7 +23,7 @@ function articleIndex(page: number, totalPages: number): DocumentOf<"example.Art
 describe("the example site's registry", () => {
   it("is what the platform finds for the example's page types", () => {
     for (const [type, entry] of Object.entries(pageTypes)) {
-      expect(pageTypeOf({ id: 1, title: "A", meta: pageMeta(type) })).toBe(entry);
+      expect(pageTypeOf(PAGE_TYPES, { id: 1, title: "A", meta: pageMeta(type) })).toBe(entry);
     }
   });
 
@@ -36,7 +37,7 @@ describe("ArticleIndexPage", () => {
   it("lists the articles of its listing's page, with links to the others", () => {
     const page = articleIndex(1, 2);
     expect(listingsOf(page).map(([name]) => name)).toEqual(["articles"]);
-    const { container } = render(<PageLayout page={page} />);
+    const { container } = render(<PageLayout page={page} pageTypes={PAGE_TYPES} />);
     expect(container.querySelector("h1")?.textContent).toBe("Articles");
     expect(container.querySelector("h2 a")?.getAttribute("href")).toBe("/articles/hello/");
     expect(container.querySelector("time")?.textContent).toBe("4 March 2026");

@@ -12,6 +12,7 @@ import { draftMode } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 
+import { PAGE_TYPES } from "@/app/page-types";
 import { PageLayout } from "@/components/pages/PageLayout";
 import { PagePasswordForm } from "@/components/site/PagePasswordForm";
 import { PreviewBar } from "@/components/site/PreviewBar";
@@ -68,7 +69,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
     description: seo.description || undefined,
     alternates: { canonical },
     openGraph: { title: seo.title, description: seo.description || undefined, url: canonical,
-      type: pageTypeOf(result.page)?.openGraphType ?? "website", images: image },
+      type: pageTypeOf(PAGE_TYPES, result.page)?.openGraphType ?? "website", images: image },
     robots: result.draft ? { index: false, follow: false } : undefined,
   };
 }
@@ -89,7 +90,7 @@ export default async function Page({ params }: Props) {
   return (
     <>
       {result.draft ? <PreviewBar exitHref={`/api/preview/exit/?path=${encodeURIComponent(htmlPath)}`} /> : null}
-      <PageLayout page={page} />
+      <PageLayout page={page} pageTypes={PAGE_TYPES} />
       <Userbar pageId={page.id} />
     </>
   );

@@ -8,6 +8,7 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 
+import { PAGE_TYPES } from "@/app/page-types";
 import { PageLayout } from "@/components/pages/PageLayout";
 import { PagePasswordForm } from "@/components/site/PagePasswordForm";
 import { Userbar } from "@/components/site/Userbar";
@@ -43,7 +44,7 @@ export default async function ProtectedPage({ params, searchParams }: Props) {
   if (result.kind !== "page") notFound();
   return (
     <>
-      <PageLayout page={result.page} />
+      <PageLayout page={result.page} pageTypes={PAGE_TYPES} />
       <Userbar pageId={result.page.id} />
     </>
   );

@@ -9,6 +9,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 
+import { PAGE_TYPES } from "@/app/page-types";
 import { PageLayout } from "@/components/pages/PageLayout";
 import { PreviewBar } from "@/components/site/PreviewBar";
 import { Userbar } from "@/components/site/Userbar";
@@ -74,7 +75,7 @@ export default async function PreviewPage(props: Props) {
   return (
     <>
       <PreviewBar exitHref={encodePath(livePath)} />
-      <PageLayout page={draft.page} />
+      <PageLayout page={draft.page} pageTypes={PAGE_TYPES} />
       {userbar?.kind === "userbar" ? <Userbar html={userbar.html} /> : null}
     </>
   );
