@@ -57,22 +57,25 @@ def test_run() -> str:
     return os.environ[RUN]
 
 
-# The order in which each process runs the files (pytest-xdist's loadfile hands them out in
-# this order): tests of no stack at all first (the scaffold copies' builds and `make dev`,
-# the longest files: last, they would leave one worker running them alone at the end),
+# What tests need the stack for, in the order each process runs them (pytest-xdist's
+# loadfile hands out files in this order): the longest files, which start no stack of the
+# session's, first (last, they left one worker running them alone while the other idled);
 # then tests that read the demo content as seed_demo made it, those that change the whole
-# site last.
+# site last, tests of no stack at all after them.
+LONGEST_WITHOUT_STACK = ("test_scaffold.py", "test_make_dev.py", "test_scaffold_refusals.py")
 SEED_READING = ("test_site_editing_seeded_pages.py",)
 SITE_CHANGING = ("test_freshness.py", "test_freshness_differential.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
+        if item.path.name in LONGEST_WITHOUT_STACK:
+            return -1
         if item.path.name in SEED_READING:
-            return 1
+            return 0
         if item.path.name in SITE_CHANGING:
-            return 3
-        return 2 if "seeded_db" in getattr(item, "fixturenames", ()) else 0
+            return 2
+        return 1 if "seeded_db" in getattr(item, "fixturenames", ()) else 3
     items.sort(key=rank)
 
 

@@ -89,7 +89,10 @@ class Front:
 
 
 @pytest.fixture(params=["next start", "nginx", "next dev"])
-def front(request) -> Front:
+def front(request, cms_server) -> Front:
+    # `cms_server` named, not only asked for below: pytest then starts the session's stack
+    # (and seeds it) before the test's rolled-back transaction opens, not inside it, where
+    # seed_demo's rows would be unseen by the CMS it starts.
     if request.param == "nginx":
         return Front(*request.getfixturevalue("behind_nginx"))
     if request.param == "next dev":
