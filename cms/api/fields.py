@@ -1,5 +1,6 @@
 """Page model fields to API JSON: each field of `api_fields` gets its adapter
-(`cms.api.adapters`), which holds its collect, its JSON and its schema.
+(`cms.api.adapters`), which holds its collect, its JSON and its schema; a foreign key
+gets the adapter of the kind registered for its target model (an image, a page...).
 
 A field declared `APIField(name, serializer=...)` is shown by that serializer, as
 Wagtail's stock endpoints show it; its schema comes from the serializer's class, or
@@ -18,26 +19,21 @@ from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from rest_framework import serializers
 from wagtail.api import APIField
-from wagtail.documents.models import AbstractDocument
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images.models import AbstractImage
 from wagtail.models import Page
-from wagtail.snippets.models import get_snippet_models
 
 from cms.api import streams
 from cms.api.adapters import (
     NULLABLE_STRING,
     STRING,
     Adapter,
-    DocumentAdapter,
-    ImageAdapter,
-    PageLinkAdapter,
-    RichTextAdapter,
+    Refs,
+    Resolver,
     ScalarAdapter,
     Schema,
-    SnippetAdapter,
+    model_adapter,
 )
-from cms.api.resolver import Refs, Resolver
+from cms.api.richtext import RICH_TEXT
 
 
 def api_field_names(model: type[Page]) -> list[str]:
@@ -140,15 +136,8 @@ def _field_schema(field: Any) -> Schema:
 
 
 def _foreign_key_adapter(target: type[models.Model]) -> Adapter:
-    if issubclass(target, AbstractImage):
-        return ImageAdapter()
-    if issubclass(target, Page):
-        return PageLinkAdapter()
-    if issubclass(target, AbstractDocument):
-        return DocumentAdapter()
-    if target in get_snippet_models():
-        return SnippetAdapter(target._meta.label)
-    return ScalarAdapter({"type": ["integer", "null"]})
+    # A model no kind shows: its id, as the column holds it.
+    return model_adapter(target) or ScalarAdapter({"type": ["integer", "null"]})
 
 
 def _read_attribute(name: str) -> Callable[[Any], Any]:
@@ -170,7 +159,7 @@ def page_field(model: type[models.Model], name: str) -> PageField:
         return PageField(name, StreamAdapter(field.stream_block),
                          lambda page: streams.raw_data(getattr(page, name)))
     if isinstance(field, RichTextField):
-        return PageField(name, RichTextAdapter(), lambda page: getattr(page, name) or "")
+        return PageField(name, RICH_TEXT, lambda page: getattr(page, name) or "")
     if isinstance(field, models.ForeignKey):
         return PageField(name, _foreign_key_adapter(field.related_model),
                          _read_attribute(field.attname))

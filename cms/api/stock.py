@@ -25,6 +25,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIView
 from wagtail.models import Page, Site
 
 from cms.api import fields
+from cms.api.adapters import Refs, Resolver
 from cms.api.errors import BadRequest
 from cms.api.params import (
     SEARCH_OPERATORS,
@@ -35,7 +36,6 @@ from cms.api.params import (
     whole_number,
 )
 from cms.api.paths import path_error
-from cms.api.resolver import Refs, Resolver
 from cms.api.visibility import not_expired_q, restricted_paths
 
 # PostgreSQL's OFFSET is a bigint, but no listing comes near this; a larger one is a typo.

@@ -9,7 +9,7 @@ StructBlock, ListBlock) are walked here; every leaf goes through its adapter
 A block shapes its own JSON through Wagtail's seam, `get_api_representation(value,
 context)`: when its class defines one, it is called with `value` the block's JSON as
 its kind gives it (children already represented) and `context["resolver"]` the
-page's bulk loader (`cms.api.resolver.Resolver`); it returns the block's JSON, whose
+page's bulk loader (`cms.api.adapters.Resolver`); it returns the block's JSON, whose
 schema its `api_schema(schema)` gives from the default one (`block_schema`).
 """
 
@@ -22,12 +22,13 @@ from cms.api.adapters import (
     NULLABLE_STRING,
     Adapter,
     NoAdapter,
+    Refs,
+    Resolver,
     Schema,
     block_adapter,
     obj,
     ref,
 )
-from cms.api.resolver import Refs, Resolver
 
 Context = dict[str, Any]  # {"resolver": Resolver, ...}: Wagtail's API serializer context
 

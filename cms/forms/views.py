@@ -34,9 +34,9 @@ from wagtail.contrib.forms.models import FormMixin
 from wagtail.models import Page, Site
 
 from cms.api import fields
+from cms.api.adapters import Refs, Resolver
 from cms.api.endpoints import from_renderer
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
-from cms.api.resolver import Refs, Resolver
 from cms.api.sites import HOSTNAME, site_for_request
 from cms.api.visibility import restricted_paths, visible_pages
 from cms.forms import schema

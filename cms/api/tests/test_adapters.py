@@ -10,7 +10,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.api.adapters import NoAdapter
 from cms.api.representation import represent_stream
-from cms.api.schema import SHARED, block_schema
+from cms.api.schema import block_schema, shared_components
 from cms.testing.pages.models import SampleContentPage
 
 
@@ -39,7 +39,7 @@ def every_kind_block() -> blocks.StreamBlock:
 
 
 def validate(block, instance):
-    components = dict(SHARED)
+    components = shared_components()
     schema = block_schema(block, components)
     jsonschema.Draft202012Validator({**schema, "components": {"schemas": components}}
                                     ).validate(instance)
