@@ -8,7 +8,10 @@ the freshness names cannot drift apart:
 
 - `collect(raw, refs)`: note the keys `raw` points at, for `Resolver.load` to fetch;
 - `represent(raw, resolver)`: its JSON, reading what was loaded;
-- `schema(components)`: the JSON Schema of that JSON.
+- `schema(components)`: the JSON Schema of that JSON;
+- `native(raw, resolver, block)`: the block's Python value, as Wagtail's `to_python`
+  gives it, for a block's own `get_api_representation(value, context)` (which
+  receives, as Wagtail's documentation says, the block's value, not JSON).
 
 A `Kind` is an adapter whose values point at stored objects; it adds `load(keys,
 resolver)` (one query or a few for all of a page's keys) and `dependency_names(keys)`
@@ -28,7 +31,7 @@ import datetime
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models
 from wagtail import blocks
@@ -98,6 +101,17 @@ class Adapter:
     def schema(self, components: dict[str, Schema]) -> Schema:
         raise NotImplementedError
 
+    def native(self, raw: Any, resolver: "Resolver", block: blocks.Block) -> Any:
+        """The block's Python value for `raw`; makes no query."""
+        return block.to_python(raw)
+
+
+class Loaded(NamedTuple):
+    """What a kind loaded for one key: the object, and its JSON."""
+
+    instance: Any
+    json: Any
+
 
 class Kind(Adapter):
     """A leaf value that points at stored objects, loaded in bulk for a whole page.
@@ -115,8 +129,8 @@ class Kind(Adapter):
             refs.add(self, key)
 
     def load(self, keys: set[Any], resolver: "Resolver") -> dict[Any, Any]:
-        """{key: what `represent` reads} for the keys that show (live, public...);
-        a key left out shows as null."""
+        """{key: what `represent` and `native` read (a `Loaded`, unless they are
+        overridden)} for the keys that show (live, public...); a key left out is null."""
         raise NotImplementedError
 
     def dependency_names(self, keys: set[Any]) -> set[str]:
@@ -124,7 +138,14 @@ class Kind(Adapter):
         return set()
 
     def represent(self, raw: Any, resolver: "Resolver") -> Any:
-        return resolver.get(self, self.key(raw))
+        loaded = resolver.get(self, self.key(raw))
+        return loaded.json if loaded else None
+
+    def native(self, raw: Any, resolver: "Resolver", block: blocks.Block) -> Any:
+        """The loaded object (a chooser block's value) without a query of its own; None
+        where the JSON is null (gone, not live, private)."""
+        loaded = resolver.get(self, self.key(raw))
+        return loaded.instance if loaded else None
 
 
 class Refs:

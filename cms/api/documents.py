@@ -12,6 +12,7 @@ from cms.api.adapters import (
     INTEGER,
     STRING,
     Kind,
+    Loaded,
     Resolver,
     Schema,
     nullable,
@@ -32,12 +33,12 @@ class DocumentKind(Kind):
     """A Document id → {"id", "title", "url", "filename", "file_extension"}, or null for a
     document that is gone or in a private collection."""
 
-    def load(self, keys: set[Any], resolver: Resolver) -> dict[int, dict[str, Any]]:
+    def load(self, keys: set[Any], resolver: Resolver) -> dict[int, Loaded]:
         """One query (two with a private collection) for any number of documents."""
         documents = get_document_model().objects.in_bulk(keys)
         private = resolver.private_collections({doc.collection_id for doc in documents.values()})
-        return {pk: {"id": pk, "title": doc.title, "url": doc.url, "filename": doc.filename,
-                     "file_extension": doc.file_extension}
+        return {pk: Loaded(doc, {"id": pk, "title": doc.title, "url": doc.url,
+                                 "filename": doc.filename, "file_extension": doc.file_extension})
                 for pk, doc in documents.items() if doc.collection_id not in private}
 
     def dependency_names(self, keys: set[Any]) -> set[str]:

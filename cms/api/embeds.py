@@ -5,12 +5,14 @@ what the provider answers is Wagtail's to cache, not a change an editor makes.""
 from dataclasses import dataclass
 from typing import Any
 
+from wagtail.blocks import Block
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.embeds.models import Embed
 
 from cms.api.adapters import (
     NULLABLE_STRING,
     STRING,
+    Adapter,
     Kind,
     Resolver,
     Schema,
@@ -53,6 +55,10 @@ class EmbedKind(Kind):
 
     def schema(self, components: dict[str, Schema]) -> Schema:
         return nullable(EMBED_SCHEMA)
+
+    def native(self, raw: Any, resolver: Resolver, block: Block) -> Any:
+        # Wagtail's EmbedValue: it fetches from the provider only when read.
+        return Adapter.native(self, raw, resolver, block)
 
 
 EMBED = EmbedKind()

@@ -1,5 +1,6 @@
 """The page-link kind of value: a page id → {"id", "title", "html_path"}, loaded in bulk,
-with its schema and its freshness name, in one place."""
+with its schema and its freshness name, in one place. As a block's Python value, a page
+link is the `Page` (not its specific class: id, title, url_path, path, expire_at)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from cms.api.adapters import (
     INTEGER,
     STRING,
     Kind,
+    Loaded,
     Resolver,
     Schema,
     nullable,
@@ -33,14 +35,14 @@ PAGE_LINK_SCHEMA = register_component("PageLink", obj(
 class PageLinkKind(Kind):
     """A page id → {"id", "title", "html_path"}, or null for a page not live and public."""
 
-    def load(self, keys: set[Any], resolver: Resolver) -> dict[int, dict[str, Any]]:
+    def load(self, keys: set[Any], resolver: Resolver) -> dict[int, Loaded]:
         """One query (two with a page of another site); a linked page's expiry makes the
         document stale from then on (`resolver.note_expiry`)."""
         pages = (
             Page.objects.filter(not_expired_q(), pk__in=keys, live=True)
             .only("id", "title", "url_path", "path", "expire_at")
         )
-        found: dict[int, dict[str, Any]] = {}
+        found: dict[int, Loaded] = {}
         root_paths = None
         for page in pages:
             if is_private(page.path, resolver.restricted):
@@ -54,7 +56,8 @@ class PageLinkKind(Kind):
                              for root in root_paths if page.url_path.startswith(root.root_path)),
                             None)
             if path is not None:
-                found[page.pk] = {"id": page.pk, "title": page.title, "html_path": path}
+                found[page.pk] = Loaded(page, {"id": page.pk, "title": page.title,
+                                               "html_path": path})
         return found
 
     def dependency_names(self, keys: set[Any]) -> set[str]:

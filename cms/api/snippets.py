@@ -13,6 +13,7 @@ from wagtail.snippets.models import get_snippet_models
 from cms.api.adapters import (
     STRING,
     Kind,
+    Loaded,
     Resolver,
     Schema,
     nullable,
@@ -42,13 +43,13 @@ class SnippetKind(Kind):
         pk = super().key(raw)
         return None if pk is None else str(pk)
 
-    def load(self, keys: set[Any], resolver: Resolver) -> dict[str, dict[str, Any]]:
+    def load(self, keys: set[Any], resolver: Resolver) -> dict[str, Loaded]:
         """One query for any number of snippets of this model."""
         model = apps.get_model(self.label)
         snippets = model.objects.all()
         if issubclass(model, DraftStateMixin):  # a snippet never published shows nothing
             snippets = snippets.filter(live=True)
-        return {str(pk): {"id": pk, "type": self.label, "title": str(snippet)}
+        return {str(pk): Loaded(snippet, {"id": pk, "type": self.label, "title": str(snippet)})
                 for pk, snippet in snippets.in_bulk(keys).items()}
 
     def dependency_names(self, keys: set[Any]) -> set[str]:

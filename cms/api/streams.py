@@ -7,16 +7,20 @@ StructBlock, ListBlock) are walked here; every leaf goes through its adapter
 (`cms.api.adapters`), which holds its collect, its JSON and its schema.
 
 A block shapes its own JSON through Wagtail's seam, `get_api_representation(value,
-context)`: when its class defines one, it is called with `value` the block's JSON as
-its kind gives it (children already represented) and `context["resolver"]` the
-page's bulk loader (`cms.api.adapters.Resolver`); it returns the block's JSON, whose
-schema its `api_schema(schema)` gives from the default one (`block_schema`).
+context)`: when its class defines one, it is called as Wagtail's documentation says,
+with `value` the block's Python value (a StructValue, a ListValue, a StreamValue, an
+Image, a RichText, a str...; as `to_python` gives it, built from what the page's bulk
+load fetched, so it makes no query of its own) and `context["resolver"]` the page's
+bulk loader (`cms.api.adapters.Resolver`, which the kinds read: `IMAGE.json(pk,
+resolver)` is an image's JSON). It returns the block's JSON, whose schema its
+`api_schema(schema)` gives from the default one (`block_schema`).
 """
 
 from functools import cache
 from typing import Any
 
 from wagtail import blocks
+from wagtail.blocks.list_block import ListValue
 
 from cms.api.adapters import (
     NULLABLE_STRING,
@@ -85,10 +89,30 @@ def collect(block: blocks.Block, raw: Any, refs: Refs) -> None:
 
 def represent(block: blocks.Block, raw: Any, context: Context) -> Any:
     """The block's JSON, once `context["resolver"]` has loaded what `collect` noted."""
-    value = _represent(block, raw, context)
     if defines_own_representation(type(block)):
-        return block.get_api_representation(value, context)
-    return value
+        return block.get_api_representation(native(block, raw, context["resolver"]), context)
+    return _represent(block, raw, context)
+
+
+def native(block: blocks.Block, raw: Any, resolver: Resolver) -> Any:
+    """The block's Python value for its stored data `raw`, as Wagtail's `to_python` gives
+    it, except that a chooser's object is the one the resolver loaded (None where the
+    JSON shows null: gone, not live, private), so it costs no query."""
+    if isinstance(block, blocks.StreamBlock):
+        children = [(child["type"], native(block.child_blocks[child["type"]],
+                                           child.get("value"), resolver), child.get("id"))
+                    for child in raw or []
+                    if isinstance(child, dict) and child.get("type") in block.child_blocks]
+        return blocks.StreamValue(block, children)
+    if isinstance(block, blocks.StructBlock):
+        raw = raw if isinstance(raw, dict) else {}
+        return block._to_struct_value([(name, native(child_block, raw.get(name), resolver))
+                                       for name, child_block in block.child_blocks.items()])
+    if isinstance(block, blocks.ListBlock):
+        return ListValue(block, values=[native(block.child_block, item, resolver)
+                                        for item in _items(raw)])
+    adapter = leaf_adapter(block)
+    return adapter.native(raw, resolver, block) if adapter else block.to_python(raw)
 
 
 def _represent(block: blocks.Block, raw: Any, context: Context) -> Any:

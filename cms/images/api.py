@@ -10,6 +10,7 @@ specs that keep Wagtail's choice (`width-N`, no `format-` conversion).
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from wagtail.blocks import Block
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import AbstractImage
@@ -143,6 +144,10 @@ class ImageKind(Kind):
 
     def schema(self, components: dict[str, Schema]) -> Schema:
         return nullable(IMAGE_SCHEMA)
+
+    def native(self, raw: Any, resolver: Resolver, block: Block) -> AbstractImage | None:
+        entry = resolver.get(self, self.key(raw))
+        return entry[0] if entry else None
 
 
 IMAGE = ImageKind()
