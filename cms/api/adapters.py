@@ -263,16 +263,22 @@ CHOICES = ScalarAdapter({"type": "array", "items": {"type": ["string", "integer"
 DATE_OR_TIME = ScalarAdapter(NULLABLE_STRING, lambda raw: _iso(raw) or None)
 
 
-class NoAdapter(LookupError):
-    """A block kind the API does not know how to show."""
+NO_ADAPTER_HOW = (
+    "register one with cms.api.adapters.register_block_adapter (a Kind, with its load "
+    "and its freshness names, when its value points at stored objects: see "
+    "cms/images/api.py), or make the block a StructBlock of registered kinds; its own "
+    "get_api_representation may then reshape that, described by api_schema")
 
-    def __init__(self, block: blocks.Block) -> None:
+
+class NoAdapter(LookupError):
+    """A block kind the API does not know how to show; the message names the block and
+    says how to show it (`how`, by default: register an adapter)."""
+
+    def __init__(self, block: blocks.Block, how: str = NO_ADAPTER_HOW) -> None:
         kind = type(block)
         super().__init__(
             f"No API adapter for block {kind.__module__}.{kind.__qualname__}"
-            f"{f' ({block.name!r})' if getattr(block, 'name', '') else ''}: register one "
-            "with cms.api.adapters.register_block_adapter, or give the block "
-            "get_api_representation and api_schema of its own")
+            f"{f' ({block.name!r})' if getattr(block, 'name', '') else ''}: {how}")
         self.block = block
 
 

@@ -23,3 +23,4 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         for module in KIND_MODULES:
             import_module(module)
+        import_module("cms.api.checks")  # registers the API's system checks

@@ -3,8 +3,17 @@
 gets the adapter of the kind registered for its target model (an image, a page...).
 
 A field declared `APIField(name, serializer=...)` is shown by that serializer, as
-Wagtail's stock endpoints show it; its schema comes from the serializer's class, or
-from an `api_schema` attribute on it.
+Wagtail's stock endpoints show it, bound with `context["resolver"]` the page's bulk
+loader. It takes part in the contract like a built-in field through attributes of the
+serializer field (a system check, cms.api.checks, refuses one without them):
+
+- its schema: `api_schema` (a JSON Schema), or a DRF field class whose JSON type is
+  known (CharField, IntegerField...);
+- its freshness: `api_collect(page, refs)`, which notes with the kinds what it shows
+  (`IMAGE.collect(page.logo_id, refs)`: loaded in bulk, then read in
+  `to_representation` as `IMAGE.json(pk, self.context["resolver"])`, and named), or
+  `api_reads_page_only = True` when it shows only the page's own fields and inline
+  children, which the page's own name covers.
 """
 
 import copy
@@ -98,6 +107,10 @@ class SerializerAdapter(Adapter):
     name: str
     serializer: serializers.Field
 
+    def collect(self, raw: Any, refs: Refs) -> None:
+        if (collect := getattr(self.serializer, "api_collect", None)) is not None:
+            collect(raw, refs)
+
     def represent(self, raw: Any, resolver: Resolver) -> Any:
         field = copy.deepcopy(self.serializer)
         # Bound as Wagtail's serializer binds it, so `source=` and `context` work.
@@ -106,11 +119,19 @@ class SerializerAdapter(Adapter):
         return None if attribute is None else field.to_representation(attribute)
 
     def schema(self, components: dict[str, Schema]) -> Schema:
+        """Its JSON Schema; {} (anything) when neither `api_schema` nor its class says,
+        which cms.api.checks refuses at start-up."""
         if (own := getattr(self.serializer, "api_schema", None)) is not None:
             return own
         kind = next((kind for cls, kind in _SERIALIZER_TYPES
                      if isinstance(self.serializer, cls)), None)
         return {"type": [kind, "null"]} if kind else {}
+
+    def freshness_declared(self) -> bool:
+        """Whether the serializer says what it shows (`api_collect`) or that it shows
+        only the page itself (`api_reads_page_only`)."""
+        return (getattr(self.serializer, "api_collect", None) is not None
+                or getattr(self.serializer, "api_reads_page_only", False) is True)
 
 
 @dataclass(frozen=True)

@@ -59,15 +59,11 @@ def defines_own_representation(kind: type[blocks.Block]) -> bool:
     return not kind.get_api_representation.__module__.startswith("wagtail.")
 
 
-def leaf_adapter(block: blocks.Block) -> Adapter | None:
-    """The leaf's adapter; None for a block that makes its JSON itself. Raises NoAdapter
-    for a block that does neither."""
-    try:
-        return block_adapter(block)
-    except NoAdapter:
-        if defines_own_representation(type(block)):
-            return None
-        raise
+def leaf_adapter(block: blocks.Block) -> Adapter:
+    """The leaf's adapter. Raises NoAdapter for a leaf no kind shows, even one with its
+    own `get_api_representation`: without a kind, what its value points at would be
+    neither loaded in bulk nor named for freshness."""
+    return block_adapter(block)
 
 
 def collect(block: blocks.Block, raw: Any, refs: Refs) -> None:
@@ -83,8 +79,8 @@ def collect(block: blocks.Block, raw: Any, refs: Refs) -> None:
     elif isinstance(block, blocks.ListBlock):
         for item in _items(raw):
             collect(block.child_block, item, refs)
-    elif (adapter := leaf_adapter(block)) is not None:
-        adapter.collect(raw, refs)
+    else:
+        leaf_adapter(block).collect(raw, refs)
 
 
 def represent(block: blocks.Block, raw: Any, context: Context) -> Any:
@@ -111,8 +107,7 @@ def native(block: blocks.Block, raw: Any, resolver: Resolver) -> Any:
     if isinstance(block, blocks.ListBlock):
         return ListValue(block, values=[native(block.child_block, item, resolver)
                                         for item in _items(raw)])
-    adapter = leaf_adapter(block)
-    return adapter.native(raw, resolver, block) if adapter else block.to_python(raw)
+    return leaf_adapter(block).native(raw, resolver, block)
 
 
 def _represent(block: blocks.Block, raw: Any, context: Context) -> Any:
@@ -133,9 +128,7 @@ def _represent(block: blocks.Block, raw: Any, context: Context) -> Any:
                 for name, child_block in block.child_blocks.items()}
     if isinstance(block, blocks.ListBlock):
         return [represent(block.child_block, item, context) for item in _items(raw)]
-    adapter = leaf_adapter(block)
-    # Without an adapter, the block's own get_api_representation makes the JSON from raw.
-    return adapter.represent(raw, context["resolver"]) if adapter else raw
+    return leaf_adapter(block).represent(raw, context["resolver"])
 
 
 def raw_data(value: Any) -> list[Any]:
@@ -161,7 +154,8 @@ def block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
         schema = shape(schema)
     elif defines_own_representation(type(block)):
         # Its JSON is its own: without a schema for it, the contract would be a guess.
-        raise NoAdapter(block)
+        raise NoAdapter(block, "its own get_api_representation needs api_schema(schema), "
+                               "the JSON Schema of what it returns (`schema`: the default's)")
     if type(block).__module__.startswith("wagtail."):
         return schema
     name = f"{block_name(block)}Value"
@@ -181,5 +175,4 @@ def _block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
         return obj(properties)
     if isinstance(block, blocks.ListBlock):
         return {"type": "array", "items": block_schema(block.child_block, components)}
-    adapter = leaf_adapter(block)
-    return adapter.schema(components) if adapter else {}
+    return leaf_adapter(block).schema(components)

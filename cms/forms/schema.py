@@ -97,6 +97,8 @@ class FormSchemaField(serializers.Field):
     """`APIField("form", serializer=FormSchemaField())`: the page's form schema."""
 
     api_schema = {"$ref": "#/components/schemas/FormDefinition"}
+    # The form's fields are the page's inline children: the page's own name covers them.
+    api_reads_page_only = True
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(source="*", read_only=True, **kwargs)
