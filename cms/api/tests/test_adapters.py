@@ -1,5 +1,7 @@
 """Every block kind's JSON conforms to its schema, and a kind without an adapter is refused."""
 
+from dataclasses import dataclass
+
 import jsonschema
 import pytest
 from django import forms
@@ -14,9 +16,11 @@ from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms.api import adapters
 from cms.api.adapters import NoAdapter
 from cms.api.representation import represent_stream
 from cms.api.schema import block_schema, shared_components
+from cms.publishing.freshness import dependencies
 from cms.testing.pages.models import SampleContentPage
 
 
@@ -158,3 +162,50 @@ def test_a_blocks_own_representation_receives_its_python_value_without_queries(
     # Building the values costs no query: as many for three blocks as for one.
     assert len(three_blocks.captured_queries) == len(one_block.captured_queries)
     assert {f"image:{image.pk}", f"page:{home.pk}"} <= names
+
+
+def test_a_new_kind_is_one_module_and_its_registration(monkeypatch, home):
+    """What a site adds for a leaf kind of its own (here: a locale chosen by id): one
+    Kind with its load, JSON, schema and names, and its registrations; the document,
+    the schema and the freshness names follow."""
+    # Registrations for this test only: the registries are put back afterwards.
+    monkeypatch.setattr(adapters, "_BLOCK_ADAPTERS", dict(adapters._BLOCK_ADAPTERS))
+    monkeypatch.setattr(adapters, "_COMPONENTS", dict(adapters._COMPONENTS))
+
+    class LocaleBlock(blocks.FieldBlock):
+        def __init__(self, **kwargs: object) -> None:
+            self.field = forms.IntegerField()
+            super().__init__(**kwargs)
+
+    locale_schema = adapters.register_component(
+        "LocaleLink", adapters.obj({"id": adapters.INTEGER, "language_code": adapters.STRING}))
+
+    @dataclass(frozen=True)
+    class LocaleKind(adapters.Kind):
+        def load(self, keys, resolver):
+            return {pk: adapters.Loaded(locale, {"id": pk,
+                                                 "language_code": locale.language_code})
+                    for pk, locale in Locale.objects.in_bulk(keys).items()}
+
+        def dependency_names(self, keys):
+            return {dependencies.setting("wagtailcore.Locale")}
+
+        def schema(self, components):
+            return adapters.nullable(locale_schema)
+
+    adapters.register_block_adapter(LocaleBlock, LocaleKind())
+    site = Site.objects.get(is_default_site=True)
+    locale = Locale.objects.get()
+    block = blocks.StreamBlock([("locale", LocaleBlock())])
+    raw = [{"type": "locale", "id": "1", "value": locale.pk},
+           {"type": "locale", "id": "2", "value": 987654}]
+
+    with CaptureQueriesContext(connection) as queries:
+        data, names = represent_stream(block, raw, site, [])
+
+    assert data[0]["value"] == {"id": locale.pk, "language_code": locale.language_code}
+    assert data[1]["value"] is None
+    assert "setting:wagtailcore.locale" in names
+    assert sum("wagtailcore_locale" in q["sql"] for q in queries.captured_queries) == 1
+    validate(block, data)
+    assert shared_components()["LocaleLink"]["properties"]["language_code"] == {"type": "string"}
