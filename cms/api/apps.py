@@ -12,6 +12,7 @@ KIND_MODULES = (
     "cms.api.embeds",
     "cms.api.snippets",
     "cms.api.richtext",
+    "cms.forms.schema",
 )
 
 
