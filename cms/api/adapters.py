@@ -1,35 +1,43 @@
-"""One adapter per kind of leaf value: the ids it needs loaded, its JSON and its JSON Schema.
+"""How a kind of value plugs into the API: the adapter protocol, the registry that finds
+a block's or a field's adapter, and the two-pass bulk load of a page's references.
 
 A leaf is a value with no children: an image, a page link, a document, an embed, rich
 text, a snippet, a scalar (text, number, date...) or nothing at all (a StaticBlock).
-Its adapter holds the three things the API does with it, side by side, so the JSON
-and the schema cannot drift apart:
+Its adapter holds what the API does with it, side by side, so the JSON, the schema and
+the freshness names cannot drift apart:
 
-- `collect(raw, refs)`: note the ids `raw` points at, for `Resolver.load` to fetch in bulk;
+- `collect(raw, refs)`: note the keys `raw` points at, for `Resolver.load` to fetch;
 - `represent(raw, resolver)`: its JSON, reading what was loaded;
-- `schema(components)`: the JSON Schema of that JSON.
+- `schema(components)`: the JSON Schema of that JSON;
+- `native(raw, resolver, block)`: the block's Python value, as Wagtail's `to_python`
+  gives it, for a block's own `get_api_representation(value, context)` (which
+  receives, as Wagtail's documentation says, the block's value, not JSON).
+
+A `Kind` is an adapter whose values point at stored objects; it adds `load(keys,
+resolver)` (one query or a few for all of a page's keys) and `dependency_names(keys)`
+(the `cms.publishing.dependencies` names of those objects). Each kind lives in one
+module beside what owns its model (images in `cms.images.api`, page links in
+`cms.api.pagelinks`, ...), registers there the block classes and model classes it
+shows (`register_block_adapter`, `register_model_adapter`) and the named schemas it
+uses (`register_component`); `cms.api.apps.KIND_MODULES` lists those modules, so
+adding a kind is that one module and one line there.
 
 `raw` is the stored form: a block's raw StreamField data, a foreign key's id, a
-field's value. Blocks find their adapter by class (`block_adapter`, the most
-specific registered class in the block's MRO wins); page fields in `cms.api.fields`.
-A block kind with no adapter raises `NoAdapter` naming it: a new kind of block is
-added here (`register_block_adapter`) before the API can show it.
+field's value. The most specific registered class in a block's (or a foreign key
+target's) MRO wins. A block kind with no adapter raises `NoAdapter` naming it.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db import models
 from wagtail import blocks
-from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.embeds.blocks import EmbedBlock
-from wagtail.images.blocks import ImageChooserBlock
-from wagtail.snippets.blocks import SnippetChooserBlock
+from wagtail.models import Site
 
-from cms.api import richtext
-from cms.api.resolver import Refs, Resolver
+from cms.api.visibility import private_collection_ids, restricted_collection_paths
 
 Schema = dict[str, Any]
 
@@ -66,111 +74,133 @@ def as_int(raw: Any) -> int | None:
     return None
 
 
+_COMPONENTS: dict[str, Schema] = {}
+
+
+def register_component(name: str, schema: Schema) -> Schema:
+    """Name `schema` in the OpenAPI document's components; returns the `$ref` to it."""
+    _COMPONENTS[name] = schema
+    return ref(name)
+
+
+def components() -> dict[str, Schema]:
+    """The named schemas the registered kinds use ({"Image": ..., "PageLink": ...})."""
+    return dict(_COMPONENTS)
+
+
 class Adapter:
     """A kind of leaf value. Subclasses give `represent` and `schema`; `collect` when the
     value points at something to load."""
 
-    def collect(self, raw: Any, refs: Refs) -> None:
+    def collect(self, raw: Any, refs: "Refs") -> None:
         return None
 
-    def represent(self, raw: Any, resolver: Resolver) -> Any:
+    def represent(self, raw: Any, resolver: "Resolver") -> Any:
         raise NotImplementedError
 
     def schema(self, components: dict[str, Schema]) -> Schema:
         raise NotImplementedError
 
-
-class ImageAdapter(Adapter):
-    """An image id → the Image object (`cms.images.api.image_json`), or null."""
-
-    def collect(self, raw: Any, refs: Refs) -> None:
-        if (pk := as_int(raw)) is not None:
-            refs.images.add(pk)
-
-    def represent(self, raw: Any, resolver: Resolver) -> Any:
-        return resolver.image(as_int(raw))
-
-    def schema(self, components: dict[str, Schema]) -> Schema:
-        return nullable(ref("Image"))
+    def native(self, raw: Any, resolver: "Resolver", block: blocks.Block) -> Any:
+        """The block's Python value for `raw`; makes no query."""
+        return block.to_python(raw)
 
 
-class PageLinkAdapter(Adapter):
-    """A page id → {"id", "title", "html_path"}, or null for a page not live and public."""
+class Loaded(NamedTuple):
+    """What a kind loaded for one key: the object, and its JSON."""
 
-    def collect(self, raw: Any, refs: Refs) -> None:
-        if (pk := as_int(raw)) is not None:
-            refs.pages.add(pk)
-
-    def represent(self, raw: Any, resolver: Resolver) -> Any:
-        return resolver.page(as_int(raw))
-
-    def schema(self, components: dict[str, Schema]) -> Schema:
-        return nullable(ref("PageLink"))
+    instance: Any
+    json: Any
 
 
-class DocumentAdapter(Adapter):
-    """A Wagtail Document id → {"id", "title", "url", "filename", "file_extension"}, or null."""
+class Kind(Adapter):
+    """A leaf value that points at stored objects, loaded in bulk for a whole page.
 
-    def collect(self, raw: Any, refs: Refs) -> None:
-        if (pk := as_int(raw)) is not None:
-            refs.documents.add(pk)
+    Kinds are compared by value (write them as frozen dataclasses): the keys collected
+    under one kind instance are read back under an equal one.
+    """
 
-    def represent(self, raw: Any, resolver: Resolver) -> Any:
-        return resolver.document(as_int(raw))
-
-    def schema(self, components: dict[str, Schema]) -> Schema:
-        return nullable(ref("DocumentLink"))
-
-
-class EmbedAdapter(Adapter):
-    """An oEmbed URL → {"url", "html", "title", ...}: the provider's fields once fetched."""
-
-    def collect(self, raw: Any, refs: Refs) -> None:
-        if isinstance(raw, str) and raw:
-            refs.embeds.add(raw)
-
-    def represent(self, raw: Any, resolver: Resolver) -> Any:
-        return resolver.embed(raw if isinstance(raw, str) else None)
-
-    def schema(self, components: dict[str, Schema]) -> Schema:
-        return nullable(ref("Embed"))
-
-
-class RichTextAdapter(Adapter):
-    """Rich text in Wagtail's database format → HTML whose links are site paths."""
-
-    def collect(self, raw: Any, refs: Refs) -> None:
-        if isinstance(raw, str):
-            richtext.collect(raw, refs)
-
-    def represent(self, raw: Any, resolver: Resolver) -> Any:
-        return richtext.site_html(raw, resolver) if isinstance(raw, str) else ""
-
-    def schema(self, components: dict[str, Schema]) -> Schema:
-        return HTML
-
-
-@dataclass(frozen=True)
-class SnippetAdapter(Adapter):
-    """A snippet id → {"id", "type": "app_label.Model", "title"}, or null."""
-
-    label: str  # the snippet model's "app_label.Model"
-
-    def collect(self, raw: Any, refs: Refs) -> None:
-        if (pk := self._pk(raw)) is not None:
-            refs.snippets.setdefault(self.label, set()).add(pk)
-
-    def represent(self, raw: Any, resolver: Resolver) -> Any:
-        return resolver.snippet(self.label, self._pk(raw))
-
-    def schema(self, components: dict[str, Schema]) -> Schema:
-        return nullable(ref("Snippet"))
-
-    @staticmethod
-    def _pk(raw: Any) -> Any:
-        if isinstance(raw, str) and raw and not raw.isdigit():
-            return raw  # a UUID or other text key
+    def key(self, raw: Any) -> Hashable | None:
+        """The key `load` fetches `raw` by (an id), or None when `raw` points at nothing."""
         return as_int(raw)
+
+    def collect(self, raw: Any, refs: "Refs") -> None:
+        if (key := self.key(raw)) is not None:
+            refs.add(self, key)
+
+    def load(self, keys: set[Any], resolver: "Resolver") -> dict[Any, Any]:
+        """{key: what `represent` and `native` read (a `Loaded`, unless they are
+        overridden)} for the keys that show (live, public...); a key left out is null."""
+        raise NotImplementedError
+
+    def dependency_names(self, keys: set[Any]) -> set[str]:
+        """The freshness names (cms.publishing.dependencies) of the objects `keys` are."""
+        return set()
+
+    def represent(self, raw: Any, resolver: "Resolver") -> Any:
+        loaded = resolver.get(self, self.key(raw))
+        return loaded.json if loaded else None
+
+    def native(self, raw: Any, resolver: "Resolver", block: blocks.Block) -> Any:
+        """The loaded object (a chooser block's value) without a query of its own; None
+        where the JSON is null (gone, not live, private)."""
+        loaded = resolver.get(self, self.key(raw))
+        return loaded.instance if loaded else None
+
+
+class Refs:
+    """The keys a page's JSON points at, by kind: the first pass's result."""
+
+    def __init__(self) -> None:
+        self._keys: dict[Kind, set[Any]] = {}
+
+    def add(self, kind: Kind, key: Hashable) -> None:
+        self._keys.setdefault(kind, set()).add(key)
+
+    def items(self) -> Iterator[tuple[Kind, set[Any]]]:
+        return iter(self._keys.items())
+
+    def dependency_names(self) -> set[str]:
+        """The names (cms.publishing.dependencies) of everything referenced."""
+        return {name for kind, keys in self._keys.items()
+                for name in kind.dependency_names(keys)}
+
+
+class Resolver:
+    """What one page document on one site points at, loaded kind by kind (one query or a
+    few per kind, whatever the number of references), and what the load found out."""
+
+    def __init__(self, site: Site, restricted: list[str]) -> None:
+        self.site = site
+        self.root_path = site.root_page.url_path
+        self.restricted = restricted  # the paths of pages under a view restriction
+        self._loaded: dict[Kind, dict[Any, Any]] = {}
+        # Set when an image lacked renditions: the document is served, and soon rebuilt.
+        self.incomplete = False
+        # The soonest expiry of a linked page: the document is stale from then on.
+        self.expires_at: datetime.datetime | None = None
+        self._restricted_collections: list[str] | None = None
+
+    def private_collections(self, collection_ids: set[int]) -> set[int]:
+        """Which of these collections (images', documents') the public may not see; the
+        restrictions are read once per document."""
+        if self._restricted_collections is None:
+            self._restricted_collections = restricted_collection_paths()
+        return private_collection_ids(collection_ids, self._restricted_collections)
+
+    def load(self, refs: Refs) -> None:
+        for kind, keys in refs.items():
+            have = self._loaded.setdefault(kind, {})
+            if wanted := keys - have.keys():
+                have.update(kind.load(wanted, self))
+
+    def get(self, kind: Kind, key: Hashable | None) -> Any:
+        """What `kind` loaded for `key`, or None (nothing there, or not shown)."""
+        return self._loaded.get(kind, {}).get(key) if key is not None else None
+
+    def note_expiry(self, expire_at: datetime.datetime | None) -> None:
+        if expire_at is not None and (self.expires_at is None or expire_at < self.expires_at):
+            self.expires_at = expire_at
 
 
 class StaticAdapter(Adapter):
@@ -233,21 +263,30 @@ CHOICES = ScalarAdapter({"type": "array", "items": {"type": ["string", "integer"
 DATE_OR_TIME = ScalarAdapter(NULLABLE_STRING, lambda raw: _iso(raw) or None)
 
 
-class NoAdapter(LookupError):
-    """A block kind the API does not know how to show."""
+NO_ADAPTER_HOW = (
+    "register one with cms.api.adapters.register_block_adapter (a Kind, with its load "
+    "and its freshness names, when its value points at stored objects: see "
+    "cms/images/api.py), or make the block a StructBlock of registered kinds; its own "
+    "get_api_representation may then reshape that, described by api_schema")
 
-    def __init__(self, block: blocks.Block) -> None:
+
+class NoAdapter(LookupError):
+    """A block kind the API does not know how to show; the message names the block and
+    says how to show it (`how`, by default: register an adapter)."""
+
+    def __init__(self, block: blocks.Block, how: str = NO_ADAPTER_HOW) -> None:
         kind = type(block)
         super().__init__(
             f"No API adapter for block {kind.__module__}.{kind.__qualname__}"
-            f"{f' ({block.name!r})' if getattr(block, 'name', '') else ''}: register one "
-            "with cms.api.adapters.register_block_adapter, or give the block "
-            "get_api_representation and api_schema of its own")
+            f"{f' ({block.name!r})' if getattr(block, 'name', '') else ''}: {how}")
         self.block = block
 
 
 BlockAdapterFactory = Callable[[blocks.Block], Adapter]
+# A factory may answer None: "not a model this kind shows", and the search goes on.
+ModelAdapterFactory = Callable[[type[models.Model]], Adapter | None]
 _BLOCK_ADAPTERS: dict[type[blocks.Block], BlockAdapterFactory] = {}
+_MODEL_ADAPTERS: dict[type[models.Model], ModelAdapterFactory] = {}
 
 
 def register_block_adapter(block_class: type[blocks.Block],
@@ -260,6 +299,16 @@ def register_block_adapter(block_class: type[blocks.Block],
         _BLOCK_ADAPTERS[block_class] = adapter
 
 
+def register_model_adapter(model_class: type[models.Model],
+                           adapter: Adapter | ModelAdapterFactory) -> None:
+    """Show a foreign key to `model_class` (or a subclass) through `adapter`, or through
+    the adapter `adapter(target_model)` gives when it depends on the model."""
+    if isinstance(adapter, Adapter):
+        _MODEL_ADAPTERS[model_class] = lambda model: adapter
+    else:
+        _MODEL_ADAPTERS[model_class] = adapter
+
+
 def block_adapter(block: blocks.Block) -> Adapter:
     """The adapter of a leaf block: the most specific class registered in its MRO."""
     for kind in type(block).__mro__:
@@ -269,12 +318,16 @@ def block_adapter(block: blocks.Block) -> Adapter:
     raise NoAdapter(block)
 
 
+def model_adapter(model: type[models.Model]) -> Adapter | None:
+    """The adapter of a foreign key to `model`, or None when no kind shows that model."""
+    for kind in model.__mro__:
+        factory = _MODEL_ADAPTERS.get(kind)
+        if factory is not None and (adapter := factory(model)) is not None:
+            return adapter
+    return None
+
+
 for _kind, _adapter in [
-    (ImageChooserBlock, ImageAdapter()),
-    (blocks.PageChooserBlock, PageLinkAdapter()),
-    (DocumentChooserBlock, DocumentAdapter()),
-    (EmbedBlock, EmbedAdapter()),
-    (blocks.RichTextBlock, RichTextAdapter()),
     (blocks.StaticBlock, StaticAdapter()),
     (blocks.CharBlock, TEXT), (blocks.TextBlock, TEXT), (blocks.EmailBlock, TEXT),
     (blocks.RegexBlock, TEXT), (blocks.RawHTMLBlock, TEXT),
@@ -287,5 +340,3 @@ for _kind, _adapter in [
     (blocks.TimeBlock, DATE_OR_TIME),
 ]:
     register_block_adapter(_kind, _adapter)
-register_block_adapter(SnippetChooserBlock,
-                       lambda block: SnippetAdapter(block.target_model._meta.label))

@@ -1,9 +1,19 @@
 """Page model fields to API JSON: each field of `api_fields` gets its adapter
-(`cms.api.adapters`), which holds its collect, its JSON and its schema.
+(`cms.api.adapters`), which holds its collect, its JSON and its schema; a foreign key
+gets the adapter of the kind registered for its target model (an image, a page...).
 
 A field declared `APIField(name, serializer=...)` is shown by that serializer, as
-Wagtail's stock endpoints show it; its schema comes from the serializer's class, or
-from an `api_schema` attribute on it.
+Wagtail's stock endpoints show it, bound with `context["resolver"]` the page's bulk
+loader. It takes part in the contract like a built-in field through attributes of the
+serializer field (a system check, cms.api.checks, refuses one without them):
+
+- its schema: `api_schema` (a JSON Schema), or a DRF field class whose JSON type is
+  known (CharField, IntegerField...);
+- its freshness: `api_collect(page, refs)`, which notes with the kinds what it shows
+  (`IMAGE.collect(page.logo_id, refs)`: loaded in bulk, then read in
+  `to_representation` as `IMAGE.json(pk, self.context["resolver"])`, and named), or
+  `api_reads_page_only = True` when it shows only the page's own fields and inline
+  children, which the page's own name covers.
 """
 
 import copy
@@ -18,26 +28,21 @@ from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from rest_framework import serializers
 from wagtail.api import APIField
-from wagtail.documents.models import AbstractDocument
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images.models import AbstractImage
 from wagtail.models import Page
-from wagtail.snippets.models import get_snippet_models
 
 from cms.api import streams
 from cms.api.adapters import (
     NULLABLE_STRING,
     STRING,
     Adapter,
-    DocumentAdapter,
-    ImageAdapter,
-    PageLinkAdapter,
-    RichTextAdapter,
+    Refs,
+    Resolver,
     ScalarAdapter,
     Schema,
-    SnippetAdapter,
+    model_adapter,
 )
-from cms.api.resolver import Refs, Resolver
+from cms.api.richtext import RICH_TEXT
 
 
 def api_field_names(model: type[Page]) -> list[str]:
@@ -102,6 +107,10 @@ class SerializerAdapter(Adapter):
     name: str
     serializer: serializers.Field
 
+    def collect(self, raw: Any, refs: Refs) -> None:
+        if (collect := getattr(self.serializer, "api_collect", None)) is not None:
+            collect(raw, refs)
+
     def represent(self, raw: Any, resolver: Resolver) -> Any:
         field = copy.deepcopy(self.serializer)
         # Bound as Wagtail's serializer binds it, so `source=` and `context` work.
@@ -110,11 +119,19 @@ class SerializerAdapter(Adapter):
         return None if attribute is None else field.to_representation(attribute)
 
     def schema(self, components: dict[str, Schema]) -> Schema:
+        """Its JSON Schema; {} (anything) when neither `api_schema` nor its class says,
+        which cms.api.checks refuses at start-up."""
         if (own := getattr(self.serializer, "api_schema", None)) is not None:
             return own
         kind = next((kind for cls, kind in _SERIALIZER_TYPES
                      if isinstance(self.serializer, cls)), None)
         return {"type": [kind, "null"]} if kind else {}
+
+    def freshness_declared(self) -> bool:
+        """Whether the serializer says what it shows (`api_collect`) or that it shows
+        only the page itself (`api_reads_page_only`)."""
+        return (getattr(self.serializer, "api_collect", None) is not None
+                or getattr(self.serializer, "api_reads_page_only", False) is True)
 
 
 @dataclass(frozen=True)
@@ -140,15 +157,8 @@ def _field_schema(field: Any) -> Schema:
 
 
 def _foreign_key_adapter(target: type[models.Model]) -> Adapter:
-    if issubclass(target, AbstractImage):
-        return ImageAdapter()
-    if issubclass(target, Page):
-        return PageLinkAdapter()
-    if issubclass(target, AbstractDocument):
-        return DocumentAdapter()
-    if target in get_snippet_models():
-        return SnippetAdapter(target._meta.label)
-    return ScalarAdapter({"type": ["integer", "null"]})
+    # A model no kind shows: its id, as the column holds it.
+    return model_adapter(target) or ScalarAdapter({"type": ["integer", "null"]})
 
 
 def _read_attribute(name: str) -> Callable[[Any], Any]:
@@ -170,7 +180,7 @@ def page_field(model: type[models.Model], name: str) -> PageField:
         return PageField(name, StreamAdapter(field.stream_block),
                          lambda page: streams.raw_data(getattr(page, name)))
     if isinstance(field, RichTextField):
-        return PageField(name, RichTextAdapter(), lambda page: getattr(page, name) or "")
+        return PageField(name, RICH_TEXT, lambda page: getattr(page, name) or "")
     if isinstance(field, models.ForeignKey):
         return PageField(name, _foreign_key_adapter(field.related_model),
                          _read_attribute(field.attname))

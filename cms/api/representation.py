@@ -13,10 +13,11 @@ from typing import Any
 from wagtail.models import Page, Site
 
 from cms.api import fields, streams
+from cms.api.adapters import Refs, Resolver
 from cms.api.listing import PendingListing, paginate
 from cms.api.paths import html_path
-from cms.api.resolver import Refs, Resolver
 from cms.api.visibility import visible_q
+from cms.images.api import IMAGE
 from cms.publishing.freshness import dependencies
 
 
@@ -72,8 +73,7 @@ def represent_page(page: Page, site: Site, restricted: list[str],
 
     refs = Refs()
     fields.collect(page, names, refs)
-    if getattr(page, "social_image_id", None):
-        refs.images.add(page.social_image_id)
+    IMAGE.collect(getattr(page, "social_image_id", None), refs)
     for extra in extras.values():
         for item in extra.items:
             fields.collect(item, summary_field_names(item), refs)
@@ -93,7 +93,7 @@ def represent_page(page: Page, site: Site, restricted: list[str],
             "seo": {
                 "title": page.seo_title or page.title,
                 "description": page.search_description or "",
-                "image": resolver.image(getattr(page, "social_image_id", None)),
+                "image": IMAGE.json(getattr(page, "social_image_id", None), resolver),
             },
             "breadcrumbs": breadcrumbs(page, site),
         },

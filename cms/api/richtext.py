@@ -1,10 +1,19 @@
-"""Rich text from the database format to HTML whose links are site paths."""
+"""The rich-text kind of value: Wagtail's database format → HTML whose links are site
+paths, its images and embeds as HTML. What it points at is loaded by the page link,
+document, image and embed kinds, with their freshness names."""
 
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 
+from wagtail.blocks import RichTextBlock
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
 
-from cms.api.resolver import Refs, Resolver
+from cms.api.adapters import HTML, Adapter, Refs, Resolver, Schema, register_block_adapter
+from cms.api.documents import DOCUMENT
+from cms.api.embeds import EMBED
+from cms.api.pagelinks import PAGE_LINK
+from cms.images.api import IMAGE
 
 
 def _int(value: str | None) -> int | None:
@@ -15,24 +24,24 @@ def collect(html: str, refs: Refs) -> None:
     for match in FIND_A_TAG.finditer(html):
         attrs = extract_attrs(match.group(1))
         if attrs.get("linktype") == "page" and _int(attrs.get("id")):
-            refs.pages.add(_int(attrs["id"]))  # type: ignore[arg-type]
+            PAGE_LINK.collect(_int(attrs["id"]), refs)
         elif attrs.get("linktype") == "document" and _int(attrs.get("id")):
-            refs.documents.add(_int(attrs["id"]))  # type: ignore[arg-type]
+            DOCUMENT.collect(_int(attrs["id"]), refs)
     for match in FIND_EMBED_TAG.finditer(html):
         attrs = extract_attrs(match.group(1))
         if attrs.get("embedtype") == "image" and _int(attrs.get("id")):
-            refs.images.add(_int(attrs["id"]))  # type: ignore[arg-type]
+            IMAGE.collect(_int(attrs["id"]), refs)
         elif attrs.get("embedtype") == "media" and attrs.get("url"):
-            refs.embeds.add(attrs["url"])
+            EMBED.collect(attrs["url"], refs)
 
 
 def _link(attrs: dict[str, str], resolver: Resolver) -> str:
     linktype = attrs.get("linktype")
     if linktype == "page":
-        page = resolver.page(_int(attrs.get("id")))
+        page = PAGE_LINK.represent(_int(attrs.get("id")), resolver)
         return f'<a href="{escape(page["html_path"])}">' if page else "<a>"
     if linktype == "document":
-        doc = resolver.document(_int(attrs.get("id")))
+        doc = DOCUMENT.represent(_int(attrs.get("id")), resolver)
         return f'<a href="{escape(doc["url"])}">' if doc else "<a>"
     # An ordinary link keeps its attributes, escaped again on the way out.
     rendered = "".join(f' {name}="{escape(value)}"' for name, value in attrs.items())
@@ -41,7 +50,7 @@ def _link(attrs: dict[str, str], resolver: Resolver) -> str:
 
 def _embed(attrs: dict[str, str], resolver: Resolver) -> str:
     if attrs.get("embedtype") == "image":
-        image = resolver.image(_int(attrs.get("id")), attrs.get("alt"))
+        image = IMAGE.json(_int(attrs.get("id")), resolver, attrs.get("alt"))
         if not image:
             return ""
         fmt = escape(attrs.get("format", ""))
@@ -49,7 +58,7 @@ def _embed(attrs: dict[str, str], resolver: Resolver) -> str:
                 f'alt="{escape(image["alt"])}" width="{image["width"]}" '
                 f'height="{image["height"]}">')
     if attrs.get("embedtype") == "media":
-        embed = resolver.embed(attrs.get("url"))
+        embed = EMBED.represent(attrs.get("url"), resolver)
         if embed and embed["html"]:
             return f'<div class="richtext-embed">{embed["html"]}</div>'
         url = escape(attrs.get("url", ""))
@@ -62,3 +71,22 @@ def site_html(html: str, resolver: Resolver) -> str:
     as HTML; what is gone (a draft page, a private image) leaves no broken link."""
     html = FIND_A_TAG.sub(lambda m: _link(extract_attrs(m.group(1)), resolver), html)
     return FIND_EMBED_TAG.sub(lambda m: _embed(extract_attrs(m.group(1)), resolver), html)
+
+
+@dataclass(frozen=True)
+class RichTextAdapter(Adapter):
+    """Rich text in Wagtail's database format → HTML whose links are site paths."""
+
+    def collect(self, raw: Any, refs: Refs) -> None:
+        if isinstance(raw, str):
+            collect(raw, refs)
+
+    def represent(self, raw: Any, resolver: Resolver) -> str:
+        return site_html(raw, resolver) if isinstance(raw, str) else ""
+
+    def schema(self, components: dict[str, Schema]) -> Schema:
+        return HTML
+
+
+RICH_TEXT = RichTextAdapter()
+register_block_adapter(RichTextBlock, RICH_TEXT)

@@ -13,13 +13,12 @@ from django.http import HttpResponse
 from rest_framework.request import Request
 from wagtail.models import Page
 
-from cms.api import page_access, search
+from cms.api import adapters, page_access, search
 from cms.api.adapters import (
     INTEGER,
     NULLABLE_STRING,
     STRING,
     Schema,
-    nullable,
     obj,
     ref,
 )
@@ -27,6 +26,7 @@ from cms.api.endpoints import MortarAPIViewSet
 from cms.api.errors import json_response
 from cms.api.fields import api_field_names, field_schema
 from cms.api.listing import MAX_LISTING_PAGE
+from cms.api.pagelinks import PAGE_LINK_SCHEMA
 from cms.api.params import MAX_PARAM_LENGTH
 from cms.api.paths import HTML_PATH_PATTERN, MAX_PATH_LENGTH
 from cms.api.sites import HOSTNAME
@@ -34,16 +34,14 @@ from cms.api.streams import block_schema
 from cms.brand.api import brand_schema
 from cms.core.models import NavigationSettings
 from cms.forms import views as forms
+from cms.images.api import IMAGE
 from cms.userbar import views as userbar
 
-PAGE_LINK = obj({"id": INTEGER, "title": STRING, "html_path": STRING},
-                description="A link to a live page: `html_path` is a site path, or a full "
-                            "URL for a page of another site.")
 META: dict[str, Schema] = {
     "type": STRING, "html_path": NULLABLE_STRING, "locale": STRING,
     "first_published_at": NULLABLE_STRING, "last_published_at": NULLABLE_STRING,
-    "seo": obj({"title": STRING, "description": STRING, "image": nullable(ref("Image"))}),
-    "breadcrumbs": {"type": "array", "items": ref("PageLink")},
+    "seo": obj({"title": STRING, "description": STRING, "image": IMAGE.schema({})}),
+    "breadcrumbs": {"type": "array", "items": PAGE_LINK_SCHEMA},
 }
 SHARED: dict[str, Schema] = {
     "Error": {"type": "object", "properties": {"message": STRING}, "required": ["message"]},
@@ -59,23 +57,8 @@ SHARED: dict[str, Schema] = {
                                   "the page; valid `max_age` seconds."),
     "Redirect": obj({"message": STRING, "redirect": obj({"location": STRING,
                                                          "permanent": {"type": "boolean"}})}),
-    "Rendition": obj({"url": STRING, "width": INTEGER, "height": INTEGER, "format": STRING}),
-    "Image": obj({
-        "id": INTEGER, "title": STRING, "alt": STRING, "width": INTEGER, "height": INTEGER,
-        "focal_point": nullable(obj({"x": {"type": "number"}, "y": {"type": "number"}})),
-        "src": STRING, "srcset": {"type": "array", "items": ref("Rendition")},
-    }),
-    "PageLink": PAGE_LINK,
-    "DocumentLink": obj({"id": INTEGER, "title": STRING, "url": STRING, "filename": STRING,
-                         "file_extension": STRING}),
-    "Embed": obj({"url": STRING, "html": NULLABLE_STRING, "title": NULLABLE_STRING,
-                  "provider_name": NULLABLE_STRING, "width": {"type": ["integer", "null"]},
-                  "height": {"type": ["integer", "null"]},
-                  "thumbnail_url": NULLABLE_STRING}),
     "PageMeta": {**obj(META), "properties": {
         **META, "preview": {"type": "boolean", "description": "true on draft previews only"}}},
-    "Snippet": obj({"id": {"type": ["integer", "string"]}, "type": STRING, "title": STRING},
-                   description="A snippet: `type` is its model, `app_label.Model`."),
 }
 
 
@@ -130,8 +113,14 @@ def page_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
     return schema
 
 
+def shared_components() -> dict[str, Schema]:
+    """The components every document names: ours (errors, page meta...) and each
+    registered kind's (`cms.api.adapters.register_component`: Image, PageLink...)."""
+    return {**SHARED, **adapters.components()}
+
+
 def components() -> dict[str, Schema]:
-    found: dict[str, Schema] = dict(SHARED)
+    found = shared_components()
     pages = {}
     models = page_types()
     for model in models:
@@ -230,7 +219,7 @@ def openapi() -> Schema:
                 "operationId": "navigation", "parameters": [site_param],
                 "responses": {"200": response(obj({
                     "site": obj({"id": INTEGER, "hostname": STRING, "name": STRING,
-                                 "root": ref("PageLink")}),
+                                 "root": PAGE_LINK_SCHEMA}),
                     "menu": {"type": "array", "maxItems": max_items, "items": ref("MenuItem")},
                     "footer": obj({"text": STRING,
                                    "links": {"type": "array", "maxItems": max_items,

@@ -25,6 +25,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIView
 from wagtail.models import Page, Site
 
 from cms.api import fields
+from cms.api.adapters import Refs, Resolver
 from cms.api.errors import BadRequest
 from cms.api.params import (
     SEARCH_OPERATORS,
@@ -35,7 +36,6 @@ from cms.api.params import (
     whole_number,
 )
 from cms.api.paths import path_error
-from cms.api.resolver import Refs, Resolver
 from cms.api.visibility import not_expired_q, restricted_paths
 
 # PostgreSQL's OFFSET is a bigint, but no listing comes near this; a larger one is a typo.
@@ -76,7 +76,9 @@ class CheckedParametersMixin(BaseAPIViewSet):
             check_field_filter(model, name, query[name])
 
 
-RESOLVER = "mortar_resolver"  # the serializer context's key for the answer's bulk loader
+# The serializer context's key for the answer's bulk loader: the same as by-path's, so
+# an APIField(serializer=...) reads it under one name wherever it is shown.
+RESOLVER = "resolver"
 
 
 class RepresentedField(serializers.Field):
@@ -135,8 +137,9 @@ class PagesAPIViewSet(CheckedParametersMixin, WagtailPagesAPIViewSet):
         """The serializer, with what its pages' represented fields show loaded at once."""
         serializer = super().get_serializer(*args, **kwargs)
         one = serializer.child if kwargs.get("many") else serializer
+        # Represented fields, and declared serializers that note what they show.
         names = [name for name, field in one.fields.items()
-                 if isinstance(field, RepresentedField)]
+                 if isinstance(field, RepresentedField) or hasattr(field, "api_collect")]
         if names:
             pages = list(args[0]) if kwargs.get("many") else [args[0]]
             # Tags, a query per page otherwise: one for all (by-path's listings do the same).

@@ -7,27 +7,32 @@ StructBlock, ListBlock) are walked here; every leaf goes through its adapter
 (`cms.api.adapters`), which holds its collect, its JSON and its schema.
 
 A block shapes its own JSON through Wagtail's seam, `get_api_representation(value,
-context)`: when its class defines one, it is called with `value` the block's JSON as
-its kind gives it (children already represented) and `context["resolver"]` the
-page's bulk loader (`cms.api.resolver.Resolver`); it returns the block's JSON, whose
-schema its `api_schema(schema)` gives from the default one (`block_schema`).
+context)`: when its class defines one, it is called as Wagtail's documentation says,
+with `value` the block's Python value (a StructValue, a ListValue, a StreamValue, an
+Image, a RichText, a str...; as `to_python` gives it, built from what the page's bulk
+load fetched, so it makes no query of its own) and `context["resolver"]` the page's
+bulk loader (`cms.api.adapters.Resolver`, which the kinds read: `IMAGE.json(pk,
+resolver)` is an image's JSON). It returns the block's JSON, whose schema its
+`api_schema(schema)` gives from the default one (`block_schema`).
 """
 
 from functools import cache
 from typing import Any
 
 from wagtail import blocks
+from wagtail.blocks.list_block import ListValue
 
 from cms.api.adapters import (
     NULLABLE_STRING,
     Adapter,
     NoAdapter,
+    Refs,
+    Resolver,
     Schema,
     block_adapter,
     obj,
     ref,
 )
-from cms.api.resolver import Refs, Resolver
 
 Context = dict[str, Any]  # {"resolver": Resolver, ...}: Wagtail's API serializer context
 
@@ -54,15 +59,11 @@ def defines_own_representation(kind: type[blocks.Block]) -> bool:
     return not kind.get_api_representation.__module__.startswith("wagtail.")
 
 
-def leaf_adapter(block: blocks.Block) -> Adapter | None:
-    """The leaf's adapter; None for a block that makes its JSON itself. Raises NoAdapter
-    for a block that does neither."""
-    try:
-        return block_adapter(block)
-    except NoAdapter:
-        if defines_own_representation(type(block)):
-            return None
-        raise
+def leaf_adapter(block: blocks.Block) -> Adapter:
+    """The leaf's adapter. Raises NoAdapter for a leaf no kind shows, even one with its
+    own `get_api_representation`: without a kind, what its value points at would be
+    neither loaded in bulk nor named for freshness."""
+    return block_adapter(block)
 
 
 def collect(block: blocks.Block, raw: Any, refs: Refs) -> None:
@@ -78,16 +79,35 @@ def collect(block: blocks.Block, raw: Any, refs: Refs) -> None:
     elif isinstance(block, blocks.ListBlock):
         for item in _items(raw):
             collect(block.child_block, item, refs)
-    elif (adapter := leaf_adapter(block)) is not None:
-        adapter.collect(raw, refs)
+    else:
+        leaf_adapter(block).collect(raw, refs)
 
 
 def represent(block: blocks.Block, raw: Any, context: Context) -> Any:
     """The block's JSON, once `context["resolver"]` has loaded what `collect` noted."""
-    value = _represent(block, raw, context)
     if defines_own_representation(type(block)):
-        return block.get_api_representation(value, context)
-    return value
+        return block.get_api_representation(native(block, raw, context["resolver"]), context)
+    return _represent(block, raw, context)
+
+
+def native(block: blocks.Block, raw: Any, resolver: Resolver) -> Any:
+    """The block's Python value for its stored data `raw`, as Wagtail's `to_python` gives
+    it, except that a chooser's object is the one the resolver loaded (None where the
+    JSON shows null: gone, not live, private), so it costs no query."""
+    if isinstance(block, blocks.StreamBlock):
+        children = [(child["type"], native(block.child_blocks[child["type"]],
+                                           child.get("value"), resolver), child.get("id"))
+                    for child in raw or []
+                    if isinstance(child, dict) and child.get("type") in block.child_blocks]
+        return blocks.StreamValue(block, children)
+    if isinstance(block, blocks.StructBlock):
+        raw = raw if isinstance(raw, dict) else {}
+        return block._to_struct_value([(name, native(child_block, raw.get(name), resolver))
+                                       for name, child_block in block.child_blocks.items()])
+    if isinstance(block, blocks.ListBlock):
+        return ListValue(block, values=[native(block.child_block, item, resolver)
+                                        for item in _items(raw)])
+    return leaf_adapter(block).native(raw, resolver, block)
 
 
 def _represent(block: blocks.Block, raw: Any, context: Context) -> Any:
@@ -108,9 +128,7 @@ def _represent(block: blocks.Block, raw: Any, context: Context) -> Any:
                 for name, child_block in block.child_blocks.items()}
     if isinstance(block, blocks.ListBlock):
         return [represent(block.child_block, item, context) for item in _items(raw)]
-    adapter = leaf_adapter(block)
-    # Without an adapter, the block's own get_api_representation makes the JSON from raw.
-    return adapter.represent(raw, context["resolver"]) if adapter else raw
+    return leaf_adapter(block).represent(raw, context["resolver"])
 
 
 def raw_data(value: Any) -> list[Any]:
@@ -136,7 +154,8 @@ def block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
         schema = shape(schema)
     elif defines_own_representation(type(block)):
         # Its JSON is its own: without a schema for it, the contract would be a guess.
-        raise NoAdapter(block)
+        raise NoAdapter(block, "its own get_api_representation needs api_schema(schema), "
+                               "the JSON Schema of what it returns (`schema`: the default's)")
     if type(block).__module__.startswith("wagtail."):
         return schema
     name = f"{block_name(block)}Value"
@@ -156,5 +175,4 @@ def _block_schema(block: blocks.Block, components: dict[str, Schema]) -> Schema:
         return obj(properties)
     if isinstance(block, blocks.ListBlock):
         return {"type": "array", "items": block_schema(block.child_block, components)}
-    adapter = leaf_adapter(block)
-    return adapter.schema(components) if adapter else {}
+    return leaf_adapter(block).schema(components)

@@ -2,5 +2,7 @@
 
 A block's API JSON is its children's, each leaf shown by its adapter
 (`cms.api.adapters`); a block that reshapes it defines Wagtail's
-`get_api_representation(value, context)` and describes the result with
-`api_schema(schema)` (see `ImageBlock`, `HeadingBlock`)."""
+`get_api_representation(value, context)`, which receives the block's Python value
+(a StructValue whose chooser children are the loaded objects) as Wagtail's
+documentation says, and describes the result with `api_schema(schema)` (see
+`ImageBlock`, `HeadingBlock`)."""

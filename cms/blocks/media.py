@@ -4,6 +4,8 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock as WagtailEmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from cms.images.api import IMAGE
+
 
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
@@ -17,13 +19,17 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = "Image"
 
-    def get_api_representation(self, value: dict, context: dict | None = None) -> dict:
+    def get_api_representation(self, value: blocks.StructValue,
+                               context: dict | None = None) -> dict:
         """{"image": Image | None, "caption": str}: this block's alt, when given, overrides
-        the image's own on the image object, where the renderer reads it."""
-        image = value["image"]
-        if image is not None and value.get("alt"):
-            image = {**image, "alt": value["alt"]}
-        return {"image": image, "caption": value.get("caption") or ""}
+        the image's own on the image object, where the renderer reads it. `value["image"]`
+        is the Image (None when gone or private), its renditions loaded with the page's
+        in `context["resolver"]`."""
+        image, alt = value.get("image"), value.get("alt")
+        json = IMAGE.json(image.pk, context["resolver"], alt if isinstance(alt, str) else None) \
+            if image is not None and context else None
+        caption = value.get("caption")
+        return {"image": json, "caption": caption if isinstance(caption, str) else ""}
 
     def api_schema(self, schema: dict) -> dict:
         properties = {"image": schema["properties"]["image"], "caption": {"type": "string"}}

@@ -16,9 +16,12 @@ class HeadingBlock(blocks.StructBlock):
         icon = "title"
         label = "Heading"
 
-    def get_api_representation(self, value: dict, context: dict | None = None) -> dict:
+    def get_api_representation(self, value: blocks.StructValue,
+                               context: dict | None = None) -> dict:
         """{"text": str, "level": 2 | 3 | 4}: the level as a number, as the heading's tag."""
-        return {**value, "level": int(value.get("level") or 2)}
+        text = value.get("text")
+        return {"text": text if isinstance(text, str) else "",
+                "level": int(value.get("level") or 2)}
 
     def api_schema(self, schema: dict) -> dict:
         return {**schema, "properties": {**schema["properties"],

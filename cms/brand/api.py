@@ -4,10 +4,10 @@ from typing import Any
 
 from wagtail.models import Site
 
-from cms.api.adapters import STRING, Schema, nullable, obj, ref
-from cms.api.resolver import Refs, Resolver
+from cms.api.adapters import STRING, Refs, Resolver, Schema, obj
 from cms.brand.colors import HEX_COLOR
 from cms.brand.models import BrandSettings
+from cms.images.api import IMAGE
 from cms.publishing.freshness import dependencies
 
 
@@ -18,12 +18,11 @@ def brand_json(site: Site, restricted: list[str]) -> tuple[dict[str, Any], set[s
     nothing (Wagtail's `for_site` would create the row, a change to deliver)."""
     brand = BrandSettings.objects.filter(site=site).first() or BrandSettings(site=site)
     refs = Refs()
-    if brand.logo_id:
-        refs.images.add(brand.logo_id)
+    IMAGE.collect(brand.logo_id, refs)
     resolver = Resolver(site, restricted)
     resolver.load(refs)
     name = brand.site_name or site.site_name or site.root_page.title
-    logo = resolver.image(brand.logo_id)
+    logo = IMAGE.json(brand.logo_id, resolver)
     if logo is not None:
         # Beside the name the logo is decorative; alone it is the link's text: the name.
         logo["alt"] = "" if brand.show_site_name else name
@@ -37,7 +36,7 @@ def brand_schema() -> Schema:
         "name": STRING,
         "show_name": {"type": "boolean", "description": "false: the logo alone stands for "
                                                         "the name (its alt text)"},
-        "logo": nullable(ref("Image")),
+        "logo": IMAGE.schema({}),
         "primary_color": {"type": "string", "pattern": HEX_COLOR.pattern,
                           "description": "#rrggbb; reads on the page background and "
                                          "carries white text (contrast 4.5:1 or more)"},

@@ -20,6 +20,8 @@ from rest_framework import serializers
 from wagtail.contrib.forms.forms import _split_by_newline_or_comma
 from wagtail.contrib.forms.models import FORM_FIELD_CHOICES
 
+from cms.api.adapters import register_component
+
 # The field bots fill and people never see: its name does not look like a trap, and has a
 # hyphen, which no field of the form builder has (Wagtail's clean_name makes "_" of it),
 # so an editor's "Website address" field is never taken for it.
@@ -85,18 +87,20 @@ def form_schema(page: Any) -> dict[str, Any]:
             "action": reverse("form-submissions", args=[page.pk]) if page.pk else ""}
 
 
-def openapi_schemas() -> dict[str, Any]:
-    """The form's components of the OpenAPI document (cms.api.schema)."""
-    form = {**FORM_SCHEMA, "properties": {
-        **FORM_SCHEMA["properties"],
-        "fields": {"type": "array", "items": {"$ref": "#/components/schemas/FormFieldDefinition"}}}}
-    return {"FormDefinition": form, "FormFieldDefinition": FIELD_SCHEMA}
+# The form's components of the OpenAPI document, named once here (cms.api.adapters).
+FORM_DEFINITION = register_component("FormDefinition", {**FORM_SCHEMA, "properties": {
+    **FORM_SCHEMA["properties"],
+    "fields": {"type": "array",
+               "items": register_component("FormFieldDefinition", FIELD_SCHEMA)}}})
 
 
 class FormSchemaField(serializers.Field):
-    """`APIField("form", serializer=FormSchemaField())`: the page's form schema."""
+    """`APIField("form", serializer=FormSchemaField())`: the page's form schema, the form
+    kind of value: its JSON (`form_schema`), its schema and its freshness, here."""
 
-    api_schema = {"$ref": "#/components/schemas/FormDefinition"}
+    api_schema = FORM_DEFINITION
+    # The form's fields are the page's inline children: the page's own name covers them.
+    api_reads_page_only = True
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(source="*", read_only=True, **kwargs)

@@ -34,12 +34,11 @@ from wagtail.contrib.forms.models import FormMixin
 from wagtail.models import Page, Site
 
 from cms.api import fields
+from cms.api.adapters import Refs, Resolver
 from cms.api.endpoints import from_renderer
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
-from cms.api.resolver import Refs, Resolver
 from cms.api.sites import HOSTNAME, site_for_request
 from cms.api.visibility import restricted_paths, visible_pages
-from cms.forms import schema
 from cms.forms.schema import HONEYPOT_FIELD
 from cms.lockout.client import client_ip
 
@@ -247,10 +246,10 @@ def openapi_operation() -> dict[str, Any]:
 
 
 def openapi_schemas() -> dict[str, Any]:
-    """The endpoint's and the form's components of the OpenAPI document."""
+    """The endpoint's components of the OpenAPI document (the form's own are registered
+    by cms.forms.schema)."""
     string = {"type": "string"}
     return {
-        **schema.openapi_schemas(),
         "FormSubmitted": {"type": "object", "required": ["message", "thank_you_text"],
                           "properties": {"message": string, "thank_you_text": {
                               **string, "description": "HTML, as in the page document"}}},
