@@ -93,9 +93,10 @@ lint: install test-lint
 test: install
 	$(PY) -m cms.testing.stages lint web+python+e2e alone
 
-# The quick loop: the platform's and the sites' tests (no browser, no build), in parallel.
+# The quick loop: the platform's and the sites' tests that start no process of their own
+# (no browser, no build, no worker or server: conftest.py), in parallel.
 test-fast: install-python
-	$(PYTEST) -m "not alone" cms sites
+	$(PYTEST) -m "not alone and not processes" cms sites
 
 test-lint: install-python
 	$(VENV)/bin/ruff check .

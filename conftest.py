@@ -35,7 +35,32 @@ ALONE = (
 )
 
 
+# Tests that start processes of their own (Celery workers, gunicorn, `manage.py` commands,
+# a second process at the same database), seconds each: `make test` runs them, the quick
+# loop (`make test-fast`) leaves them out. Marked `processes`; whole files.
+PROCESSES = (
+    "cms/api/tests/test_page_by_path_cache.py",
+    "cms/core/tests/test_installed_sites.py",
+    "cms/core/tests/test_sqlite.py",
+    "cms/forms/tests/test_notification_email.py",
+    "cms/health/tests/test_healthz.py",
+    "cms/images/tests/test_renditions.py",
+    "cms/media/tests/test_check_storage.py",
+    "cms/media/tests/test_renditions_worker.py",
+    "cms/media/tests/test_s3_outage.py",
+    "cms/media/tests/test_static_files.py",
+    "cms/publishing/tests/test_changes.py",
+    "cms/publishing/tests/test_outages.py",
+    "cms/publishing/tests/test_scheduling.py",
+    "cms/publishing/tests/test_sites.py",
+    "cms/publishing/tests/test_sweep.py",
+    "cms/search/tests/test_indexing.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.nodeid.startswith(ALONE):
             item.add_marker(pytest.mark.alone)
+        if item.nodeid.startswith(PROCESSES):
+            item.add_marker(pytest.mark.processes)
