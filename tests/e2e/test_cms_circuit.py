@@ -105,3 +105,24 @@ def test_cms_down_the_circuit_opens_cached_pages_serve_and_it_recovers(renderer:
     print(f"recovered {seconds:.1f}s after the CMS came back")
     status, headers, _ = fetch(uncached(renderer))
     assert status == 404 and "retry-after" not in headers
+
+
+# Preview addresses whose token or model no HTTP header could carry to the CMS (%00, %ff,
+# a character above U+00FF): the renderer once counted each as the CMS failing, so ten of
+# them from one anonymous visitor closed the whole site for CMS_CIRCUIT_RESET_MS.
+UNSENDABLE = ["/api/preview?content_type=x&token=%ff", "/api/preview?content_type=a.b&token=%00",
+              "/api/preview?content_type=a.b&token=%C4%80",
+              "/api/preview?content_type=a.%ff&token=t",
+              "/mortar-preview/about/?content_type=a.b&token=%ff"]
+
+
+def test_what_a_visitor_gets_wrong_never_opens_the_circuit(renderer: Renderer):
+    for _ in range(3 * VOLUME_THRESHOLD):
+        for path in UNSENDABLE:
+            status, _, body = fetch(f"{renderer.url}{path}")
+            assert status < 500, (path, status, body[:300])
+    status, _, body = fetch(f"{renderer.url}{UNSENDABLE[0]}")
+    assert status == 400 and "preview token" in body, (status, body[:300])
+    # The CMS is still asked: only it can say that a path it has never seen is no page.
+    status, headers, _ = fetch(uncached(renderer))
+    assert status == 404 and "retry-after" not in headers

@@ -58,10 +58,12 @@ type Caching = { draft: boolean; tags: string[] };
  * an open circuit is a CmsUnavailableError; any other answer is the caller's to read.
  */
 async function cmsFetch(path: string, url: string, init: RequestInit): Promise<Response> {
-  // Timed (lib/metrics.ts), and in the visitor's trace (lib/tracing.ts: Next.js leaves
-  // `traceparent` out of its cache keys).
-  const done = timeCmsFetch(path);
-  const headers = { ...traceHeaders(), ...(init.headers as Record<string, string>) };
+  // In the visitor's trace (lib/tracing.ts: Next.js leaves `traceparent` out of its cache
+  // keys). Made before the circuit: a header no request could carry (a visitor's value
+  // that slipped past its route's check) throws here, as this request's own fault, and
+  // never counts as the CMS failing (ten of them would close the site for everyone).
+  const headers = new Headers({ ...traceHeaders(), ...(init.headers as Record<string, string>) });
+  const done = timeCmsFetch(path); // lib/metrics.ts
   try {
     const response = await cmsCircuit().fire(
       () => fetch(url, { ...init, headers, signal: AbortSignal.timeout(TIMEOUT_MS) }));

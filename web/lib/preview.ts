@@ -27,11 +27,21 @@ function param(params: Params, name: string): string {
   return (Array.isArray(value) ? value[0] : value) ?? "";
 }
 
-/** The preview query of a request's search parameters; null without a model and token. */
+// A model is "app_label.model_name"; a token is what Django's signing makes (URL-safe
+// base64, ":" and the query's own characters), so visible ASCII. Anything else would make
+// an HTTP header the renderer cannot send (a %00 or %ff in the address): refused here, as
+// the visitor's mistake, before the CMS is asked.
+const CONTENT_TYPE = /^[A-Za-z0-9_]{1,100}\.[A-Za-z0-9_]{1,100}$/;
+const TOKEN = /^[\x21-\x7e]{1,4096}$/;
+
+/**
+ * The preview query of a request's search parameters; null without a well-formed model
+ * ("app.model") and token (1-4096 visible ASCII characters).
+ */
 export function previewQuery(params: Params): PreviewQuery | null {
   const contentType = param(params, "content_type");
   const token = param(params, "token");
-  if (!contentType || !token) return null;
+  if (!CONTENT_TYPE.test(contentType) || !TOKEN.test(token)) return null;
   return { contentType, token, inPanel: param(params, "in_preview_panel") === "true" };
 }
 

@@ -17,4 +17,13 @@ describe("a preview's address", () => {
     expect(previewQuery({ content_type: ["a.b", "c.d"], token: "t" }))
       .toEqual({ contentType: "a.b", token: "t", inPanel: false });
   });
+
+  it("refuses what no header could carry to the CMS", () => {
+    for (const token of ["\u0000", "\ufffd", "a b", "t\r\nX-Evil: 1", "x".repeat(4097)]) {
+      expect(previewQuery({ content_type: "a.b", token })).toBeNull();
+    }
+    for (const contentType of ["a", "a.b.c", "a.\u00ff", "../x.y"]) {
+      expect(previewQuery({ content_type: contentType, token: "t" })).toBeNull();
+    }
+  });
 });

@@ -32,7 +32,7 @@ function refuse(request: Request, message: string, status: number): Response {
 
 export async function GET(request: Request): Promise<Response> {
   const query = previewQuery(new URL(request.url).searchParams);
-  if (!query) return refuse(request, "content_type and token are required", 400);
+  if (!query) return refuse(request, "content_type (app.model) and a preview token are required", 400);
   const host = requestHost(request.headers.get("host"));
   if (!host) return refuse(request, "No site has this host name", 400);
   let result;
