@@ -231,9 +231,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "cms.core.logging.WithoutTraceback"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "django_tasks": {"level": "WARNING"},
-                "django.tasks": {"level": "WARNING"}, "wagtail": {"level": "WARNING"}},
+                "django.tasks": {"level": "WARNING"}, "wagtail": {"level": "WARNING"},
+                "django.security.DisallowedHost": {"filters": ["without_traceback"]}},
 }
 
 

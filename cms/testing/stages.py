@@ -62,20 +62,23 @@ def main(steps: list[str]) -> int:
     run = os.environ[RUN] = f"make-{os.getpid()}"
     started = time.monotonic()
     load_before = os.getloadavg()
-    for step in steps:
-        running = {name: (run_stage(name), time.monotonic()) for name in step.split("+")}
-        while running:
-            for name, (process, began) in list(running.items()):
-                if process.poll() is not None:
-                    walls.append((name, time.monotonic() - began, process.returncode))
-                    show(*walls[-1])
-                    status = status or process.returncode
-                    del running[name]
-            time.sleep(0.2)
-    total = time.monotonic() - started
     from tests.webserver import remove_run_builds
 
-    remove_run_builds(run)
+    try:
+        for step in steps:
+            running = {name: (run_stage(name), time.monotonic()) for name in step.split("+")}
+            while running:
+                for name, (process, began) in list(running.items()):
+                    if process.poll() is not None:
+                        walls.append((name, time.monotonic() - began, process.returncode))
+                        show(*walls[-1])
+                        status = status or process.returncode
+                        del running[name]
+                time.sleep(0.2)
+    finally:
+        # Also on Ctrl-C: a run's builds are hundreds of MB.
+        remove_run_builds(run)
+    total = time.monotonic() - started
 
     print(f"\n{'=' * 30} {SLOWEST} slowest tests {'=' * 30}")
     for seconds, test in slowest(REPORTS):

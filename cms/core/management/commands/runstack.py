@@ -173,8 +173,8 @@ class Command(BaseCommand):
     def banner(self, cms_port: int, web_port: int, with_web: bool) -> str:
         admin = (get_user_model().objects.filter(is_superuser=True).order_by("pk")
                  .values_list(get_user_model().USERNAME_FIELD, flat=True).first())
-        login = (f"  log in as '{admin}' with the password `make setup` printed when it made "
-                 f"the user; forgot it?\n"
+        login = (f"  log in as '{admin}' with the password printed when the user was made "
+                 f"(by `make setup`, which `make dev` runs); forgot it?\n"
                  f"    {os.path.relpath(sys.executable, settings.BASE_DIR)} "
                  f"manage.py changepassword {admin}\n") if admin else (
             "  no admin user yet: run `make setup` (or manage.py ensure_admin)\n")
