@@ -112,7 +112,10 @@ def test_sigterm_to_runstack_ends_every_part(stack):
     os.kill(runstack[0], signal.SIGTERM)
 
     assert_everything_ends(stack)
-    assert "SIGTERM: stopping every part" in stack["log"].read_text()
+    log = stack["log"].read_text()
+    assert "SIGTERM: stopping every part" in log
+    # Each part stopped by itself: the worker's pool too (it used to hang until SIGKILL).
+    assert "killed" not in log, log[-2000:]
 
 
 def test_sighup_from_a_closed_terminal_ends_every_part(stack):

@@ -6,8 +6,9 @@ revalidations. Once the renderer answers, one line per renderer says whether it 
 told of changes, and why not.
 
 Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closing) all stop every part: each
-part runs in its own process group, which is sent SIGTERM, then SIGKILL if anything
-in it is still there after STOP_GRACE seconds.
+part runs in its own process group, which is sent SIGTERM (the Celery worker's main
+process only: LEADER_STOPS), then SIGKILL if anything in it is still there after
+STOP_GRACE seconds.
 """
 
 import os
@@ -28,6 +29,13 @@ from django.core.management.base import BaseCommand, CommandParser
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_GRACE = 8.0
+# Parts whose main process stops the processes it started itself, and must be let to.
+# Celery's worker takes its prefork pool down on SIGTERM (its documented way to stop); a
+# SIGTERM to the whole group also killed the pool's processes mid-shutdown, and the main
+# process then waited on a lock they held (billiard's `_help_stuff_finish`) until SIGKILL:
+# every Ctrl-C of `make dev` took STOP_GRACE seconds. The others' groups are told at once:
+# runserver's autoreloader parent, for one, dies on SIGTERM and leaves its server running.
+LEADER_STOPS = frozenset({"worker"})
 
 
 class Stopped(Exception):
@@ -82,22 +90,30 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def stop_groups(processes: dict[str, subprocess.Popen], grace: float = STOP_GRACE) -> None:
-    """SIGTERM to each part's whole process group, SIGKILL to what is left after `grace` s."""
-    for process in processes.values():
-        if _group_alive(process.pid):
+def stop_groups(processes: dict[str, subprocess.Popen], grace: float = STOP_GRACE) -> list[str]:
+    """SIGTERM to each part's whole process group (to the main process of LEADER_STOPS'
+    parts), SIGKILL to what is left of every group after `grace` s.
+
+    Returns the names of the parts that had to be killed (empty when all stopped)."""
+    for name, process in processes.items():
+        if name in LEADER_STOPS and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        elif _group_alive(process.pid):
             os.killpg(process.pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         for process in processes.values():
             process.poll()  # reap the leader, or its zombie keeps the group alive
         if not any(_group_alive(process.pid) for process in processes.values()):
-            return
+            return []
         time.sleep(0.1)
-    for process in processes.values():
+    killed = []
+    for name, process in processes.items():
         if _group_alive(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
+            killed.append(name)
         process.wait()
+    return killed
 
 
 class Command(BaseCommand):
@@ -154,7 +170,10 @@ class Command(BaseCommand):
         finally:
             for signum in STOP_SIGNALS:
                 signal.signal(signum, signal.SIG_IGN)
-            stop_groups(processes)
+            killed = stop_groups(processes)
+            if killed:
+                self.stderr.write(f"killed {', '.join(killed)}: still running {STOP_GRACE:.0f}s "
+                                  f"after SIGTERM")
 
     def announce_renderers(self, wait_for: str | None, alive: Callable[[], bool]) -> None:
         """The renderers' lines (`renderer_lines`), once the stack's renderer answers."""
