@@ -28,6 +28,10 @@ ALONE = (
     "cms/publishing/tests/test_sweep.py::"
     "test_beat_and_worker_run_the_sweep_on_the_embedded_filesystem_broker",
     "cms/publishing/tests/test_scheduling.py::test_two_workers_and_duplicated_tasks_publish_once",
+    # Live (or expired) within a second of the time set: both failed at a load of 12.
+    "cms/publishing/tests/test_scheduling.py::test_scheduled_page_is_live_within_a_second_of_go_live",
+    "cms/publishing/tests/test_scheduling.py::test_expiry_unpublishes_on_time",
+    "cms/publishing/tests/test_scheduling.py::test_moved_schedule_publishes_the_new_revision_at_the_new_time",
     "tests/test_runstack.py",
     # Every page fresh within 5 s of Redis's return, through a TCP proxy in the test
     # process: beside the parallel stages it measured 8 s of load (and 2.5 s alone).
