@@ -12,7 +12,8 @@ from django.test.utils import isolate_apps
 from wagtail import blocks
 from wagtail.api import APIField
 
-from cms.api.schema import block_schema, component_name, openapi
+from cms.api.representation import block_schema
+from cms.api.schema import component_name, openapi
 from cms.blocks.links import CallToActionBlock
 from cms.blocks.samples import heavy_body
 from cms.core.models import BasePage
