@@ -32,7 +32,7 @@ HIT = 3  # a cache hit runs in the pipeline's first three modules, and no others
 
 
 def listed_modules(heading: str) -> list[str]:
-    """The numbered list under `heading` in cms/api/README.md: "1. `cms.api.views`: ..."."""
+    """The numbered list under `heading` in cms/api/README.md: "1. `cms.api.by_path`: ..."."""
     text = README.read_text()
     section = text[text.index(heading):].split("\n## ", 1)[0]
     return re.findall(r"^\d+\. `([\w.]+)`", section, flags=re.MULTILINE)
