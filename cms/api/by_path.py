@@ -121,7 +121,7 @@ def _hands_over(model: type[Page], remaining: list[str]) -> bool:
 
 def route(request: HttpRequest, site: Site, path: str, restricted: list[str]) -> Routed | None:
     """The live page (and sub-route answer) at `path` of `site`; None when nothing is.
-    A page that `restricted` (cms.api.requests.restricted_paths) covers comes back with
+    A page that `restricted` (cms.api.visibility.restricted_paths) covers comes back with
     `private=True`: never show it without checking its restrictions.
 
     Where routing starts: Wagtail starts at the site's root page and asks each page on
@@ -181,7 +181,7 @@ def route(request: HttpRequest, site: Site, path: str, restricted: list[str]) ->
 
 
 def _is_published_in(page: Page, site: Site) -> bool:
-    """The visibility rule (cms.api.requests) but privacy, on the page as routing read it."""
+    """cms.api.visibility's rule but privacy, on the page as routing read it."""
     root = site.root_page
     return (page.live and (page.expire_at is None or page.expire_at > timezone.now())
             and page.path.startswith(root.path) and page.depth >= root.depth)

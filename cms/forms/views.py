@@ -5,7 +5,7 @@ The renderer posts it server side (web/lib/forms.ts). The body is a JSON object
 HTML form's `application/x-www-form-urlencoded` / `multipart/form-data`. In order:
 
 1. a Content-Length over FORM_SUBMISSION_MAX_BYTES: 413;
-2. no live, public (cms.api.requests' visibility rule) form page with that id in the request's site
+2. no live, public (cms.api.visibility) form page with that id in the request's site
    (`?site=`, else the Host header): 404, whatever it is;
 3. the visitor's address (`visitor_ip`) sent more than FORM_SUBMISSION_RATE: 429 with
    Retry-After, counted in the Django cache (Redis) by django-ratelimit;
