@@ -28,7 +28,6 @@ from django.urls import Resolver404, URLPattern
 from django.urls import path as url_path
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
@@ -487,24 +486,18 @@ def _max_age(built: representation.Representation) -> float | None:
     return min(ages) if ages else None
 
 
-_JSON = JSONRenderer()
-
-
 class PageByPathAPIViewSet(MortarAPIViewSet):
     """`/api/v2/pages/by-path/`: an endpoint of its own, mounted under the pages endpoint's
     URL (cms.api.stock.PagesAPIViewSet), as Wagtail's `find/` is."""
 
     parameters = PARAMETERS
+    # by-path's own checks accept nothing but a clean path, a hostname and a number, and
+    # refuse every other parameter; its answers are JSON whatever the Accept header.
+    # Skipping content negotiation keeps a cache miss's cost near that of a plain view.
+    json_whatever_accept = True
 
     def root_view(self, request: Request) -> HttpResponse:
         return page_by_path(request._request)
-
-    # by-path's own checks accept nothing but a clean path, a hostname and a number, and
-    # refuse every other parameter; its answers are JSON whatever the Accept header.
-    # Skipping content negotiation keeps a cache hit's cost near that of a plain view.
-    def perform_content_negotiation(self, request: Request,
-                                    force: bool = False) -> tuple[BaseRenderer, str]:
-        return _JSON, _JSON.media_type
 
     @property
     def default_response_headers(self) -> dict[str, str]:

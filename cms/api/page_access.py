@@ -20,7 +20,7 @@ PAGE_ACCESS_SECONDS. Login and group restrictions stay out of reach (404).
 
 import json
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -28,15 +28,13 @@ from django.contrib.auth.signals import user_login_failed
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
-from rest_framework.authentication import BaseAuthentication
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import Page, PageViewRestriction
 
 from cms.api.adapters import INTEGER, STRING, obj, ref
 from cms.api.errors import json_response
-from cms.api.requests import ERROR, MortarAPIViewSet, Schema, answer
+from cms.api.requests import ERROR, PostAPIViewSet, Schema, answer
 from cms.lockout.views import page_restriction_credentials
 
 HEADER = "HTTP_X_PAGE_ACCESS"  # by-path reads the tokens from it (cms.api.by_path)
@@ -158,23 +156,8 @@ def _locked_out() -> HttpResponse:
     return response
 
 
-_JSON = JSONRenderer()
-
-
-class PageAccessAPIViewSet(MortarAPIViewSet):
+class PageAccessAPIViewSet(PostAPIViewSet):
     """`POST /api/v2/page_access/`, a viewset on the router like every other endpoint."""
-
-    http_method_names = ["post"]
-    # Its input is the JSON body: the query string was never read, nor refused.
-    refuses_unknown_parameters = False
-    # JSON from the renderer's server, no cookie: nothing for CSRF to protect (DRF's views
-    # are exempt), and no user to know. DRF's session authentication would refuse the POST
-    # of a browser holding an admin session cookie without a CSRF token.
-    authentication_classes: ClassVar[list[type[BaseAuthentication]]] = []
-
-    def perform_content_negotiation(self, request: Request,
-                                    force: bool = False) -> tuple[BaseRenderer, str]:
-        return _JSON, _JSON.media_type  # JSON whatever the Accept header, as every answer
 
     def root_view(self, request: Request) -> HttpResponse:
         return page_access(request._request)

@@ -30,7 +30,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.request import split_domain_port
 from django.urls import URLPattern
 from django.urls import path as url_path
-from rest_framework.renderers import JSONRenderer
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page, Site
@@ -67,6 +68,7 @@ def answer(schema: Schema, description: str) -> Schema:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+_JSON = JSONRenderer()
 ERROR: Schema = {"$ref": "#/components/schemas/Error"}
 # The errors every endpoint that reads a site and its parameters may answer.
 ERRORS: Schema = {"400": answer(ERROR, "Bad input"), "404": answer(ERROR, "Not found")}
@@ -89,6 +91,9 @@ class MortarAPIViewSet(BaseAPIViewSet):
     # The query parameters each view (the viewset's action) accepts: from `parameters`.
     action_parameters: ClassVar[dict[str, frozenset[str]]] = {}
     view_parameters: ClassVar[frozenset[str]] = frozenset()
+    # True for a view whose every answer is its own JSON, whatever the Accept header: no
+    # content negotiation (nor its 406).
+    json_whatever_accept: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -102,6 +107,12 @@ class MortarAPIViewSet(BaseAPIViewSet):
         known = self.action_parameters.get(self.action or "")
         if known is not None:
             self.check_action_parameters(request, known)
+
+    def perform_content_negotiation(self, request: Request,
+                                    force: bool = False) -> tuple[BaseRenderer, str]:
+        if self.json_whatever_accept:
+            return _JSON, _JSON.media_type
+        return super().perform_content_negotiation(request, force)
 
     def check_action_parameters(self, request: Request, known: frozenset[str]) -> None:
         unknown = sorted(set(request.GET) - known)
@@ -137,6 +148,20 @@ class MortarAPIViewSet(BaseAPIViewSet):
     def openapi_paths(cls, url: str, components: dict[str, Schema]) -> dict[str, Schema]:
         """The OpenAPI path items of this endpoint, mounted at `url` ("/api/v2/sitemap/")."""
         return {url: cls.openapi_operation(components)}
+
+
+class PostAPIViewSet(MortarAPIViewSet):
+    """An endpoint the renderer's server POSTs to, with no cookie: its input is the body,
+    its answers JSON whatever the Accept header."""
+
+    http_method_names = ["post"]
+    # The query string is not its input: nothing in it is refused.
+    refuses_unknown_parameters = False
+    json_whatever_accept = True
+    # Nothing for CSRF to protect (DRF's views are exempt), and no user to know: DRF's
+    # session authentication would refuse the POST of a browser holding an admin session
+    # cookie without a CSRF token.
+    authentication_classes: ClassVar[list[type[BaseAuthentication]]] = []
 
 
 def from_renderer(request: HttpRequest) -> bool:

@@ -22,7 +22,7 @@ posts. Answers are never cached (`no-store`).
 
 import ipaddress
 import json
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -31,8 +31,6 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
 from django.urls import path as url_path
 from django_ratelimit.core import get_usage
-from rest_framework.authentication import BaseAuthentication
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from wagtail.contrib.forms.models import FormMixin
 from wagtail.models import Page, Site
@@ -42,8 +40,8 @@ from cms.api.adapters import Refs, Resolver
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
 from cms.api.requests import (
     SITE,
-    MortarAPIViewSet,
     Parameter,
+    PostAPIViewSet,
     answer,
     from_renderer,
     site_for_request,
@@ -58,7 +56,6 @@ RATE_GROUP = "mortar-form-submissions"
 MAX_PAGE_ID = 2**31 - 1
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 SUBMITTED = "Thank you: your submission was received."
-_JSON = JSONRenderer()
 
 
 def visitor_ip(request: HttpRequest) -> str:
@@ -208,26 +205,14 @@ def _submit(request: HttpRequest, page_id: str) -> HttpResponse:
         status=201, Cache_Control="no-store")
 
 
-class FormSubmissionsAPIViewSet(MortarAPIViewSet):
+class FormSubmissionsAPIViewSet(PostAPIViewSet):
     """`POST /api/v2/forms/<page_id>/submissions/`, on the router as every endpoint."""
 
-    http_method_names = ["post"]
     parameters = (
         Parameter("page_id", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_ID},
                   location="path", required=True),
         SITE,
     )
-    # Its input is the body: of the query string only `site` is read, nothing refused.
-    refuses_unknown_parameters = False
-    # The renderer's server posts, without cookies: nothing for CSRF to protect (DRF's
-    # views are exempt), and no user to know. DRF's session authentication would refuse
-    # the POST of a browser holding an admin session cookie without a CSRF token.
-    authentication_classes: ClassVar[list[type[BaseAuthentication]]] = []
-
-    def perform_content_negotiation(self, request: Request,
-                                    force: bool = False) -> tuple[BaseRenderer, str]:
-        return _JSON, _JSON.media_type  # JSON whatever the Accept header, as every answer
-
     def http_method_not_allowed(self, request: Request, *args: Any,
                                 **kwargs: Any) -> HttpResponse:
         response = _error(405, "POST a submission here")
