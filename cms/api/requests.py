@@ -86,7 +86,7 @@ class MortarAPIViewSet(BaseAPIViewSet):
     http_method_names = ["get", "head"]  # the first is the one its root view answers
     model = Page  # what the router matches models against; the listed objects are pages
     parameters: ClassVar[tuple[Parameter, ...]] = ()
-    # False for a view that reads only its body: its query string is never looked at.
+    # False for a view whose input is its body: nothing in its query string is refused.
     refuses_unknown_parameters: ClassVar[bool] = True
     # The query parameters each view (the viewset's action) accepts: from `parameters`.
     action_parameters: ClassVar[dict[str, frozenset[str]]] = {}

@@ -140,6 +140,12 @@ def test_an_admin_session_without_a_csrf_token_is_no_reason_to_refuse(secret,
     assert enter(browser, secret.pk, "wrong")[0].status_code == 401
 
 
+def test_answers_json_whatever_the_accept_header(client, secret):
+    response, body = enter(client, secret.pk, PASSWORD, Accept="text/html")
+    assert response.status_code == 200 and body["token"]
+    assert response["Content-Type"] == "application/json"
+
+
 def test_only_post(client, secret):
     assert client.get(ACCESS).status_code == 405
 
