@@ -11,10 +11,8 @@ from django.test import override_settings
 from wagtail.models import Page
 
 from cms.api.errors import json_response
-from cms.api.params import check_query_text
-from cms.api.paths import html_path
+from cms.api.requests import check_query_text, html_path, site_for_request
 from cms.api.search import PAGE_SIZE, SEARCH_MAX_AGE, clean_query, page_number, snippets
-from cms.api.sites import site_for_request
 from cms.api.visibility import visible_pages
 
 # The stock backend our cms.search.backend extends.

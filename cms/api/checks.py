@@ -19,7 +19,7 @@ from wagtail.api import APIField
 def api_contract(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """The errors above, for every installed page type (and the navigation document)."""
     from cms.api.adapters import NoAdapter
-    from cms.api.fields import SerializerAdapter
+    from cms.api.representation import SerializerAdapter
     from cms.api.schema import openapi, page_types
 
     errors: list[CheckMessage] = []

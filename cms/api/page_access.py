@@ -28,15 +28,16 @@ from django.contrib.auth.signals import user_login_failed
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from rest_framework.request import Request
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import Page, PageViewRestriction
 
+from cms.api.adapters import INTEGER, STRING, obj, ref
 from cms.api.errors import json_response
+from cms.api.requests import ERROR, PostAPIViewSet, Schema, answer
 from cms.lockout.views import page_restriction_credentials
 
-HEADER = "HTTP_X_PAGE_ACCESS"
+HEADER = "HTTP_X_PAGE_ACCESS"  # by-path reads the tokens from it (cms.api.by_path)
 SALT = "mortar.page-access"
 # Tokens read from one header at most (a visitor passes a handful of restrictions), and
 # the header's length: 20 tokens of about 80 characters.
@@ -83,13 +84,6 @@ def _passed(request: HttpRequest) -> set[tuple[int, str]]:
     return passed
 
 
-def header_error(request: HttpRequest) -> str | None:
-    """Why the request's X-Page-Access cannot be read, if it cannot."""
-    if len(request.META.get(HEADER, "")) > MAX_HEADER_LENGTH:
-        return f"X-Page-Access is longer than {MAX_HEADER_LENGTH} characters"
-    return None
-
-
 def first_unpassed(protected: Protected, request: HttpRequest) -> PageViewRestriction | None:
     """The outermost restriction the request holds no valid token for, if any."""
     passed = _passed(request) if request.META.get(HEADER) else set()
@@ -128,9 +122,8 @@ def _read(request: HttpRequest) -> tuple[int, str] | HttpResponse:
     return restriction_id, password
 
 
-@csrf_exempt  # JSON from the renderer's server, no cookie: nothing for CSRF to protect
-@require_POST
 def page_access(request: HttpRequest) -> HttpResponse:
+    """The answer to `POST /api/v2/page_access/`: a token, or the 4xx saying why not."""
     read = _read(request)
     if isinstance(read, HttpResponse):
         return read
@@ -161,3 +154,36 @@ def _locked_out() -> HttpResponse:
     response = _error(429, "Too many wrong passwords: try again later.")
     response["Retry-After"] = str(seconds)
     return response
+
+
+class PageAccessAPIViewSet(PostAPIViewSet):
+    """`POST /api/v2/page_access/`, a viewset on the router like every other endpoint."""
+
+    def root_view(self, request: Request) -> HttpResponse:
+        return page_access(request._request)
+
+    @classmethod
+    def openapi_operation(cls, components: dict[str, Schema]) -> Schema:
+        components.update({
+            "PageAccessRequest": obj({
+                "restriction_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                "password": {"type": "string", "minLength": 1,
+                             "maxLength": MAX_PASSWORD_LENGTH, "pattern": "^[^\u0000]*$"}}),
+            "PageAccess": obj({"token": STRING, "max_age": INTEGER},
+                              description="Send `token` in `X-Page-Access` (comma-separated) "
+                                          "to see the page; valid `max_age` seconds."),
+        })
+        return {"post": {
+            "operationId": "pageAccess",
+            "summary": "A token opening a password-protected page, for the right password",
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": ref("PageAccessRequest")}}},
+            "responses": {
+                "200": answer(ref("PageAccess"), "The password is right"),
+                "400": answer(ERROR, "Bad input"),
+                "401": answer(ERROR, "Wrong password (`errors.password`)"),
+                "404": answer(ERROR, "No such password restriction"),
+                "413": answer(ERROR, "Body too large"),
+                "429": answer(ERROR, "Too many wrong passwords (Retry-After)"),
+            },
+        }}

@@ -21,7 +21,7 @@ from cms.api.adapters import (
     register_component,
     register_model_adapter,
 )
-from cms.api.paths import html_path
+from cms.api.requests import html_path
 from cms.api.visibility import is_private, not_expired_q
 from cms.publishing.freshness import dependencies
 

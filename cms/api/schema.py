@@ -1,41 +1,30 @@
-"""The OpenAPI 3.1 document of our API, generated from the page models and block definitions.
+"""The OpenAPI 3.1 document of our API: the one place it is put together.
 
-Nothing here lists a page type's fields or a block's children by hand: they are
-read from `api_fields`, `summary_fields`, `api_listings` and the StreamField block
-tree, through the same adapters (`cms.api.adapters`) that make the JSON. A block that
-shapes its own JSON with `get_api_representation` describes it with `api_schema`.
+Each endpoint declares its own operation beside its view (`openapi_operation`, from its
+one declaration of its parameters; `cms.api.requests.MortarAPIViewSet`); `openapi()`
+asks every endpoint on the router for it, so this module names no endpoint. The
+components are generated from the page models and block definitions: nothing here lists
+a page type's fields or a block's children by hand: they are read from `api_fields`,
+`summary_fields`, `api_listings` and the StreamField block tree, through the same
+adapters (`cms.api.adapters`) that make the JSON. A block that shapes its own JSON with
+`get_api_representation` describes it with `api_schema`.
 """
 
-
 from django.apps import apps
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
+from django.urls import URLResolver, get_resolver
 from rest_framework.request import Request
+from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.models import Page
 
-from cms.api import adapters, page_access, search
-from cms.api.adapters import (
-    INTEGER,
-    NULLABLE_STRING,
-    STRING,
-    Schema,
-    obj,
-    ref,
-)
-from cms.api.endpoints import MortarAPIViewSet
+from cms.api import adapters
+from cms.api.adapters import INTEGER, NULLABLE_STRING, STRING, Schema, obj, ref
 from cms.api.errors import json_response
-from cms.api.fields import api_field_names, field_schema
-from cms.api.listing import MAX_LISTING_PAGE
 from cms.api.pagelinks import PAGE_LINK_SCHEMA
-from cms.api.params import MAX_PARAM_LENGTH
-from cms.api.paths import HTML_PATH_PATTERN, MAX_PATH_LENGTH
-from cms.api.sites import HOSTNAME
-from cms.api.streams import block_schema
-from cms.brand.api import brand_schema
-from cms.core.models import NavigationSettings
-from cms.forms import views as forms
+from cms.api.representation import api_field_names, field_schema
+from cms.api.requests import ERROR, MortarAPIViewSet, answer
 from cms.images.api import IMAGE
-from cms.userbar import views as userbar
 
 META: dict[str, Schema] = {
     "type": STRING, "html_path": NULLABLE_STRING, "locale": STRING,
@@ -45,18 +34,6 @@ META: dict[str, Schema] = {
 }
 SHARED: dict[str, Schema] = {
     "Error": {"type": "object", "properties": {"message": STRING}, "required": ["message"]},
-    "PasswordRequired": obj({"message": STRING, "password_required": obj({
-        "restriction_id": INTEGER, "html_path": NULLABLE_STRING})},
-        description="A page only a password opens; `html_path` is the page it is set on."),
-    "PageAccessRequest": obj({
-        "restriction_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-        "password": {"type": "string", "minLength": 1, "maxLength": 1000,
-                     "pattern": "^[^\u0000]*$"}}),
-    "PageAccess": obj({"token": STRING, "max_age": INTEGER},
-                      description="Send `token` in `X-Page-Access` (comma-separated) to see "
-                                  "the page; valid `max_age` seconds."),
-    "Redirect": obj({"message": STRING, "redirect": obj({"location": STRING,
-                                                         "permanent": {"type": "boolean"}})}),
     "PageMeta": {**obj(META), "properties": {
         **META, "preview": {"type": "boolean", "description": "true on draft previews only"}}},
 }
@@ -130,132 +107,38 @@ def components() -> dict[str, Schema]:
     return found
 
 
-def openapi() -> Schema:
-    json_ok = {"application/json": {}}
+def project_router() -> WagtailAPIRouter:
+    """The project's router: the one its URLconf (ROOT_URLCONF, cms.urls) names `api_router`,
+    where the apps' endpoints are put together. Found through Django's URL resolver, which
+    holds the URLconf, so that no module of cms.api imports the apps built on it."""
+    return get_resolver().urlconf_module.api_router
+
+
+def mounted_at(router: WagtailAPIRouter) -> str:
+    """Where the URLconf mounts `router` ("/api/v2/"), read from its patterns."""
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.namespace == router.url_namespace:
+            return f"/{pattern.pattern}"
+    raise ImproperlyConfigured(f"The URLconf mounts no router {router.url_namespace!r}")
+
+
+def openapi(router: WagtailAPIRouter | None = None) -> Schema:
+    """The OpenAPI document: the operation each endpoint on `router` (default: the
+    project's) declares beside its view (`openapi_paths`, `cms.api.requests.
+    MortarAPIViewSet`), and the components: the page types, the kinds' and the ones each
+    endpoint adds."""
+    router = router or project_router()
     schemas = components()
-    footer_link = block_schema(
-        NavigationSettings.footer_links.field.stream_block.child_blocks["link"], schemas)
-    # Each level of the menu, and the footer's links, hold NAVIGATION_MAX_ITEMS at most.
-    max_items = settings.NAVIGATION_MAX_ITEMS
-    schemas["MenuItem"] = obj({"id": INTEGER, "title": STRING, "html_path": NULLABLE_STRING,
-                               "children": {"type": "array", "maxItems": max_items,
-                                            "items": ref("MenuItem")}})
-
-    def response(schema: Schema, description: str) -> Schema:
-        return {"description": description,
-                "content": {"application/json": {"schema": schema}}}
-
-    error = {"400": response(ref("Error"), "Bad input"),
-             "404": response(ref("Error"), "Not found")}
-    site_param = {"name": "site", "in": "query", "required": False,
-                  "schema": {"type": "string", "pattern": HOSTNAME.pattern},
-                  "description": "hostname[:port] of the Wagtail Site; else the Host header"}
+    mount = mounted_at(router)
+    paths: dict[str, Schema] = {}
+    # Wagtail's router keeps its endpoints, by name, in registration order.
+    for name, endpoint in router._endpoints.items():
+        paths.update(endpoint.openapi_paths(f"{mount}{name}/", schemas))
     return {
         "openapi": "3.1.0",
         "info": {"title": "Mortar CMS API", "version": "2",
                  "description": "Generated from the page models and cms/blocks."},
-        "paths": {
-            "/api/v2/pages/by-path/": {"get": {
-                "operationId": "pageByPath",
-                "parameters": [
-                    {"name": "html_path", "in": "query", "required": True,
-                     "schema": {"type": "string", "minLength": 1,
-                                "maxLength": MAX_PATH_LENGTH, "pattern": HTML_PATH_PATTERN}},
-                    site_param,
-                    {"name": "X-Page-Access", "in": "header", "required": False,
-                     "schema": {"type": "string", "maxLength": page_access.MAX_HEADER_LENGTH},
-                     "description": "Tokens from page_access, comma-separated"},
-                    {"name": "page", "in": "query", "required": False,
-                     "schema": {"type": "integer", "minimum": 1,
-                                "maximum": MAX_LISTING_PAGE}},
-                    {"name": "query", "in": "query", "required": False,
-                     "schema": {"type": "string", "maxLength": MAX_PARAM_LENGTH,
-                                "pattern": "^[^#\\u0000-\\u001f\\u007f-\\u009f\\ufffd]*$"},
-                     "description": "The visitor's query string (without '?'): a redirect "
-                                    "stored with it matches first, and a redirect matched "
-                                    "by the path alone carries it to its target"},
-                ],
-                "responses": {
-                    "200": response(ref("PageDocument"), "The live page"),
-                    "301": response(ref("Redirect"), "A permanent Wagtail redirect"),
-                    "302": response(ref("Redirect"), "A temporary Wagtail redirect"),
-                    "304": {"description": "Not modified (If-None-Match)"},
-                    "401": response(ref("PasswordRequired"),
-                                    "A password-protected page, without its content"),
-                    **error,
-                },
-            }},
-            "/api/v2/page_access/": {"post": {
-                "operationId": "pageAccess",
-                "summary": "A token opening a password-protected page, for the right password",
-                "requestBody": {"required": True, "content": {
-                    "application/json": {"schema": ref("PageAccessRequest")}}},
-                "responses": {
-                    "200": response(ref("PageAccess"), "The password is right"),
-                    "400": response(ref("Error"), "Bad input"),
-                    "401": response(ref("Error"), "Wrong password (`errors.password`)"),
-                    "404": response(ref("Error"), "No such password restriction"),
-                    "413": response(ref("Error"), "Body too large"),
-                    "429": response(ref("Error"), "Too many wrong passwords (Retry-After)"),
-                },
-            }},
-            "/api/v2/page_preview/": {"get": {
-                "operationId": "pagePreview",
-                "summary": "The draft behind a preview token (never cached)",
-                "parameters": [
-                    {"name": "content_type", "in": "query", "required": True,
-                     "schema": {"type": "string", "pattern": r"^[a-z0-9_]+\.[A-Za-z0-9_]+$"}},
-                    {"name": "X-Preview-Token", "in": "header", "required": True,
-                     "schema": {"type": "string", "minLength": 1, "maxLength": 500}},
-                    site_param,
-                ],
-                "responses": {
-                    "200": response(ref("PageDocument"), "The draft page"),
-                    "401": response(ref("Error"), "Forged or expired token"),
-                    **error,
-                },
-            }},
-            "/api/v2/navigation/": {"get": {
-                "operationId": "navigation", "parameters": [site_param],
-                "responses": {"200": response(obj({
-                    "site": obj({"id": INTEGER, "hostname": STRING, "name": STRING,
-                                 "root": PAGE_LINK_SCHEMA}),
-                    "menu": {"type": "array", "maxItems": max_items, "items": ref("MenuItem")},
-                    "footer": obj({"text": STRING,
-                                   "links": {"type": "array", "maxItems": max_items,
-                                             "items": footer_link}}),
-                    "brand": ref("Brand"),
-                }), "Menu, footer and brand"), **error},
-            }},
-            "/api/v2/sitemap/": {"get": {
-                "operationId": "sitemap",
-                "parameters": [site_param,
-                               {"name": "page", "in": "query", "required": False,
-                                "schema": {"type": "integer", "minimum": 1,
-                                           "maximum": MAX_LISTING_PAGE}}],
-                "responses": {"200": response(obj({
-                    "pages": {"type": "array", "items": obj({
-                        "id": INTEGER, "html_path": NULLABLE_STRING,
-                        "last_published_at": NULLABLE_STRING})},
-                    "page": INTEGER, "per_page": INTEGER, "total": INTEGER,
-                    "total_pages": INTEGER,
-                }), "Every live public page, a page of them at a time"), **error},
-            }},
-            "/api/v2/search/": {"get": {
-                "operationId": "search",
-                "summary": "Public pages of the site matching every word of q, best first",
-                "parameters": [*search.parameters_schema(), site_param],
-                "responses": {"200": response(ref("SearchResults"), "A page of results"),
-                              **error},
-            }},
-            "/api/v2/forms/{page_id}/submissions/": forms.openapi_operation(),
-            "/api/v2/userbar/": userbar.openapi_operation(),
-            "/api/v2/pages/": {"get": {
-                "operationId": "stockPages", "summary": "Wagtail's stock pages listing",
-                "responses": {"200": {"description": "See Wagtail's API v2 docs",
-                                      "content": json_ok}, **error},
-            }},
-        },
+        "paths": paths,
         # What the CMS sends the renderer (its `POST /api/revalidate`) after a change.
         "webhooks": {"revalidate": {"post": {
             "operationId": "revalidate",
@@ -264,15 +147,13 @@ def openapi() -> Schema:
             "requestBody": {"required": True, "content": {
                 "application/json": {"schema": ref("RevalidateRequest")}}},
             "responses": {"200": {"description": "Revalidated"},
-                          "400": response(ref("Error"), "Bad body"),
-                          "401": response(ref("Error"), "Wrong or missing secret"),
-                          "503": response(ref("Error"), "The renderer's shared cache cannot "
-                                                        "take it now: send it again")},
+                          "400": answer(ERROR, "Bad body"),
+                          "401": answer(ERROR, "Wrong or missing secret"),
+                          "503": answer(ERROR, "The renderer's shared cache cannot "
+                                               "take it now: send it again")},
         }}},
         "components": {
-            "schemas": {**schemas, "Brand": brand_schema(),
-                        "RevalidateRequest": revalidate_request_schema(),
-                        "SearchResults": search.results_schema(), **forms.openapi_schemas()},
+            "schemas": {**schemas, "RevalidateRequest": revalidate_request_schema()},
             "securitySchemes": {"revalidateSecret": {
                 "type": "http", "scheme": "bearer",
                 "description": "REVALIDATE_SECRET, shared by the CMS and the renderer"}},
@@ -304,4 +185,9 @@ class SchemaAPIViewSet(MortarAPIViewSet):
     """`/api/v2/schema/`: the OpenAPI 3.1 document, generated from the page models and blocks."""
 
     def root_view(self, request: Request) -> HttpResponse:
-        return json_response(openapi())
+        # The router this endpoint is on, as Wagtail's router tells each of its views.
+        return json_response(openapi(request._request.wagtailapi_router))
+
+    @classmethod
+    def openapi_paths(cls, url: str, components: dict[str, Schema]) -> dict[str, Schema]:
+        return {}  # the document itself, not an operation of the renderer's contract

@@ -26,11 +26,20 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
-from cms.api.endpoints import MortarAPIViewSet
+from cms.api.adapters import ref
 from cms.api.errors import BadRequest, json_response
-from cms.api.params import check_query_text, check_text
-from cms.api.paths import html_path
-from cms.api.sites import site_for_request
+from cms.api.requests import (
+    ERRORS,
+    SITE,
+    MortarAPIViewSet,
+    Parameter,
+    Schema,
+    answer,
+    check_query_text,
+    check_text,
+    html_path,
+    site_for_request,
+)
 from cms.api.visibility import visible_pages
 
 PAGE_SIZE = 10  # results per page of an answer
@@ -165,7 +174,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def results_schema() -> dict[str, Any]:
-    """The SearchResults schema of the OpenAPI document (cms.api.schema)."""
+    """The SearchResults schema of the OpenAPI document."""
     integer = {"type": "integer"}
     string = {"type": "string"}
     result = {"type": "object", "required": ["id", "title", "html_path", "type", "snippet"],
@@ -190,23 +199,27 @@ def results_schema() -> dict[str, Any]:
                 "total_pages": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}}}
 
 
-def parameters_schema() -> list[dict[str, Any]]:
-    """The query parameters of `search/` in the OpenAPI document (`site` apart)."""
-    return [
-        {"name": "q", "in": "query", "required": True,
-         "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH,
-                    "pattern": QUERY_PATTERN},
-         "description": "The words to search for, given once; a page matches when it has "
-                        "them all"},
-        {"name": "page", "in": "query", "required": False,
-         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
-    ]
-
-
 class SearchAPIViewSet(MortarAPIViewSet):
     """`/api/v2/search/`."""
 
-    view_parameters = frozenset({"q", "site", "page"})
+    parameters = (
+        Parameter("q", {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH,
+                        "pattern": QUERY_PATTERN}, required=True,
+                  description="The words to search for, given once; a page matches when it "
+                              "has them all"),
+        Parameter("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+        SITE,
+    )
 
     def root_view(self, request: Request) -> HttpResponse:
         return search(request._request)
+
+    @classmethod
+    def openapi_operation(cls, components: dict[str, Schema]) -> Schema:
+        components["SearchResults"] = results_schema()
+        return {"get": {
+            "operationId": "search",
+            "summary": "Public pages of the site matching every word of q, best first",
+            "parameters": cls.openapi_parameters(),
+            "responses": {"200": answer(ref("SearchResults"), "A page of results"), **ERRORS},
+        }}

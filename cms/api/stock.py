@@ -1,21 +1,26 @@
 """Wagtail's stock API v2 endpoints (`pages/`, `images/`, `documents/`) as Mortar serves them.
 
 Subclasses of Wagtail's viewsets, registered on the same `WagtailAPIRouter`, so the
-URLs, parameters and answers stay Wagtail's; what Mortar adds goes here. A page's
-`api_fields` come out in the same shapes as by-path (`cms.api.fields`: images with
+URLs, parameters and answers stay Wagtail's; what Mortar adds goes here, in one module
+for the three, which share it: the same parameter checks (`CheckedParametersMixin`),
+and, for `pages/`, `pages/by-path/` mounted under its URL (cms.api.by_path). A page's
+`api_fields` come out in the same shapes as by-path (`cms.api.representation`: images with
 their srcset, page links with `html_path`, rich text with site paths), loaded in bulk
 for all the pages of an answer: one contract.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connection, models
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import QueryDict
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, URLPattern
 from rest_framework import serializers
 from rest_framework.request import Request
+from taggit.managers import TaggableManager
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet
@@ -24,22 +29,56 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet as WagtailDocumen
 from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIViewSet
 from wagtail.models import Page, Site
 
-from cms.api import fields
+from cms.api import representation
 from cms.api.adapters import Refs, Resolver
+from cms.api.by_path import PageByPathAPIViewSet
 from cms.api.errors import BadRequest
-from cms.api.params import (
-    SEARCH_OPERATORS,
-    check_choice,
-    check_field_filter,
-    check_query_text,
-    integer_range,
-    whole_number,
-)
-from cms.api.paths import path_error
+from cms.api.requests import ERRORS, Schema, check_query_text, path_error, whole_number
 from cms.api.visibility import not_expired_q, restricted_paths
 
 # PostgreSQL's OFFSET is a bigint, but no listing comes near this; a larger one is a typo.
 MAX_OFFSET = 2**31 - 1
+SEARCH_OPERATORS = ("and", "or")
+
+
+def integer_range(field: models.Field) -> tuple[int, int]:
+    """The values the database column behind an integer field (or a key to one) can hold."""
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    low, high = connection.ops.integer_field_range(field.get_internal_type())
+    # Backends without a limit (SQLite) answer None; PostgreSQL's bigint is the widest.
+    return (-(2**63) if low is None else low, 2**63 - 1 if high is None else high)
+
+
+def check_field_filter(model: type[models.Model], name: str, raw: str) -> None:
+    """A `?field=value` filter holds a value the field's column can compare with."""
+    try:
+        field = model._meta.get_field(name)
+    except LookupError:
+        return
+    if isinstance(field, TaggableManager | models.BooleanField):
+        return  # Wagtail parses these itself and answers 400 on a bad value
+    if isinstance(field, models.IntegerField | models.AutoField | models.ForeignKey):
+        target = field.target_field if isinstance(field, models.ForeignKey) else field
+        if isinstance(target, models.IntegerField | models.AutoField):
+            low, high = integer_range(field)
+            digits = raw.removeprefix("-")
+            if not (digits.isascii() and digits.isdigit() and len(digits) <= 20
+                    and low <= int(raw) <= high):
+                raise BadRequest(f"{name} must be a whole number from {low} to {high}")
+            return
+    if isinstance(field, models.DateField | models.TimeField | models.DecimalField
+                  | models.FloatField | models.UUIDField):
+        try:
+            field.to_python(raw)
+        except ValidationError as error:
+            raise BadRequest(f"{name}: {' '.join(error.messages)}") from error
+
+
+def check_choice(name: str, raw: str | None, choices: Iterable[str]) -> None:
+    allowed = tuple(choices)
+    if raw is not None and raw not in allowed:
+        raise BadRequest(f"{name} must be one of: {', '.join(allowed)}")
 
 
 class CheckedParametersMixin(BaseAPIViewSet):
@@ -82,14 +121,14 @@ RESOLVER = "resolver"
 
 
 class RepresentedField(serializers.Field):
-    """A page's `api_fields` entry as by-path shows it (`cms.api.fields`), read from the
+    """A page's `api_fields` entry as by-path shows it (`cms.api.representation`), read from the
     answer's Resolver, which `PagesAPIViewSet.get_serializer` loaded for every page."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, page: Page) -> Any:
-        field = fields.page_field(type(page), self.field_name)
+        field = representation.page_field(type(page), self.field_name)
         return field.adapter.represent(field.read(page), self.context[RESOLVER])
 
 
@@ -112,16 +151,30 @@ class PageSerializer(WagtailPageSerializer):
 
 
 class PagesAPIViewSet(CheckedParametersMixin, WagtailPagesAPIViewSet):
-    """`/api/v2/pages/`, `pages/<id>/`, `pages/find/`."""
+    """`/api/v2/pages/`, `pages/<id>/`, `pages/find/`; and `pages/by-path/`, the page
+    document by path, an endpoint of its own (cms.api.by_path) under this one's URL, as
+    `find/` is: the router mounts it with this endpoint."""
 
     base_serializer_class = PageSerializer
+
+    @classmethod
+    def get_urlpatterns(cls) -> list[URLPattern]:
+        return [*super().get_urlpatterns(), *PageByPathAPIViewSet.get_urlpatterns()]
+
+    @classmethod
+    def openapi_paths(cls, url: str, components: dict[str, Schema]) -> dict[str, Schema]:
+        return {url: {"get": {
+            "operationId": "stockPages", "summary": "Wagtail's stock pages listing",
+            "responses": {"200": {"description": "See Wagtail's API v2 docs",
+                                  "content": {"application/json": {}}}, **ERRORS},
+        }}, **PageByPathAPIViewSet.openapi_paths(f"{url}by-path/", components)}
 
     @classmethod
     def get_field_serializer_overrides(cls, model: type[models.Model]) -> dict[str, Any]:
         # Every api_fields entry as by-path shows it; an APIField(serializer=...) keeps its own.
         overrides = super().get_field_serializer_overrides(model)
-        for name in fields.api_field_names(model):
-            if fields.shown_by_adapter(model, name):
+        for name in representation.api_field_names(model):
+            if representation.shown_by_adapter(model, name):
                 overrides.setdefault(name, RepresentedField())
         return overrides
 
@@ -144,11 +197,12 @@ class PagesAPIViewSet(CheckedParametersMixin, WagtailPagesAPIViewSet):
             pages = list(args[0]) if kwargs.get("many") else [args[0]]
             # Tags, a query per page otherwise: one for all (by-path's listings do the same).
             tagged = [name for name in names if pages and isinstance(
-                fields.page_field(type(pages[0]), name).adapter, fields.TagsAdapter)]
+                representation.page_field(type(pages[0]), name).adapter,
+                representation.TagsAdapter)]
             prefetch_related_objects(pages, *tagged)
             refs = Refs()
             for page in pages:
-                fields.collect(page, names, refs)
+                representation.collect_fields(page, names, refs)
             serializer.context[RESOLVER].load(refs)
         return serializer
 
@@ -186,6 +240,14 @@ class PagesAPIViewSet(CheckedParametersMixin, WagtailPagesAPIViewSet):
 class ImagesAPIViewSet(CheckedParametersMixin, WagtailImagesAPIViewSet):
     """`/api/v2/images/`, `images/<id>/`."""
 
+    @classmethod
+    def openapi_paths(cls, url: str, components: dict[str, Schema]) -> dict[str, Schema]:
+        return {}  # Wagtail's own, as Wagtail documents it; the renderer never asks it
+
 
 class DocumentsAPIViewSet(CheckedParametersMixin, WagtailDocumentsAPIViewSet):
     """`/api/v2/documents/`, `documents/<id>/`."""
+
+    @classmethod
+    def openapi_paths(cls, url: str, components: dict[str, Schema]) -> dict[str, Schema]:
+        return {}  # Wagtail's own, as Wagtail documents it; the renderer never asks it

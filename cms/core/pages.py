@@ -10,7 +10,7 @@ migrations to where that code happens to sit. Their old homes (`cms.preview.toke
   `HeadlessMixin` whose token lookup checks the token's age as well as its signature,
   and whose preview, "view live" and serving go to the renderer of the page's Site.
 - `HeadlessRoutablePageMixin`: Wagtail's `RoutablePageMixin` for pages whose sub-routes
-  answer a `RouteAnswer` (turned into JSON by `cms.api.lookup.route`).
+  answer a `RouteAnswer` (turned into JSON by `cms.api.by_path.route`).
 """
 
 from dataclasses import dataclass

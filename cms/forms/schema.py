@@ -84,7 +84,7 @@ def form_schema(page: Any) -> dict[str, Any]:
             "max_length": getattr(form_field, "max_length", None),
         })
     return {"fields": out, "honeypot": HONEYPOT_FIELD,
-            "action": reverse("form-submissions", args=[page.pk]) if page.pk else ""}
+            "action": reverse("wagtailapi:forms:submissions", args=[page.pk]) if page.pk else ""}
 
 
 # The form's components of the OpenAPI document, named once here (cms.api.adapters).

@@ -28,16 +28,24 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
-from django.views.decorators.csrf import csrf_exempt
+from django.urls import URLPattern
+from django.urls import path as url_path
 from django_ratelimit.core import get_usage
+from rest_framework.request import Request
 from wagtail.contrib.forms.models import FormMixin
 from wagtail.models import Page, Site
 
-from cms.api import fields
+from cms.api import representation
 from cms.api.adapters import Refs, Resolver
-from cms.api.endpoints import from_renderer
 from cms.api.errors import APIError, BadRequest, NotFound, json_response
-from cms.api.sites import HOSTNAME, site_for_request
+from cms.api.requests import (
+    SITE,
+    Parameter,
+    PostAPIViewSet,
+    answer,
+    from_renderer,
+    site_for_request,
+)
 from cms.api.visibility import restricted_paths, visible_pages
 from cms.forms.schema import HONEYPOT_FIELD
 from cms.lockout.client import client_ip
@@ -158,24 +166,10 @@ def _thank_you_html(page: Any, site: Any) -> str:
     if not hasattr(page, "thank_you_text"):
         return ""
     refs = Refs()
-    fields.collect(page, ["thank_you_text"], refs)
+    representation.collect_fields(page, ["thank_you_text"], refs)
     resolver = Resolver(site, restricted_paths())
     resolver.load(refs)
-    return fields.represent(page, ["thank_you_text"], resolver)["thank_you_text"]
-
-
-@csrf_exempt  # the renderer's server posts, without cookies: nothing for CSRF to protect
-def submissions(request: HttpRequest, page_id: str) -> HttpResponse:
-    if request.method != "POST":
-        response = _error(405, "POST a submission here")
-        response["Allow"] = "POST"
-        return response
-    try:
-        return _submit(request, page_id)
-    except APIError as error:
-        response = error.response()
-        response["Cache-Control"] = "no-store"
-        return response
+    return representation.represent_fields(page, ["thank_you_text"], resolver)["thank_you_text"]
 
 
 def _submit(request: HttpRequest, page_id: str) -> HttpResponse:
@@ -211,38 +205,69 @@ def _submit(request: HttpRequest, page_id: str) -> HttpResponse:
         status=201, Cache_Control="no-store")
 
 
-def openapi_operation() -> dict[str, Any]:
-    """The submissions endpoint in the OpenAPI document (cms.api.schema)."""
-    def response(name: str, description: str) -> dict[str, Any]:
-        return {"description": description, "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{name}"}}}}
+class FormSubmissionsAPIViewSet(PostAPIViewSet):
+    """`POST /api/v2/forms/<page_id>/submissions/`, on the router as every endpoint."""
 
-    value = {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"},
-                       {"type": "null"}, {"type": "array", "items": {"type": "string"}}]}
-    return {"post": {
-        "operationId": "formSubmission",
-        "summary": "Submit a form page's form (fields as its document's `form.fields` names)",
-        "parameters": [
-            {"name": "page_id", "in": "path", "required": True,
-             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_ID}},
-            {"name": "site", "in": "query", "required": False,
-             "schema": {"type": "string", "pattern": HOSTNAME.pattern},
-             "description": "hostname[:port] of the Wagtail Site; else the Host header"},
-        ],
-        "requestBody": {"required": True, "content": {
-            "application/json": {"schema": {"type": "object", "additionalProperties": value}},
-            "application/x-www-form-urlencoded": {"schema": {
-                "type": "object", "additionalProperties": {"type": "string"}}},
-        }},
-        "responses": {
-            "201": response("FormSubmitted", "Stored; the notification email is queued"),
-            "400": response("FormErrors", "Bad body, a field's value refused, or the honeypot"),
-            "404": response("Error", "No live, public form page with this id in the site"),
-            "413": response("Error", "Body too large"),
-            "415": response("Error", "Neither JSON nor form data"),
-            "429": response("Error", "Too many submissions from this address (Retry-After)"),
-        },
-    }}
+    parameters = (
+        Parameter("page_id", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_ID},
+                  location="path", required=True),
+        SITE,
+    )
+    def http_method_not_allowed(self, request: Request, *args: Any,
+                                **kwargs: Any) -> HttpResponse:
+        response = _error(405, "POST a submission here")
+        response["Allow"] = "POST"
+        return response
+
+    def finalize_response(self, request: Request, response: HttpResponse, *args: Any,
+                          **kwargs: Any) -> HttpResponse:
+        # Errors included: no answer of this endpoint may be kept by a cache.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def root_view(self, request: Request, page_id: str) -> HttpResponse:
+        return _submit(request._request, page_id)
+
+    @classmethod
+    def get_urlpatterns(cls) -> list[URLPattern]:
+        return [url_path("<str:page_id>/submissions/", cls.as_view({"post": "root_view"}),
+                         name="submissions")]
+
+    @classmethod
+    def openapi_paths(cls, url: str, components: dict[str, Any]) -> dict[str, Any]:
+        components.update(openapi_schemas())
+        return {f"{url}{{page_id}}/submissions/": cls.openapi_operation(components)}
+
+    @classmethod
+    def openapi_operation(cls, components: dict[str, Any]) -> dict[str, Any]:
+        def response(name: str, description: str) -> dict[str, Any]:
+            return answer({"$ref": f"#/components/schemas/{name}"}, description)
+
+        value = {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"},
+                           {"type": "null"}, {"type": "array", "items": {"type": "string"}}]}
+        return {"post": {
+            "operationId": "formSubmission",
+            "summary": "Submit a form page's form (fields as its document's `form.fields` "
+                       "names)",
+            "parameters": cls.openapi_parameters(),
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": {"type": "object",
+                                                "additionalProperties": value}},
+                "application/x-www-form-urlencoded": {"schema": {
+                    "type": "object", "additionalProperties": {"type": "string"}}},
+            }},
+            "responses": {
+                "201": response("FormSubmitted", "Stored; the notification email is queued"),
+                "400": response("FormErrors",
+                                "Bad body, a field's value refused, or the honeypot"),
+                "404": response("Error", "No live, public form page with this id in the site"),
+                "413": response("Error", "Body too large"),
+                "415": response("Error", "Neither JSON nor form data"),
+                "429": response("Error",
+                                "Too many submissions from this address (Retry-After)"),
+            },
+        }}
 
 
 def openapi_schemas() -> dict[str, Any]:

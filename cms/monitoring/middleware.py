@@ -14,7 +14,7 @@ from cms.monitoring.views import metrics as metrics_view
 
 logger = logging.getLogger("mortar.requests")
 
-# The API's by-path answers say whether they came from the document cache (cms.api.views).
+# The API's by-path answers say whether they came from the document cache (cms.api.by_path).
 DOCUMENT_CACHE_HEADER = "X-Mortar-Cache"
 
 

@@ -14,15 +14,26 @@ from rest_framework.request import Request
 from wagtail.models import Site
 
 from cms.api import representation
-from cms.api.endpoints import MortarAPIViewSet
+from cms.api.adapters import ref
 from cms.api.errors import BadRequest, json_response
-from cms.api.params import check_query_text
-from cms.api.sites import site_for_request
+from cms.api.requests import (
+    ERROR,
+    ERRORS,
+    SITE,
+    MortarAPIViewSet,
+    Parameter,
+    Schema,
+    answer,
+    check_query_text,
+    site_for_request,
+)
 from cms.api.visibility import restricted_paths
 from cms.preview.tokens import PreviewError, page_for_token
 
 TOKEN_HEADER = "X-Preview-Token"
-KNOWN_PARAMS = frozenset({"content_type", "site"})
+# The token's header, as the OpenAPI operations of this endpoint and the userbar list it.
+TOKEN_SCHEMA: Schema = {"type": "string", "minLength": 1, "maxLength": 500}
+CONTENT_TYPE_SCHEMA: Schema = {"type": "string", "pattern": r"^[a-z0-9_]+\.[A-Za-z0-9_]+$"}
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -35,7 +46,11 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 class PagePreviewAPIViewSet(MortarAPIViewSet):
     """`/api/v2/page_preview/?content_type=app_label.model`, token in X-Preview-Token."""
 
-    view_parameters = KNOWN_PARAMS
+    parameters = (
+        Parameter("content_type", CONTENT_TYPE_SCHEMA, required=True),
+        Parameter(TOKEN_HEADER, TOKEN_SCHEMA, location="header", required=True),
+        SITE,
+    )
 
     def check_action_parameters(self, request: Request, known: frozenset[str]) -> None:
         if "token" in request.GET:
@@ -61,3 +76,16 @@ class PagePreviewAPIViewSet(MortarAPIViewSet):
         document = representation.page_json(page, site, restricted_paths())
         document["meta"]["preview"] = True
         return json_response(document)
+
+    @classmethod
+    def openapi_operation(cls, components: dict[str, Schema]) -> Schema:
+        return {"get": {
+            "operationId": "pagePreview",
+            "summary": "The draft behind a preview token (never cached)",
+            "parameters": cls.openapi_parameters(),
+            "responses": {
+                "200": answer(ref("PageDocument"), "The draft page"),
+                "401": answer(ERROR, "Forged or expired token"),
+                **ERRORS,
+            },
+        }}

@@ -31,7 +31,7 @@ from cms.publishing.models import RendererDependency
 NAVIGATION = "navigation"
 SITEMAP = "sitemap"
 PATH_PREFIX = "path:"
-# Between the `site` parameter and the tag; no hostname holds it (cms.api.sites).
+# Between the `site` parameter and the tag; no hostname holds it (cms.api.requests).
 SITE_SEPARATOR = "|"
 # Next.js ignores longer tags (and the renderer's revalidate route refuses them).
 MAX_TAG_LENGTH = 256

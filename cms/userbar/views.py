@@ -23,11 +23,18 @@ from rest_framework.request import Request
 from wagtail.admin.userbar import Userbar
 from wagtail.models import Page
 
-from cms.api.endpoints import MortarAPIViewSet
 from cms.api.errors import APIError, BadRequest, json_response
-from cms.api.params import check_query_text, whole_number
+from cms.api.requests import (
+    ERROR,
+    MortarAPIViewSet,
+    Parameter,
+    Schema,
+    answer,
+    check_query_text,
+    whole_number,
+)
 from cms.preview.tokens import PreviewError, page_for_token
-from cms.preview.views import TOKEN_HEADER
+from cms.preview.views import CONTENT_TYPE_SCHEMA, TOKEN_HEADER, TOKEN_SCHEMA
 from cms.userbar.origins import (
     ORIGIN,
     AddressedRequest,
@@ -65,7 +72,14 @@ class UserbarAPIViewSet(MortarAPIViewSet):
     """`/api/v2/userbar/?page_id=&origin=` (an editor's session), or
     `?content_type=&in_preview_panel=` with `X-Preview-Token` (a preview): `{"html"}`."""
 
-    view_parameters = frozenset({"page_id", "origin", "content_type", "in_preview_panel"})
+    parameters = (
+        Parameter("page_id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+        Parameter("origin", {"type": "string", "pattern": ORIGIN.pattern},
+                  description="The origin the editor sees the site on"),
+        Parameter("content_type", CONTENT_TYPE_SCHEMA),
+        Parameter("in_preview_panel", {"type": "string", "enum": ["true", "false"]}),
+        Parameter(TOKEN_HEADER, TOKEN_SCHEMA, location="header"),
+    )
 
     def check_action_parameters(self, request: Request, known: frozenset[str]) -> None:
         super().check_action_parameters(request, known)
@@ -108,39 +122,21 @@ class UserbarAPIViewSet(MortarAPIViewSet):
         html = Userbar(object=None).render_html({"request": addressed})
         return json_response({"html": html})
 
-
-def openapi_operation() -> dict[str, Any]:
-    """The OpenAPI operation of this endpoint (cms.api.schema)."""
-    def answer(schema: dict[str, Any], description: str) -> dict[str, Any]:
-        return {"description": description,
-                "content": {"application/json": {"schema": schema}}}
-
-    error = {"$ref": "#/components/schemas/Error"}
-    return {"get": {
-        "operationId": "userbar",
-        "summary": "Wagtail's userbar for a signed-in editor (session cookie) or a preview "
-                   "(X-Preview-Token); never cached",
-        "parameters": [
-            {"name": "page_id", "in": "query", "required": False,
-             "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
-            {"name": "origin", "in": "query", "required": False,
-             "schema": {"type": "string", "pattern": ORIGIN.pattern},
-             "description": "The origin the editor sees the site on"},
-            {"name": "content_type", "in": "query", "required": False,
-             "schema": {"type": "string", "pattern": r"^[a-z0-9_]+\.[A-Za-z0-9_]+$"}},
-            {"name": "in_preview_panel", "in": "query", "required": False,
-             "schema": {"type": "string", "enum": ["true", "false"]}},
-            {"name": TOKEN_HEADER, "in": "header", "required": False,
-             "schema": {"type": "string", "minLength": 1, "maxLength": 500}},
-        ],
-        "responses": {
-            "200": answer({"type": "object", "required": ["html"], "properties": {
-                "html": {"type": "string", "description": "Wagtail's userbar template, its "
-                                                          "scripts included"}}},
-                "The userbar"),
-            "400": answer(error, "Bad input"),
-            "401": answer(error, "Forged or expired preview token"),
-            "403": answer(error, "Not signed in to the admin"),
-            "404": answer(error, "No preview for this token"),
-        },
-    }}
+    @classmethod
+    def openapi_operation(cls, components: dict[str, Schema]) -> Schema:
+        return {"get": {
+            "operationId": "userbar",
+            "summary": "Wagtail's userbar for a signed-in editor (session cookie) or a "
+                       "preview (X-Preview-Token); never cached",
+            "parameters": cls.openapi_parameters(),
+            "responses": {
+                "200": answer({"type": "object", "required": ["html"], "properties": {
+                    "html": {"type": "string", "description": "Wagtail's userbar template, "
+                                                              "its scripts included"}}},
+                    "The userbar"),
+                "400": answer(ERROR, "Bad input"),
+                "401": answer(ERROR, "Forged or expired preview token"),
+                "403": answer(ERROR, "Not signed in to the admin"),
+                "404": answer(ERROR, "No preview for this token"),
+            },
+        }}

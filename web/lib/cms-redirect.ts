@@ -29,7 +29,7 @@ const OWN_ROUTES = [PREVIEW_ROUTE, PAGE_ACCESS_ROUTE, "/search"];
  * The redirect for a request with a query string (proxy.ts): pages are cached by path, so
  * a redirect stored with a query ("/products?id=123") and the visitor's query carried to
  * a redirect's target ("?utm_source=news") can only be answered here. The CMS decides
- * (cms/api/lookup.py): `{location, status}` (308 or 307, as for redirects of a path), or
+ * (cms/api/by_path.py): `{location, status}` (308 or 307, as for redirects of a path), or
  * null to serve the page as usual, also when the CMS cannot be asked.
  */
 export async function queryRedirect(site: string, pathname: string, search: string):

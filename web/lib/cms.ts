@@ -148,7 +148,7 @@ export async function getPageByPath(
 /**
  * HEAD /api/v2/pages/by-path/?query=: the redirect that covers `htmlPath` asked for with the
  * visitor's `query` string (raw, without "?"), which the CMS matches and carries to the
- * target (cms/api/lookup.py); null when a page, or nothing, is there. Never cached: one
+ * target (cms/api/by_path.py); null when a page, or nothing, is there. Never cached: one
  * answer per query string.
  */
 export async function getQueryRedirect(site: string, htmlPath: string, query: string):

@@ -18,8 +18,8 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.api import adapters
 from cms.api.adapters import NoAdapter
-from cms.api.representation import represent_stream
-from cms.api.schema import block_schema, shared_components
+from cms.api.representation import block_schema, represent_stream
+from cms.api.schema import shared_components
 from cms.publishing.freshness import dependencies
 from cms.testing.pages.models import SampleContentPage
 

@@ -78,9 +78,9 @@ def test_navigation_rejects_unknown_parameters_and_sites(client, home):
 
 
 def test_sitemap_pages_through_a_large_site(client, home, monkeypatch):
-    from cms.api import views
+    from cms.api import sitemap
 
-    monkeypatch.setattr(views, "SITEMAP_PAGE_SIZE", 2)
+    monkeypatch.setattr(sitemap, "SITEMAP_PAGE_SIZE", 2)
     for n in range(3):
         SampleContentPageFactory(parent=home, title=f"P{n}")
 

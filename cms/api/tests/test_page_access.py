@@ -5,7 +5,7 @@ import datetime
 import json
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from wagtail.models import PageViewRestriction
 
 from cms.testing.content import by_path as get
@@ -127,6 +127,23 @@ def test_bad_input_is_a_clear_4xx(client, secret, body, status):
     assert response.status_code == status, response.content
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content)["message"]
+
+
+def test_an_admin_session_without_a_csrf_token_is_no_reason_to_refuse(secret,
+                                                                    django_user_model):
+    """The endpoint reads no user: a browser holding an editor's session cookie posts as
+    anyone does (DRF's session authentication would ask it for a CSRF token)."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(django_user_model.objects.create_superuser("e", "e@example.com", "pw"))
+    response, body = enter(browser, secret.pk, PASSWORD)
+    assert response.status_code == 200, body
+    assert enter(browser, secret.pk, "wrong")[0].status_code == 401
+
+
+def test_answers_json_whatever_the_accept_header(client, secret):
+    response, body = enter(client, secret.pk, PASSWORD, Accept="text/html")
+    assert response.status_code == 200 and body["token"]
+    assert response["Content-Type"] == "application/json"
 
 
 def test_only_post(client, secret):

@@ -5,7 +5,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cms.api.paths import HTML_PATH_PATTERN, clean_html_path, path_error
+from cms.api.requests import HTML_PATH_PATTERN, clean_html_path, path_error
 
 PATHS = st.one_of(
     st.text(max_size=40).map(lambda s: "/" + s),

@@ -11,7 +11,7 @@ import pytest
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
-from cms.api.lookup import with_query
+from cms.api.by_path import with_query
 from cms.testing.content import by_path as get
 from cms.testing.factories import SampleContentPageFactory, SampleIndexPageFactory
 from cms.testing.pages.models import SampleContentPage

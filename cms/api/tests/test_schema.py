@@ -12,7 +12,8 @@ from django.test.utils import isolate_apps
 from wagtail import blocks
 from wagtail.api import APIField
 
-from cms.api.schema import block_schema, component_name, openapi
+from cms.api.representation import block_schema
+from cms.api.schema import component_name, openapi
 from cms.blocks.links import CallToActionBlock
 from cms.blocks.samples import heavy_body
 from cms.core.models import BasePage
@@ -137,3 +138,26 @@ def test_page_types_of_one_class_name_in_two_apps_keep_their_own_components():
     assert component_name(Installed, both) == "mortar_testing_pages.SampleContentPage"
     assert component_name(SampleContentPage, both) == "core.SampleContentPage"
     assert component_name(Installed) == "SampleContentPage"  # alone: its class name
+
+
+def test_every_endpoint_on_the_router_owns_its_operation(db):
+    """The document's paths are those the endpoints on the router declare beside their
+    views, and no others; an operation lists the query parameters its view accepts,
+    from the one declaration of them (a view refusing others names them)."""
+    from cms.api.requests import MortarAPIViewSet
+    from cms.urls import api_router
+
+    document = openapi()
+    declared: dict = {}
+    for name, endpoint in api_router._endpoints.items():
+        paths = endpoint.openapi_paths(f"/api/v2/{name}/", {})
+        declared.update(paths)
+        if not (issubclass(endpoint, MortarAPIViewSet) and endpoint.refuses_unknown_parameters):
+            continue
+        listed = {parameter["name"] for item in paths.values() for operation in item.values()
+                  for parameter in operation.get("parameters", [])
+                  if parameter["in"] == "query"}
+        assert listed == set(endpoint.view_parameters), name
+    assert declared == document["paths"]
+    assert {"/api/v2/pages/by-path/", "/api/v2/page_access/",
+            "/api/v2/forms/{page_id}/submissions/"} <= set(declared)

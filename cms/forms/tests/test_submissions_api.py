@@ -7,7 +7,7 @@ import random
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -194,6 +194,17 @@ def test_only_live_public_form_pages_of_the_site_take_submissions(client, home, 
                        json.dumps(VALID), content_type="application/json",
                        REMOTE_ADDR=random_ip()).status_code == 201
     assert submit(client, contact, VALID).status_code == 201
+
+
+def test_an_admin_session_without_a_csrf_token_is_no_reason_to_refuse(contact,
+                                                                    django_user_model):
+    """The endpoint reads no user: a browser holding an editor's session cookie posts as
+    anyone does (DRF's session authentication would ask it for a CSRF token)."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(django_user_model.objects.create_superuser("e", "e@example.com", "pw"))
+    response = submit(browser, contact, VALID)
+    assert response.status_code == 201, response.content
+    assert response["Cache-Control"] == "no-store"
 
 
 def test_only_post(client, contact):
