@@ -14,9 +14,10 @@ site's AppConfig:
 `ApiConfig.ready()` imports them after the platform's (`load_declared`). A kind declared
 badly is refused at start-up by the system check `mortar_api.E004` (`manage.py check` and
 the commands that run the checks), saying how: `api_kinds` that is not a tuple of module
-paths, a module that does not import, one that registers no block or model adapter, or a
+paths, a module that does not import, one that registers no block or model adapter, a
 Kind in it whose load, dependency names or schema is left to the base class (its values
-would never show, never refresh, or have no contract).
+would never show, never refresh, or have no contract), or a model it shows (a foreign
+key's, a chooser block's) whose changes nothing maps to names (`freshness.watch`).
 """
 
 import sys
@@ -25,8 +26,11 @@ from typing import Any
 
 from django.apps import AppConfig, apps
 from django.core.checks import CheckMessage, Error, register
+from django.db import models
+from wagtail import blocks
 
 from cms.api import adapters
+from cms.publishing import freshness
 
 ATTRIBUTE = "api_kinds"
 # What each Kind of a declared module must give itself, and why.
@@ -42,8 +46,22 @@ REQUIRED = (
 _problems: list[tuple[AppConfig, str]] = []
 
 
-def _registered() -> tuple[set[Any], ...]:
-    return (set(adapters._BLOCK_ADAPTERS), set(adapters._MODEL_ADAPTERS))
+def _registered() -> tuple[set[Any], set[Any]]:
+    return set(adapters._BLOCK_ADAPTERS), set(adapters._MODEL_ADAPTERS)
+
+
+def _shown_models(block_classes: set[Any], model_classes: set[Any]) -> set[type[models.Model]]:
+    """The concrete models the new registrations show: foreign keys' targets, and the
+    target of a chooser block that can be made without arguments."""
+    shown = set(model_classes)
+    for block_class in block_classes:
+        if issubclass(block_class, blocks.ChooserBlock):
+            try:
+                shown.add(block_class().target_model)
+            except Exception:  # needs arguments, or its model is given per block: not judged
+                continue
+    return {model for model in shown if isinstance(model, type)
+            and issubclass(model, models.Model) and not model._meta.abstract}
 
 
 def _check_module(config: AppConfig, path: str) -> None:
@@ -55,11 +73,20 @@ def _check_module(config: AppConfig, path: str) -> None:
         _problems.append((config, f"{config.name}: {ATTRIBUTE} names {path!r}, which does "
                                   f"not import ({type(error).__name__}: {error})."))
         return
-    if not already and _registered() == before:
+    after = _registered()
+    if not already and after == before:
         _problems.append((config, f"{config.name}: {ATTRIBUTE} names {path!r}, which "
                                   "registers no kind: call cms.api.adapters."
                                   "register_block_adapter(YourChooserBlock, YOUR_KIND) (and "
                                   "register_model_adapter for foreign keys) in it."))
+    for model in sorted(_shown_models(after[0] - before[0], after[1] - before[1]),
+                        key=lambda model: model._meta.label):
+        if not freshness.watched(model):
+            _problems.append((config, f"{config.name}: {path} shows {model._meta.label}, "
+                                      "whose changes refresh nothing: call cms.publishing."
+                                      f"freshness.watch({model.__name__}) in it (its "
+                                      "dependencies.instance names, as the kind's "
+                                      "dependency_names give them)."))
     for value in vars(module).values():
         if not (isinstance(value, type) and issubclass(value, adapters.Kind)
                 and value.__module__ == module.__name__):

@@ -170,6 +170,18 @@ def _on_save_and_delete(model: type[Model], handler: Any, uid: str) -> None:
     post_delete.connect(handler, sender=model, dispatch_uid=f"mortar_changes_{uid}_deleted")
 
 
+_watched: set[type[Model]] = set()
+
+
+def watched(model: type[Model]) -> bool:
+    """Whether a change to an object of `model` is mapped to names: by `watch`, or as the
+    platform's own (pages, images, documents, snippets, settings, Sites)."""
+    return (model in _watched
+            or issubclass(model, Page | Site | BaseSiteSetting | BaseGenericSetting)
+            or issubclass(model, get_image_model() | get_document_model())
+            or model in get_snippet_models())
+
+
 def watch(model: type[Model],
           names: Callable[[Model], Iterable[str]] | None = None) -> None:
     """Saves and deletes of `model` change what shows `names(instance)` (by default its
@@ -188,6 +200,7 @@ def watch(model: type[Model],
         uid = f"mortar_changes_watch_{model._meta.label_lower}_{event}"
         signal.disconnect(sender=model, dispatch_uid=uid)
         signal.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    _watched.add(model)
 
 
 def connect() -> None:

@@ -11,7 +11,7 @@ the models and the tasks do stays theirs to change.
 """
 
 from cms.publishing import cache, dependencies
-from cms.publishing.changes import watch
+from cms.publishing.changes import watch, watched
 from cms.publishing.renderer_tags import (
     MAX_ITEMS,
     MAX_TAG_LENGTH,
@@ -27,4 +27,4 @@ from cms.publishing.renderer_tags import (
 
 __all__ = ["MAX_ITEMS", "MAX_TAG_LENGTH", "NAVIGATION", "PATH_PREFIX", "SITEMAP",
            "SITE_SEPARATOR", "cache", "dependencies", "path_tag", "qualified", "record",
-           "records", "watch"]
+           "records", "watch", "watched"]

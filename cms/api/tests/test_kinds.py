@@ -44,6 +44,7 @@ def declare(monkeypatch, tmp_path):
     tmp_path), run the start-up's import of the declared kinds; the E004 messages."""
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(adapters, "_BLOCK_ADAPTERS", dict(adapters._BLOCK_ADAPTERS))
+    monkeypatch.setattr(adapters, "_MODEL_ADAPTERS", dict(adapters._MODEL_ADAPTERS))
     monkeypatch.setattr(kinds, "_problems", [])
     config = apps.get_app_config("mortar_testing_venues")
     written: list[str] = []
@@ -90,3 +91,20 @@ def test_a_kind_that_names_nothing_for_freshness_says_how(declare):
     [message] = declare(("site_kind_no_names",), site_kind_no_names=NO_NAMES)
     assert "the kind site_kind_no_names.BadgeKind has no dependency_names" in message
     assert "freshness.watch(Model)" in message
+
+
+# A site's kind module showing a model whose changes nothing maps to names.
+UNWATCHED = '''
+from wagtail.models import Locale
+
+from cms.api.adapters import TEXT, register_model_adapter
+
+register_model_adapter(Locale, TEXT)
+'''
+
+
+def test_a_model_shown_whose_changes_refresh_nothing_says_how(declare):
+    [message] = declare(("site_kind_unwatched",), site_kind_unwatched=UNWATCHED)
+    assert "site_kind_unwatched shows wagtailcore.Locale, whose changes refresh nothing" \
+        in message
+    assert "freshness.watch(Locale)" in message
