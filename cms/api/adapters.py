@@ -20,7 +20,8 @@ module beside what owns its model (images in `cms.images.api`, page links in
 `cms.api.pagelinks`, ...), registers there the block classes and model classes it
 shows (`register_block_adapter`, `register_model_adapter`) and the named schemas it
 uses (`register_component`); `cms.api.apps.KIND_MODULES` lists those modules, so
-adding a kind is that one module and one line there.
+adding a kind is that one module and one line there (a site's own kind: that module
+named in its AppConfig's `api_kinds`, cms.api.kinds).
 
 `raw` is the stored form: a block's raw StreamField data, a foreign key's id, a
 field's value. The most specific registered class in a block's (or a foreign key

@@ -9,7 +9,7 @@ the commit (Redis, the broker) is `robust`, and the sweep redelivers what was no
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -168,6 +168,39 @@ def _redirect_changed(sender: type, instance: Redirect, **kwargs: Any) -> None:
 def _on_save_and_delete(model: type[Model], handler: Any, uid: str) -> None:
     post_save.connect(handler, sender=model, dispatch_uid=f"mortar_changes_{uid}_saved")
     post_delete.connect(handler, sender=model, dispatch_uid=f"mortar_changes_{uid}_deleted")
+
+
+_watched: set[type[Model]] = set()
+
+
+def watched(model: type[Model]) -> bool:
+    """Whether a change to an object of `model` is mapped to names: by `watch`, or as the
+    platform's own (pages, images, documents, snippets, settings, Sites)."""
+    return (model in _watched
+            or issubclass(model, Page | Site | BaseSiteSetting | BaseGenericSetting)
+            or issubclass(model, get_image_model() | get_document_model())
+            or model in get_snippet_models())
+
+
+def watch(model: type[Model],
+          names: Callable[[Model], Iterable[str]] | None = None) -> None:
+    """Saves and deletes of `model` change what shows `names(instance)` (by default its
+    `dependencies.instance` name): how a site's own kind of value (a
+    `cms.api.adapters.Kind` whose `dependency_names` name its objects) has their changes
+    reach the answers that show them. Watching a model again replaces its names."""
+    label = model._meta.label
+
+    def changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+        found = (names(instance) if names is not None
+                 else {dependencies.instance(label, instance.pk)})
+        record(found, f"{label} {instance.pk}")
+
+    for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
+        # Strong: `changed` lives nowhere else. One per model: a second watch replaces it.
+        uid = f"mortar_changes_watch_{model._meta.label_lower}_{event}"
+        signal.disconnect(sender=model, dispatch_uid=uid)
+        signal.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    _watched.add(model)
 
 
 def connect() -> None:

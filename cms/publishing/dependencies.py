@@ -13,6 +13,8 @@ Names, each at most a few dozen characters:
 - `image:<id>`, `document:<id>`: an image's file, alt text, focal point, renditions,
   collection; a document's title, file, collection.
 - `snippet:<app_label.model>:<pk>`: a snippet shown in a page.
+- `object:<app_label.model>:<pk>`: an object of a model a site shows through a kind of
+  value of its own (a `cms.api.adapters.Kind`), whose changes `changes.watch` names.
 - `setting:<app_label.model>`: a site or generic setting (menus, footer).
 - `site:<id>`: a Wagtail Site's fields.
 - `routes:<site id>`: what a path of the Site answers (a page, a redirect, or nothing),
@@ -51,6 +53,11 @@ def document(pk: object) -> str:
 
 def snippet(label: str, pk: object) -> str:
     return f"snippet:{label.lower()}:{pk}"
+
+
+def instance(label: str, pk: object) -> str:
+    """An object of a site's own model, shown through a kind of value of the site's."""
+    return f"object:{label.lower()}:{pk}"
 
 
 def setting(label: str) -> str:

@@ -27,9 +27,10 @@ SKELETONS = Path(__file__).resolve().parent / "skeletons"
 SITES_DIR = REPO / settings.SITES_PACKAGE
 WEB = REPO / "web"
 WEB_SITES = WEB / "sites"
-# The page types of the platform's own tests (installed by cms.testing.settings only): a
-# site's page type of the same name would clash with them under `pytest`.
-TEST_PAGE_MODELS = REPO / "cms" / "testing" / "pages" / "models.py"
+# The page types of the platform's own tests (installed by cms.testing.settings only:
+# cms/testing/pages, the scratch site cms/testing/venues): a site's page type of the same
+# name would clash with them under `pytest`.
+TEST_PAGE_MODELS = sorted((REPO / "cms" / "testing").glob("*/models.py"))
 
 CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 SITE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -91,8 +92,8 @@ def page_model_names() -> set[str]:
     """Lower-cased names of every page type, installed or test-only: Django refuses two
     page types of one name in different apps (both would be `Page.<name>`)."""
     names = {model._meta.model_name for model in apps.get_models() if issubclass(model, Page)}
-    if TEST_PAGE_MODELS.is_file():
-        tree = ast.parse(TEST_PAGE_MODELS.read_text())
+    for models_file in TEST_PAGE_MODELS:
+        tree = ast.parse(models_file.read_text())
         names |= {node.name.lower() for node in tree.body if isinstance(node, ast.ClassDef)}
     return names
 
