@@ -501,9 +501,12 @@ class PageByPathAPIViewSet(MortarAPIViewSet):
 
     @property
     def default_response_headers(self) -> dict[str, str]:
-        # The headers of a cache hit, which DRF never sees: no "Vary: Accept" (one
-        # representation, whatever the Accept header), no "Allow".
-        return {}
+        if self.action == "root_view":
+            # The headers of a cache hit, which DRF never sees: no "Vary: Accept" (one
+            # representation, whatever the Accept header), no "Allow".
+            return {}
+        # Any other method: a 405 says which are allowed (RFC 9110).
+        return super().default_response_headers
 
     @classmethod
     def by_path_as_view(cls) -> Callable[..., HttpResponse]:

@@ -314,3 +314,11 @@ def test_a_page_request_never_makes_renditions(client, about, make_image):
     assert rendition_model.objects.filter(image=image).count() == 0
     served = doc["body"][0]["value"]["image"]
     assert served["srcset"] == [] and served["src"] == image.file.url
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options", "trace"])
+def test_another_method_is_a_405_saying_which_are_allowed(client, about, method):
+    response = getattr(client, method)("/api/v2/pages/by-path/?html_path=/about/")
+    assert response.status_code == 405
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+    assert "message" in response.json()
