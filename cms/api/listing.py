@@ -21,7 +21,9 @@ Everything the API does with a listing is here, as each kind of value holds its 
 its JSON (`PendingListing.represent`), its schema (`Listing.schema`) and its dependency
 names (`PendingListing.dependency_names`). What an item shows is a page's summary
 fields, which the document's field walk (cms.api.representation) loads in bulk with the
-page's own fields and hands in, as cms.api.schema hands in the summary's schema.
+page's own fields and hands in, as cms.api.schema hands in the summary's schema. A page
+type that declares a listing badly is refused at start-up (`mortar_api.E005`, from
+`problems`), saying how.
 """
 
 from collections.abc import Callable
@@ -40,6 +42,8 @@ from cms.publishing.freshness import dependencies
 MAX_LISTING_PAGE = 100_000
 PER_PAGE = 10
 ATTRIBUTE = "api_listings"
+# The document's own keys, which a listing's name must leave alone.
+DOCUMENT_KEYS = ("id", "title", "meta")
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class Listing:
 
     def items_model(self) -> type[Page]:
         """The page type of its items. Raises LookupError (or ValueError for a label that
-        is no "app_label.ModelName")."""
+        is no "app_label.ModelName"), which the system check reports."""
         return apps.get_model(self.model)
 
     def load(self, page: Page, number: int) -> "PendingListing":
@@ -115,3 +119,58 @@ def load(page: Page, number: int) -> list[PendingListing]:
     """Page `number` of each of the page's listings. Raises NotFound past the last."""
     return [listing.load(page, number) for listing in declared(type(page))]
 
+
+def _old_form(value: dict[Any, Any], model: type[models.Model]) -> str:
+    per_page = getattr(model, "listing_per_page", PER_PAGE)
+    return ", ".join(f"Listing({name!r}, {label!r}, per_page={per_page!r})"
+                     for name, label in value.items())
+
+
+def problems(model: type[models.Model]) -> list[str]:
+    """What is wrong with the listings `model` declares, each saying how to fix it."""
+    where = f"{model._meta.label}.{ATTRIBUTE}"
+    value = getattr(model, ATTRIBUTE, None)
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [f"{where} is a dict, the old form: declare each listing with "
+                f"cms.api.listing.Listing: {ATTRIBUTE} = [{_old_form(value, model)}] "
+                "(and drop listing_per_page)."]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, Listing) for v in value):
+        return [f"{where} must be a list of cms.api.listing.Listing(name, "
+                f"\"app_label.ModelName\", per_page=N), not {value!r}."]
+    found: list[str] = []
+    if hasattr(model, "listing_per_page"):
+        found.append(f"{model._meta.label}.listing_per_page is no longer read: give "
+                     "each Listing its per_page.")
+    taken = {*DOCUMENT_KEYS, *(field.name for field in getattr(model, "api_fields", []))}
+    for listing in value:
+        what = f"{where}: Listing({listing.name!r}, {listing.model!r})"
+        if not isinstance(listing.name, str) or not listing.name.isidentifier():
+            found.append(f"{what}: its name must be a Python name, the field of the "
+                         "document and the page type's method giving its pages.")
+            continue
+        if listing.name in taken:
+            found.append(f"{what}: {listing.name!r} is already a field of the document "
+                         "(id, title, meta, an api_fields name or another listing): "
+                         "give the listing another name.")
+        taken.add(listing.name)
+        try:
+            items = listing.items_model()
+        except (LookupError, ValueError, AttributeError):
+            found.append(f"{what}: {listing.model!r} is no installed model: name the page "
+                         "type of its items as \"app_label.ModelName\".")
+        else:
+            if not issubclass(items, Page):
+                found.append(f"{what}: {listing.model} is not a page type: a listing shows "
+                             "pages (their title, path and summary_fields).")
+        if not callable(getattr(model, listing.name, None)):
+            found.append(f"{what}: {model.__name__} has no method {listing.name}(): give "
+                         f"it `def {listing.name}(self) -> QuerySet[...]`, returning the "
+                         "pages to list in their order, of what the public may see "
+                         "(cms.api.visibility.visible_pages).")
+        if (not isinstance(listing.per_page, int) or isinstance(listing.per_page, bool)
+                or listing.per_page < 1):
+            found.append(f"{what}: per_page must be a whole number of items, at least 1, "
+                         f"not {listing.per_page!r}.")
+    return found
