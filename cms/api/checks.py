@@ -7,12 +7,19 @@ that runs the checks: runserver, migrate...), saying how to fix it.
 - mortar_api.E002: an `APIField(serializer=...)` whose JSON Schema is unknown.
 - mortar_api.E003: an `APIField(serializer=...)` that says nothing of what it shows, so
   no change to it would ever refresh the page.
+- mortar_api.E005: a listing declared badly (`api_listings`, cms.api.listing): not a
+  list of `Listing`, a model that is not an installed page type, no method giving its
+  pages, a name the document already has, a per_page under 1.
+
+(mortar_api.E004, a kind of value a site declares badly, is cms.api.kinds'.)
 """
 
 from typing import Any
 
+from django.apps import apps
 from django.core.checks import CheckMessage, Error, register
 from wagtail.api import APIField
+from wagtail.models import Page
 
 
 @register()
@@ -22,7 +29,9 @@ def api_contract(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     from cms.api.representation import SerializerAdapter
     from cms.api.schema import openapi, page_types
 
-    errors: list[CheckMessage] = []
+    errors = declared_listings()
+    if errors:
+        return errors  # the schema reads the listings: it cannot be walked without them
     try:
         openapi()  # walks every field and block the API shows, as export_schema does
     except NoAdapter as error:
@@ -48,3 +57,12 @@ def api_contract(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                     "when it shows only the page's own fields.",
                     obj=model, id="mortar_api.E003"))
     return errors
+
+
+def declared_listings() -> list[CheckMessage]:
+    """mortar_api.E005, on every installed page type (cms.api.listing.problems)."""
+    from cms.api import listing
+
+    return [Error(message, obj=model, id="mortar_api.E005")
+            for model in apps.get_models() if issubclass(model, Page)
+            for message in listing.problems(model)]

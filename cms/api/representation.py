@@ -41,7 +41,9 @@ cms.api.checks, refuses one without them):
   children, which the page's own name covers.
 
 **The document.** `represent_page`: meta, breadcrumbs, fields and listings, loaded in
-bulk for the whole page, so queries stay constant whatever it holds.
+bulk for the whole page, so queries stay constant whatever it holds. A listing
+(`cms.api.listing`) loads its page of items, shapes its JSON and names what it shows;
+its items' summary fields are walked here, with the page's own.
 
 Before they met here, these were `cms.api.streams`, `cms.api.fields` and this module.
 """
@@ -64,6 +66,7 @@ from wagtail.blocks.list_block import ListValue
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 
+from cms.api import listing
 from cms.api.adapters import (
     NULLABLE_STRING,
     STRING,
@@ -78,7 +81,6 @@ from cms.api.adapters import (
     obj,
     ref,
 )
-from cms.api.listing import PendingListing, paginate
 from cms.api.requests import html_path
 from cms.api.richtext import RICH_TEXT
 from cms.api.visibility import visible_q
@@ -454,18 +456,15 @@ def page_json(page: Page, site: Site, restricted: list[str],
 def represent_page(page: Page, site: Site, restricted: list[str],
                    listing_page: int = 1) -> Representation:
     """The page's JSON with its dependency names; `listing_page` picks the page of its
-    listings (`api_listings`). Raises NotFound for a listing page past the last."""
+    listings (cms.api.listing). Raises NotFound for a listing page past the last."""
     names = api_field_names(type(page))
-    extras: dict[str, PendingListing] = {
-        name: paginate(getattr(page, name)(), listing_page, page.listing_per_page)
-        for name in getattr(page, "api_listings", {})
-    }
+    listings = listing.load(page, listing_page)
 
     refs = Refs()
     collect_fields(page, names, refs)
     IMAGE.collect(getattr(page, "social_image_id", None), refs)
-    for extra in extras.values():
-        for item in extra.items:
+    for shown in listings:
+        for item in shown.items:
             collect_fields(item, summary_field_names(item), refs)
 
     resolver = Resolver(site, restricted)
@@ -493,13 +492,10 @@ def represent_page(page: Page, site: Site, restricted: list[str],
     deps = {dependencies.page(page.pk), dependencies.site(site.pk), *dependencies.GLOBAL}
     deps.update(dependencies.page(crumb["id"]) for crumb in data["meta"]["breadcrumbs"])
     deps.update(refs.dependency_names())
-    for key, extra in extras.items():
-        data[key] = {"items": [page_summary(item, resolver) for item in extra.items],
-                         **extra.meta()}
-        deps.add(dependencies.children(page.pk))
-        deps.update(dependencies.page(item.pk) for item in extra.items)
-        for item in extra.items:
-            resolver.note_expiry(item.expire_at)
+    for shown in listings:
+        data[shown.listing.name] = shown.represent(
+            lambda item: page_summary(item, resolver), resolver)
+        deps.update(shown.dependency_names())
     return Representation(data, deps, complete=not resolver.incomplete,
                           expires_at=resolver.expires_at)
 

@@ -5,9 +5,9 @@ one declaration of its parameters; `cms.api.requests.MortarAPIViewSet`); `openap
 asks every endpoint on the router for it, so this module names no endpoint. The
 components are generated from the page models and block definitions: nothing here lists
 a page type's fields or a block's children by hand: they are read from `api_fields`,
-`summary_fields`, `api_listings` and the StreamField block tree, through the same
-adapters (`cms.api.adapters`) that make the JSON. A block that shapes its own JSON with
-`get_api_representation` describes it with `api_schema`.
+`summary_fields`, `api_listings` (cms.api.listing) and the StreamField block tree,
+through the same adapters (`cms.api.adapters`) that make the JSON. A block that shapes
+its own JSON with `get_api_representation` describes it with `api_schema`.
 """
 
 from django.apps import apps
@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.models import Page
 
-from cms.api import adapters
+from cms.api import adapters, listing
 from cms.api.adapters import INTEGER, NULLABLE_STRING, STRING, Schema, obj, ref
 from cms.api.errors import json_response
 from cms.api.pagelinks import PAGE_LINK_SCHEMA
@@ -70,11 +70,6 @@ def summary_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
     return ref(name)
 
 
-def listing_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
-    return obj({"items": {"type": "array", "items": summary_schema(model, components)},
-                "page": INTEGER, "per_page": INTEGER, "total": INTEGER, "total_pages": INTEGER})
-
-
 def page_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
     properties: dict[str, Schema] = {
         # null only on the preview of a page that was never saved
@@ -84,8 +79,9 @@ def page_schema(model: type[Page], components: dict[str, Schema]) -> Schema:
     }
     properties.update({name: field_schema(model, name, components)
                        for name in api_field_names(model)})
-    for name, listed in getattr(model, "api_listings", {}).items():
-        properties[name] = listing_schema(apps.get_model(listed), components)
+    for listed in listing.declared(model):
+        properties[listed.name] = listed.schema(summary_schema(listed.items_model(),
+                                                               components))
     schema = obj(properties, title=model.__name__)
     return schema
 

@@ -12,6 +12,7 @@ from wagtail.contrib.routable_page.models import re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from cms.api.listing import Listing
 from cms.api.visibility import visible_pages
 from cms.blocks.links import CallToActionBlock
 from cms.blocks.stream import BodyStreamBlock
@@ -67,10 +68,9 @@ class ArticleIndexPage(HeadlessRoutablePageMixin, BasePage):
     subpage_types = ["example.ArticlePage"]
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
     api_fields = [APIField("intro")]
-    # Paginated listings in the page document: name -> the model of its items; the
-    # method of the same name gives their queryset.
-    api_listings = {"articles": "example.ArticlePage"}
-    listing_per_page = ARTICLES_PER_PAGE
+    # Paginated listings in the page document (cms.api.listing): the field "articles",
+    # showing the pages the method of the same name gives, ARTICLES_PER_PAGE at a time.
+    api_listings = [Listing("articles", "example.ArticlePage", per_page=ARTICLES_PER_PAGE)]
 
     class Meta:
         verbose_name = "Article index"

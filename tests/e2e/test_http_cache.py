@@ -57,7 +57,7 @@ def test_a_new_article_reaches_the_listings_next_page(http_cache, web_server, cm
 
         index = Page.objects.get(url_path="/home/articles/").specific
         # Page 1's last, as the page's HTML has it.
-        pushed = html.escape(index.articles()[index.listing_per_page - 1].title)
+        pushed = html.escape(index.articles()[index.api_listings[0].per_page - 1].title)
     page2 = f"{http_cache.url}/articles/page/2/"
     before = cached(page2)[2]
     assert f">{pushed}<" not in before

@@ -1,8 +1,8 @@
 /**
  * Listings inside a page document. A page type with `api_listings` in the CMS
  * (cms/api/listing.py) shows one page of each listing as a field of its document:
- * `{"items": [...], "page", "per_page", "total", "total_pages"}` (cms/api/schema.py's
- * `listing_schema`). The renderer recognises a listing by that shape, whatever the page
+ * `{"items": [...], "page", "per_page", "total", "total_pages"}` (`Listing.schema`
+ * there). The renderer recognises a listing by that shape, whatever the page
  * type or the field's name, so that no platform code names a site's page type.
  */
 import type { PageDocument } from "@/lib/types";

@@ -28,6 +28,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
 
+from cms.api.listing import Listing
 from cms.api.visibility import visible_pages
 from cms.blocks.links import CallToActionBlock
 from cms.blocks.stream import BodyStreamBlock
@@ -76,8 +77,8 @@ class SampleIndexPage(HeadlessRoutablePageMixin, BasePage):
     subpage_types = ["mortar_testing_pages.SampleArticlePage"]
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
     api_fields = [APIField("intro")]
-    api_listings = {"articles": "mortar_testing_pages.SampleArticlePage"}
-    listing_per_page = ARTICLES_PER_PAGE
+    api_listings = [Listing("articles", "mortar_testing_pages.SampleArticlePage",
+                            per_page=ARTICLES_PER_PAGE)]
 
     def articles(self) -> "models.QuerySet[SampleArticlePage]":
         return (visible_pages(SampleArticlePage.objects.child_of(self))
