@@ -361,4 +361,6 @@ def clear() -> int:
     keys = list(client.scan_iter(match=_prefix() + "*", count=1000))
     for start in range(0, len(keys), 1000):
         client.delete(*keys[start:start + 1000])
+    client.ping()  # as in `bump`: every process's copies are told once this returns
+    _copies.forget(key.decode() for key in keys)
     return len(keys)
