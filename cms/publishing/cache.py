@@ -186,6 +186,9 @@ class _Copies:
 
     def _get(self, key: str) -> CachedDocument | None:
         connection = self._connection()
+        if connection is None:  # no tracking here: a plain GET, no copy
+            stored = _redis().get(key)
+            return CachedDocument.decode(stored) if stored else None
         try:
             while connection.can_read(timeout=0):  # invalidations pushed meanwhile
                 connection.read_response(push_request=True)
@@ -195,6 +198,8 @@ class _Copies:
             # redis-py's pool reconnects a connection found closed).
             self._drop()
             connection = self._connection()
+            if connection is None:
+                return self._get(key)
         asked_at = time.monotonic()
         document = self.documents.get(key)
         if document is not None and asked_at - self.answered_at < CONFIRM_SECONDS \
@@ -219,25 +224,37 @@ class _Copies:
                 self._forget(next(iter(self.documents)))
         return document
 
-    def _connection(self) -> redis.Connection:
+    def _connection(self) -> redis.Connection | None:
+        """The tracking connection, made on first use (again after a failure, a fork or a
+        new REDIS_URL); None where Redis or the client cannot track (Redis before 6, a
+        proxy that refuses HELLO 3 or CLIENT TRACKING, hiredis before 3.2): documents are
+        then read with plain GETs, as before copies were kept. Raises redis.RedisError when
+        Redis cannot be reached."""
         client = _redis()
-        if self.connection is not None and self.client is client and self.pid == os.getpid():
+        if self.client is client and self.pid == os.getpid():
             return self.connection
         self._drop()
         pool = client.connection_pool
         connection = pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
         connection._parser.set_invalidation_push_handler(self._invalidated)
-        connection.connect()
-        # hiredis before 3.2 cannot tell a push from a reply (redis-py reads it as one).
-        if getattr(connection._parser, "_hiredis_PushNotificationType", True) is None:
+        try:
+            self._start_tracking(connection)
+        except redis.ResponseError as refused:
             connection.disconnect()
-            raise redis.RedisError("client-side caching needs hiredis 3.2 or later")
-        connection.send_command("CLIENT", "TRACKING", "ON")
-        if connection.read_response() not in (b"OK", "OK"):
-            connection.disconnect()
-            raise redis.RedisError("Redis refused CLIENT TRACKING ON")
+            logger.warning("document cache: no copies in this process (%s)", refused)
+            connection = None
         self.connection, self.client, self.pid = connection, client, os.getpid()
         return connection
+
+    @staticmethod
+    def _start_tracking(connection: redis.Connection) -> None:
+        connection.connect()  # HELLO 3
+        # hiredis before 3.2 cannot tell a push from a reply (redis-py reads it as one).
+        if getattr(connection._parser, "_hiredis_PushNotificationType", True) is None:
+            raise redis.ResponseError("client-side caching needs hiredis 3.2 or later")
+        connection.send_command("CLIENT", "TRACKING", "ON")
+        if connection.read_response() not in (b"OK", "OK"):
+            raise redis.ResponseError("Redis did not turn CLIENT TRACKING on")
 
     def _invalidated(self, push: list) -> None:
         keys = push[1]

@@ -94,3 +94,16 @@ def test_a_killed_connection_loses_no_change(key):
     client.delete(key)  # pushed to no one: the connection is gone
     client.ping()
     assert cache.get(key) is None
+
+
+def test_where_redis_cannot_track_documents_are_read_as_before(key, monkeypatch):
+    def refused(connection: redis.Connection) -> None:
+        raise redis.ResponseError("unknown subcommand 'TRACKING'")  # a proxy, an old Redis
+
+    monkeypatch.setattr(cache, "_copies", cache._Copies())
+    monkeypatch.setattr(cache._Copies, "_start_tracking", staticmethod(refused))
+    store(key)
+    first, again = cache.get(key), cache.get(key)
+    assert first is not None and again is not first and again.body == first.body
+    cache.bump(["page:1"])
+    assert cache.get(key) is None
