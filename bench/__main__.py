@@ -8,6 +8,15 @@ connections for 15 s after a warm-up. Then: scheduled-publish lateness
 at 50,000 pages (bench.large), search
 latency at 5,000 and 50,000 pages (bench.search), and
 publish → visible on 2 CMS + 2 renderers behind nginx (bench.multi).
+
+The front is Varnish (infra/varnish) in front of the renderer, purged by the worker as in
+production (HTTP_CACHE_PURGE_URLS). Figures besides the table's loads:
+- warm_over_ceiling: the warm (document cache hit) by-path answer's requests/s over those
+  of a constant JSON body of the same bytes through the same Django stack (bench.urls).
+- publish_visible_p50_s / _p95_s: an editor's publish until the renderer shows it.
+- first_view_after_publish_p50_ms / _p95_ms: the first request for the heavy article
+  through the front once its publish is delivered: the front's miss, the renderer's
+  miss and the CMS's cold document (bench.first_view), over PUBLISHES publishes.
 """
 
 import gzip
@@ -52,7 +61,7 @@ import django  # noqa: E402
 django.setup()
 
 import tests.conftest  # noqa: E402, F401  (first: it imports tests.httpcache once defined)
-from bench import dataset, monitoring, scheduling  # noqa: E402
+from bench import dataset, first_view, monitoring, scheduling  # noqa: E402
 from bench.load import Load, wrk  # noqa: E402
 from cms.publishing.models import RevalidationRequest  # noqa: E402
 from tests.httpcache import Varnish  # noqa: E402
@@ -154,13 +163,16 @@ def main() -> None:
     cms = f"http://127.0.0.1:{PORTS['warm']}"
     cold_cms = f"http://127.0.0.1:{PORTS['cold']}"
     web = f"http://127.0.0.1:{PORTS['web']}"
+    # The HTTP cache in front of the renderer, which the worker purges after each change.
+    front = Varnish([("127.0.0.1", PORTS["web"])], SECRET)
+    stoppers: list[Callable[[], None]] = [front.stop]
     processes = {
         "warm": gunicorn("cms-warm", PORTS["warm"]),
         "cold": gunicorn("cms-cold", PORTS["cold"], API_CACHE_SECONDS="0"),
         "worker": start("worker", [sys.executable, "-m", "celery", "-A", "cms", "worker",
-                                   "--concurrency", "2", "--loglevel", "WARNING"]),
+                                   "--concurrency", "2", "--loglevel", "WARNING"],
+                        HTTP_CACHE_PURGE_URLS=front.url),
     }
-    stoppers: list[Callable[[], None]] = []
     try:
         wait_for(f"{cms}/api/v2/navigation/", processes["warm"])
         wait_for(f"{cold_cms}/api/v2/navigation/", processes["cold"])
@@ -176,8 +188,6 @@ def main() -> None:
                                  cwd=REPO / "web", **web_env)
         wait_for(f"{web}/", processes["web"])
 
-        front = Varnish([("127.0.0.1", PORTS["web"])], SECRET)
-        stoppers.append(front.stop)
         front.wait_ready()
         wait_for(f"{front.url}{data.heavy_path}", processes["web"])
 
@@ -214,6 +224,10 @@ def main() -> None:
         visible = publish_to_visible(f"{web}{data.light_path}")
         sent = [row.sent_tags or 0 for row in RevalidationRequest.objects.filter(
             pk__gt=after_pk, reason__startswith="publish page")]
+        print(f"bench: first view through the front after a publish ({PUBLISHES} publishes)",
+              flush=True)
+        first_views = first_view.run(f"{front.url}{data.heavy_path}", dataset.heavy_article(),
+                                     PUBLISHES)
         cms_rss = max(peak_rss_mb(pid) for pid in descendants(processes["warm"].pid))
         web_rss = sum(peak_rss_mb(pid) for pid in
                       [processes["web"].pid, *descendants(processes["web"].pid)])
@@ -268,6 +282,7 @@ def main() -> None:
         "publish_visible_p95_s": percentile(visible, 0.95),
         # Renderer cache tags one publish of an article sent (the most over the publishes).
         "publish_renderer_tags_max": max(sent, default=0),
+        **first_views,
         "cms_worker_rss_mb": round(cms_rss, 1), "web_rss_mb": round(web_rss, 1),
         "errors": sum(load.errors for load in loads.values()),
         "pages": data.pages,
@@ -301,6 +316,7 @@ def main() -> None:
                 "front_site_over_static",
                 "heavy_queries", "light_queries", "publish_visible_p50_s",
                 "publish_visible_p95_s", "publish_renderer_tags_max",
+                "first_view_after_publish_p50_ms", "first_view_after_publish_p95_ms",
                 "multi_publish_visible_p50_s", "multi_publish_visible_p95_s",
                 "multi_stale_reads", "multi_reads_after",
                 "schedule_lateness_p50_ms", "schedule_lateness_p95_ms",

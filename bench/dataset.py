@@ -103,3 +103,7 @@ def heavy_json(path: str) -> bytes:
 
 def light_article() -> ArticlePage:
     return ArticlePage.objects.get(slug="light-article")
+
+
+def heavy_article() -> ArticlePage:
+    return ArticlePage.objects.get(slug="heavy-article")

@@ -1,6 +1,7 @@
 """`python -m bench.large`: the answers that grow with a site, measured at 50,000 pages.
 
-Its own database (`mortar_bench_50k` unless BENCH_LARGE_DATABASE_URL says otherwise),
+Its own database (the bench's, BENCH_DATABASE_URL's, with `_50k` appended:
+`mortar_bench_50k`, unless BENCH_LARGE_DATABASE_URL says otherwise),
 filled once with the demo site and 50,000 articles (about two minutes), then kept.
 Times are in-process (Django's test client, the document cache off: every answer is
 built), in milliseconds, medians of REPEAT requests after one warm-up. Prints one JSON
@@ -13,9 +14,9 @@ import os
 import statistics
 import time
 
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_LARGE_DATABASE_URL",
-    "postgres://postgres:postgres@127.0.0.1:5432/mortar_bench_50k")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_LARGE_DATABASE_URL") or (
+    os.environ.get("BENCH_DATABASE_URL",
+                   "postgres://postgres:postgres@127.0.0.1:5432/mortar_bench") + "_50k")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
 os.environ["API_CACHE_SECONDS"] = "0"
 

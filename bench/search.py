@@ -1,8 +1,9 @@
 """`python -m bench.search PAGES`: search latency (`GET /api/v2/search/`) at PAGES articles.
 
-Its own database (`mortar_bench_search_<PAGES>` unless BENCH_SEARCH_DATABASE_URL says
-otherwise), filled once with the demo site and PAGES bulk articles, which seed_demo
-inserts without indexing them: the missing ones are indexed here, 1,000 at a time (as
+Its own database (the bench's, BENCH_DATABASE_URL's, with `_search_<PAGES>` appended:
+`mortar_bench_search_<PAGES>`, unless BENCH_SEARCH_DATABASE_URL says otherwise), filled
+once with the demo site and PAGES bulk articles, which seed_demo inserts without indexing
+them: the missing ones are indexed here, 1,000 at a time (as
 `update_index` would, without rebuilding the rest), then analyzed. Times are in-process,
 in milliseconds, over REPEAT calls after one warm-up, for two queries: "broad" matches
 every generated article ("generated article", ranked and counted), "narrow" matches one
@@ -22,10 +23,10 @@ import sys
 import time
 from collections.abc import Callable
 
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_SEARCH_DATABASE_URL",
-    "postgres://postgres:postgres@127.0.0.1:5432/mortar_bench_search_"
-    + (sys.argv[1:] or ["5000"])[0])
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_SEARCH_DATABASE_URL") or (
+    os.environ.get("BENCH_DATABASE_URL",
+                   "postgres://postgres:postgres@127.0.0.1:5432/mortar_bench")
+    + "_search_" + (sys.argv[1:] or ["5000"])[0])
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
 
 import django

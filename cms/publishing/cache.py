@@ -16,15 +16,26 @@ the document is built and again after it is stored and listed, and drops it if a
 change landed in between. So a document built from data older than a change
 never outlives that change.
 
-Only with Redis (REDIS_URL): a cache in each process's memory could not be told
-of changes made by another process (the Celery worker publishing on schedule).
+Only with Redis (REDIS_URL): a cache in each process's memory alone could not be told
+of changes made by another process (the Celery worker publishing on schedule). Each
+process does keep the documents it read lately, as Redis's client-side caching has it
+(`_Copies`): its reads go over a connection on which Redis tracks the keys read and
+pushes an invalidation as soon as one is changed, dropped or expires, so a hit served
+from the copy is the one Redis would answer, without the round trip (on a busy machine,
+the round trip, a wait for another process, cost more than all the rest of the hit).
+
 Redis failing never fails a request: a read that fails is a miss, a store that fails
 is skipped. A `bump` that fails raises, so that the outbox retries it until Redis
 takes it (`cms.publishing.delivery`).
 """
 
+import dataclasses
 import hashlib
 import logging
+import os
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache as once
@@ -52,7 +63,7 @@ def _redis() -> redis.Redis:
 
 
 # Of what is stored under a key: a release that changes it never reads an older one's.
-FORMAT = 2
+FORMAT = 3
 
 
 def _prefix() -> str:
@@ -82,20 +93,24 @@ def etag_for(body: bytes) -> str:
 @dataclass(frozen=True)
 class CachedDocument:
     """A document as stored: its body and ETag; the id of the Site it was built for; the
-    dependency names it shows (space-separated, read by `names()` only when needed); and
-    whether they were recorded under its renderer tag when it was built."""
+    dependency names it shows (space-separated, read by `names()` only when needed);
+    whether they were recorded under its renderer tag when it was built; and when its
+    entry expires (seconds since the epoch, set by `put`; 0: not said), which a process's
+    copy of it never outlives."""
 
     body: bytes
     etag: str
     site_id: int = 0
     recorded: bool = False
     shown: bytes = b""
+    expires_at: float = 0.0
 
     def names(self) -> set[str]:
         return set(self.shown.decode().split())
 
     def encode(self) -> bytes:
-        head = f"{self.etag}\n{int(self.recorded)} {self.site_id}\n".encode()
+        head = (f"{self.etag}\n{int(self.recorded)} {self.site_id} {self.expires_at:.3f}\n"
+                .encode())
         return head + self.shown + b"\n" + self.body
 
     @classmethod
@@ -103,9 +118,10 @@ class CachedDocument:
         etag, _, rest = stored.partition(b"\n")
         about, _, rest = rest.partition(b"\n")
         shown, _, body = rest.partition(b"\n")
-        recorded, _, site_id = about.partition(b" ")
+        recorded, site_id, expires_at = about.split(b" ")
         return cls(body=body, etag=etag.decode(), site_id=int(site_id or 0),
-                   recorded=recorded == b"1", shown=shown)
+                   recorded=recorded == b"1", shown=shown,
+                   expires_at=float(expires_at or 0))
 
     @classmethod
     def of(cls, body: bytes, etag: str, site_id: int, names: Iterable[str],
@@ -115,13 +131,163 @@ class CachedDocument:
 
 def get(key: str) -> CachedDocument | None:
     try:
-        stored = _redis().get(key)
+        return _copies.get(key)
     except redis.RedisError as error:
         logger.warning("document cache unreadable, serving uncached: %s", error)
         return None
-    if not stored:
-        return None
-    return CachedDocument.decode(stored)
+
+
+# A process's copies: at most this many bytes of documents (the least recently read go
+# first), each served while the connection they were read on answered a read within
+# CONFIRM_SECONDS: a Redis that went away without closing it could not push.
+COPIES_MAX_BYTES = 32 * 2**20
+CONFIRM_SECONDS = 1.0
+
+
+class _Copies:
+    """The documents this process read lately, kept while Redis says nothing changed them.
+
+    Client-side caching as Redis defines it (`CLIENT TRACKING`, RESP3, as redis-py's own
+    CacheProxyConnection does, which needs Redis 7.4): documents are read over one
+    connection of their own, on which Redis remembers the keys read and pushes an
+    `invalidate` for each as it is written, deleted, expires or is evicted (all of them
+    when the database is flushed). Every read first takes in what was pushed meanwhile
+    (without waiting); a document read again is then served from the copy, unless the
+    connection has been quiet for CONFIRM_SECONDS or the entry's expiry passed, when it is
+    read from Redis again. `bump` ends with a round trip, so once a change's drop returns,
+    the invalidations it caused are written to every process's connection. Any error on
+    the connection drops it and every copy (the next read connects anew); a forked child
+    starts with none.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.connection: redis.Connection | None = None
+        self.client: redis.Redis | None = None  # the one `connection` was made for
+        self.pid = 0
+        self.documents: OrderedDict[str, CachedDocument] = OrderedDict()
+        self.bytes = 0
+        self.answered_at = 0.0
+        self.reading: str | None = None  # the key being read from Redis, and whether it
+        self.changed = False             # changed while it was
+
+    def get(self, key: str) -> CachedDocument | None:
+        with self.lock:
+            try:
+                return self._get(key)
+            except Exception:
+                self._drop()
+                raise
+
+    def forget(self, keys: Iterable[str]) -> None:
+        with self.lock:
+            for key in keys:
+                self._forget(key)
+
+    def _get(self, key: str) -> CachedDocument | None:
+        connection = self._connection()
+        if connection is None:  # no tracking here: a plain GET, no copy
+            stored = _redis().get(key)
+            return CachedDocument.decode(stored) if stored else None
+        try:
+            while connection.can_read(timeout=0):  # invalidations pushed meanwhile
+                connection.read_response(push_request=True)
+        except redis.ConnectionError:
+            # Closed under us (Redis restarted, the connection was killed): whatever was
+            # pushed meanwhile is lost, so every copy goes; read on a new connection (as
+            # redis-py's pool reconnects a connection found closed).
+            self._drop()
+            connection = self._connection()
+            if connection is None:
+                return self._get(key)
+        asked_at = time.monotonic()
+        document = self.documents.get(key)
+        if document is not None and asked_at - self.answered_at < CONFIRM_SECONDS \
+                and document.expires_at > time.time():
+            self.documents.move_to_end(key)
+            return document
+        self._forget(key)
+        self.reading, self.changed = key, False
+        try:
+            connection.send_command("GET", key)
+            stored = connection.read_response()
+        finally:
+            self.reading = None
+        self.answered_at = asked_at  # everything pushed before the GET has been read
+        if not stored:
+            return None
+        document = CachedDocument.decode(stored)
+        if not self.changed and len(stored) <= COPIES_MAX_BYTES // 8:
+            self.documents[key] = document
+            self.bytes += len(document.body)
+            while self.bytes > COPIES_MAX_BYTES:
+                self._forget(next(iter(self.documents)))
+        return document
+
+    def _connection(self) -> redis.Connection | None:
+        """The tracking connection, made on first use (again after a failure, a fork or a
+        new REDIS_URL); None where Redis or the client cannot track (Redis before 6, a
+        proxy that refuses HELLO 3 or CLIENT TRACKING, hiredis before 3.2): documents are
+        then read with plain GETs, as before copies were kept. Raises redis.RedisError when
+        Redis cannot be reached."""
+        client = _redis()
+        if self.client is client and self.pid == os.getpid():
+            return self.connection
+        self._drop()
+        pool = client.connection_pool
+        connection = pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
+        connection._parser.set_invalidation_push_handler(self._invalidated)
+        try:
+            self._start_tracking(connection)
+        except redis.ResponseError as refused:
+            connection.disconnect()
+            logger.warning("document cache: no copies in this process (%s)", refused)
+            connection = None
+        self.connection, self.client, self.pid = connection, client, os.getpid()
+        return connection
+
+    @staticmethod
+    def _start_tracking(connection: redis.Connection) -> None:
+        connection.connect()  # HELLO 3
+        # hiredis before 3.2 cannot tell a push from a reply (redis-py reads it as one).
+        if getattr(connection._parser, "_hiredis_PushNotificationType", True) is None:
+            raise redis.ResponseError("client-side caching needs hiredis 3.2 or later")
+        connection.send_command("CLIENT", "TRACKING", "ON")
+        if connection.read_response() not in (b"OK", "OK"):
+            raise redis.ResponseError("Redis did not turn CLIENT TRACKING on")
+
+    def _invalidated(self, push: list) -> None:
+        keys = push[1]
+        if keys is None:  # the database was flushed
+            self._clear()
+            self.changed = True
+            return
+        for raw in keys:
+            key = raw.decode() if isinstance(raw, bytes) else raw
+            self._forget(key)
+            if key == self.reading:
+                self.changed = True
+
+    def _forget(self, key: str) -> None:
+        document = self.documents.pop(key, None)
+        if document is not None:
+            self.bytes -= len(document.body)
+
+    def _clear(self) -> None:
+        self.documents.clear()
+        self.bytes = 0
+
+    def _drop(self) -> None:
+        self._clear()
+        connection, self.connection, self.client = self.connection, None, None
+        if connection is not None and self.pid == os.getpid():
+            try:
+                connection.disconnect()
+            except redis.RedisError:  # gone already: nothing to close
+                pass
+
+
+_copies = _Copies()
 
 
 def exists(key: str) -> bool:
@@ -156,6 +322,7 @@ def put(key: str, document: CachedDocument, epoch_before: int | None,
     ttl = settings.API_CACHE_SECONDS
     if max_age is not None:
         ttl = max(1, min(ttl, int(max_age)))
+    document = dataclasses.replace(document, expires_at=time.time() + ttl)
     try:
         return _store(key, document, epoch_before, ttl)
     except redis.RedisError as error:
@@ -188,13 +355,19 @@ def bump(names: Iterable[str]) -> None:
         return
     client = _redis()
     client.incr(_epoch_key())
+    dropped: set[str] = set()
     for name in set(names):
         members = client.smembers(_deps_key(name))
         pipe = client.pipeline(transaction=False)
         if members:
             pipe.delete(*members)
+            dropped.update(member.decode() for member in members)
         pipe.delete(_deps_key(name))
         pipe.execute()
+    # Redis writes the invalidations of those deletes to every process's copies by the
+    # time it answers a later command: once this returns, no copy serves them.
+    client.ping()
+    _copies.forget(dropped)
 
 
 def clear() -> int:
@@ -205,4 +378,6 @@ def clear() -> int:
     keys = list(client.scan_iter(match=_prefix() + "*", count=1000))
     for start in range(0, len(keys), 1000):
         client.delete(*keys[start:start + 1000])
+    client.ping()  # as in `bump`: every process's copies are told once this returns
+    _copies.forget(key.decode() for key in keys)
     return len(keys)
