@@ -11,9 +11,11 @@ its own JSON with `get_api_representation` describes it with `api_schema`.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.urls import URLResolver, get_resolver
+from django.utils.module_loading import import_string
 from rest_framework.request import Request
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.models import Page
@@ -104,10 +106,12 @@ def components() -> dict[str, Schema]:
 
 
 def project_router() -> WagtailAPIRouter:
-    """The project's router: the one its URLconf (ROOT_URLCONF, cms.urls) names `api_router`,
-    where the apps' endpoints are put together. Found through Django's URL resolver, which
-    holds the URLconf, so that no module of cms.api imports the apps built on it."""
-    return get_resolver().urlconf_module.api_router
+    """The project's router, named by the API_ROUTER setting ("cms.urls.api_router"),
+    where the apps' endpoints are put together: imported by name, as Django imports
+    ROOT_URLCONF, so that no module of cms.api imports the apps built on it. (Read off the
+    root URLconf, it was missing wherever that wraps cms.urls: bench's, whose Celery
+    worker then failed its start-up checks.)"""
+    return import_string(settings.API_ROUTER)
 
 
 def mounted_at(router: WagtailAPIRouter) -> str:

@@ -239,6 +239,11 @@ LOGGING = {
 }
 
 
+# The WagtailAPIRouter every endpoint of /api/v2/ is registered on (where cms/urls.py puts
+# the apps together), as a dotted path: the OpenAPI document is assembled from it. A
+# project whose ROOT_URLCONF wraps cms.urls (bench/urls.py) keeps this one.
+API_ROUTER = "cms.urls.api_router"
+
 # Seconds a by-path document stays cached at most (changes drop it sooner); 0 turns it off.
 API_CACHE_SECONDS: int = env.int("API_CACHE_SECONDS", default=60 * 60)
 # Items at most in each level of a site's menu, and links in its footer (api/v2/navigation/).
