@@ -248,7 +248,9 @@ def clean_html_path(raw: str | None) -> str:
     """Validate a visitor-supplied path and give it its canonical form, '/a/b/'.
 
     One regular expression on the hot path; the rule-by-rule check only to explain."""
-    if not raw or len(raw) > MAX_PATH_LENGTH or not _VALID_PATH.match(raw):
+    # fullmatch: Python's `$` also matches before a final newline ("/\n" passed), where
+    # the pattern's own language (ECMA-262, as OpenAPI reads it) ends at the end.
+    if not raw or len(raw) > MAX_PATH_LENGTH or not _VALID_PATH.fullmatch(raw):
         raise BadRequest(path_error(raw) or "html_path is not a page path")
     return raw if raw.endswith("/") else raw + "/"
 

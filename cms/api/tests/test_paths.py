@@ -2,9 +2,11 @@
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cms.api.errors import BadRequest
 from cms.api.requests import HTML_PATH_PATTERN, clean_html_path, path_error
 
 PATHS = st.one_of(
@@ -16,7 +18,16 @@ PATHS = st.one_of(
 
 @given(PATHS)
 def test_pattern_matches_exactly_the_paths_the_rules_accept(raw):
-    assert bool(re.match(HTML_PATH_PATTERN, raw)) == (path_error(raw) is None)
+    # As OpenAPI (ECMA-262) reads the pattern: `$` is the end of the input, which Python's
+    # fullmatch is (its `$` alone also matches before a final newline).
+    assert bool(re.fullmatch(HTML_PATH_PATTERN, raw)) == (path_error(raw) is None)
+
+
+def test_a_path_ending_in_a_newline_is_refused_not_canonicalised():
+    with pytest.raises(BadRequest, match="characters that cannot appear"):
+        clean_html_path("/\n")
+    with pytest.raises(BadRequest):
+        clean_html_path("/about\n")
 
 
 def test_canonical_form_has_one_trailing_slash():
