@@ -17,12 +17,18 @@ def make_renditions(image_id: int) -> int:
     The image row is locked while renditions are made, so two workers (or a worker
     and the regenerate command) never render the same image at once: the second
     finds the set complete. Wagtail's bulk insert also ignores conflicting rows.
+
+    What exists is read from the database, as the API reads it (cms.images.api), not
+    from Wagtail's rendition cache: with renditions prefetched, Wagtail looks nowhere
+    else. A cache entry that outlived its row (rows deleted, a database restored) would
+    otherwise count as made: the API would find the image short of it at every request
+    and queue this task again, for ever.
     """
     image_model = get_image_model()
     rendition_model = image_model.get_rendition_model()
     with transaction.atomic():
         image = (image_model.objects.select_for_update(of=("self",), no_key=True)
-                 .filter(pk=image_id).first())
+                 .prefetch_related("renditions").filter(pk=image_id).first())
         if image is None:
             return 0
         before = set(image.renditions.filter(filter_spec__in=FILTER_SPECS)

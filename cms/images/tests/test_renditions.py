@@ -129,6 +129,25 @@ def test_concurrent_generation_makes_each_rendition_once(home, editor):
 
 
 @pytest.mark.django_db
+def test_renditions_whose_rows_are_gone_are_made_again_whatever_the_cache_holds(home, editor):
+    # Wagtail caches each rendition it makes (in Redis here); rows deleted behind its back
+    # (a purge, a restored database) left those entries, which counted as made: the API,
+    # which reads the rows, found the image short and queued the task at every request.
+    image = uploaded_image(editor, title="Purged")
+    assert make_renditions(image.pk) == len(FILTER_SPECS)
+    rendition_model = get_image_model().get_rendition_model()
+    with connection.cursor() as cursor:  # as a restore would: no signal purges the cache
+        cursor.execute(f"DELETE FROM {rendition_model._meta.db_table} WHERE image_id = %s",
+                       [image.pk])
+    assert rendition_model.cache_backend.get_many([
+        rendition_model.construct_cache_key(image, "", spec) for spec in FILTER_SPECS])
+
+    assert make_renditions(image.pk) == len(FILTER_SPECS)
+
+    assert rendition_count(image.pk) == len(FILTER_SPECS)
+
+
+@pytest.mark.django_db
 def test_regenerate_renditions_command(home, editor, capsys):
     first = uploaded_image(editor, title="One")
     second = uploaded_image(editor, title="Two", width=900)
