@@ -19,7 +19,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 # A move or slug change re-paths every descendant; past this many, every answer goes.
 MAX_DESCENDANTS = 500
+# A collection's restriction changes what answers show of its media; past this many
+# images and documents, every answer goes.
+MAX_MEDIA = 500
 
 
 def record(names: Iterable[str], reason: str) -> RevalidationRequest:
@@ -119,8 +122,31 @@ def _page_deleted(sender: type, instance: Page, **kwargs: Any) -> None:
 
 
 def _restriction_changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    # Restrictions are inherited by every page (or collection) below: all answers go.
+    if isinstance(instance, CollectionViewRestriction):
+        record(collection_names(instance.collection_id),
+               f"view restriction of collection {instance.collection_id}")
+        return
+    # Restrictions are inherited by every page below, which any answer may list or link.
     record({dependencies.RESTRICTIONS}, f"view restriction {type(instance).__name__}")
+
+
+def collection_names(collection_id: int) -> set[str]:
+    """Who may see a collection changed: the images and documents in it and in the
+    collections below it (two queries), which are what answers show of it; past
+    MAX_MEDIA of them, every answer goes. A collection gone already names nothing."""
+    collection = Collection.objects.filter(pk=collection_id).first()
+    if collection is None:
+        return set()
+    below = Collection.objects.filter(path__startswith=collection.path)
+    names: set[str] = set()
+    for model, name in ((get_image_model(), dependencies.image),
+                        (get_document_model(), dependencies.document)):
+        ids = list(model.objects.filter(collection__in=below).values_list("pk", flat=True)
+                   [: MAX_MEDIA + 1 - len(names)])
+        names |= {name(pk) for pk in ids}
+        if len(names) > MAX_MEDIA:
+            return {dependencies.RESTRICTIONS}
+    return names
 
 
 def _restriction_groups_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> None:

@@ -11,7 +11,8 @@ Names, each at most a few dozen characters:
 - `children:<id>`: which pages are below a page, and their order (listings).
 - `menu:<id>`: which pages below a page are shown in menus.
 - `image:<id>`, `document:<id>`: an image's file, alt text, focal point, renditions,
-  collection; a document's title, file, collection.
+  collection; a document's title, file, collection; who may see its collection (a
+  collection's view restriction names the media in it and below it).
 - `snippet:<app_label.model>:<pk>`: a snippet shown in a page.
 - `object:<app_label.model>:<pk>`: an object of a model a site shows through a kind of
   value of its own (a `cms.api.adapters.Kind`), whose changes `changes.watch` names.
@@ -24,8 +25,10 @@ Names, each at most a few dozen characters:
 - the global names below, which every answer shows.
 """
 
-# What answers where: Sites (hostname, port, root page, default) and view restrictions
-# decide what every answer may show.
+# What answers where: Sites (hostname, port, root page, default) and page view
+# restrictions (inherited by every page below, which any answer may list or link) decide
+# what every answer may show; so does a restriction on a collection of more media than
+# `changes.MAX_MEDIA`.
 SITES = "sites"
 RESTRICTIONS = "restrictions"
 GLOBAL = (SITES, RESTRICTIONS)

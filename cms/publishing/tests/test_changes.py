@@ -150,7 +150,7 @@ def test_every_kind_of_change_writes_its_names(home, make_image):
         (lambda: PageViewRestriction.objects.filter(page=page).delete(), {"restrictions"}),
         (lambda: CollectionViewRestriction.objects.create(
             collection=Collection.get_first_root_node(), restriction_type="login"),
-         {"restrictions"}),
+         {f"image:{image.pk}", f"document:{document.pk}"}),
         (lambda: setattr(image, "title", "New") or image.save(), {f"image:{image.pk}"}),
         (lambda: setattr(document, "title", "New") or document.save(),
          {f"document:{document.pk}"}),
@@ -166,6 +166,42 @@ def test_every_kind_of_change_writes_its_names(home, make_image):
         action()
         assert RevalidationRequest.objects.count() > before, names
         assert names <= last_tags(), names
+
+
+def test_a_collection_restriction_reaches_only_the_pages_showing_its_media(
+        home, client, renderer, settings, make_image, monkeypatch):
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    from cms.publishing import changes
+    from cms.testing.content import image_in_document, page_with_image
+
+    outer = Collection.get_first_root_node().add_child(name="Press")
+    inner = outer.add_child(name="Embargoed")
+    elsewhere = Collection.get_first_root_node().add_child(name="Public")
+    hidden, shown = make_image(), make_image()
+    hidden.collection, shown.collection = inner, elsewhere
+    hidden.save()
+    shown.save()
+    page_with_image(home, hidden, slug="embargoed")
+    page_with_image(home, shown, slug="public")
+    add_page(home, "plain")
+    for path in ("/embargoed/", "/public/", "/plain/"):
+        assert as_renderer(client, path) == 200
+    RevalidationRequest.objects.all().delete()
+
+    CollectionViewRestriction.objects.create(collection=outer, restriction_type="login")
+
+    # Inherited by the collection below: the page of its image, and no other, is told.
+    assert last_tags() == {f"image:{hidden.pk}"}
+    assert deliver_all(renderer, settings) == {"path:/embargoed/"}
+    assert image_in_document(client, "/embargoed/") is None
+    assert image_in_document(client, "/public/")["id"] == shown.pk
+
+    monkeypatch.setattr(changes, "MAX_MEDIA", 1)
+    shown.collection = inner
+    shown.save()
+    CollectionViewRestriction.objects.filter(collection=outer).delete()
+    assert last_tags() == {"restrictions"}  # too many to name: every answer goes
 
 
 def test_big_changes_are_split_to_the_renderers_limits(home, renderer, settings):
