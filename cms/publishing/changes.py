@@ -126,8 +126,12 @@ def _restriction_changed(sender: type, instance: Any, **kwargs: Any) -> None:
         record(collection_names(instance.collection_id),
                f"view restriction of collection {instance.collection_id}")
         return
-    # Restrictions are inherited by every page below, which any answer may list or link.
-    record({dependencies.RESTRICTIONS}, f"view restriction {type(instance).__name__}")
+    # Inherited by every page below: each answer that shows, lists or links one of them
+    # names it (`page:<id>`), as after a move; past MAX_DESCENDANTS, every answer goes.
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:
+        return  # deleted with its page, whose deletion named it
+    record(page_names(page) | subtree_names(page), f"view restriction of page {page.pk}")
 
 
 def collection_names(collection_id: int) -> set[str]:

@@ -7,7 +7,8 @@ cached answers that share a name with it: in the CMS's document cache
 (`cms.publishing.cache`) and in the renderer's cache (`cms.publishing.delivery`).
 
 Names, each at most a few dozen characters:
-- `page:<id>`: a page's own fields, path, live state or visibility.
+- `page:<id>`: a page's own fields, path, live state or visibility (a page view
+  restriction names the page and every page below it).
 - `children:<id>`: which pages are below a page, and their order (listings).
 - `menu:<id>`: which pages below a page are shown in menus.
 - `image:<id>`, `document:<id>`: an image's file, alt text, focal point, renditions,
@@ -25,10 +26,10 @@ Names, each at most a few dozen characters:
 - the global names below, which every answer shows.
 """
 
-# What answers where: Sites (hostname, port, root page, default) and page view
-# restrictions (inherited by every page below, which any answer may list or link) decide
-# what every answer may show; so does a restriction on a collection of more media than
-# `changes.MAX_MEDIA`.
+# What answers where: Sites (hostname, port, root page, default) decide what every answer
+# may show; so does a view restriction on a page with more descendants than
+# `changes.MAX_DESCENDANTS`, or on a collection of more media than `changes.MAX_MEDIA`
+# (below those, a restriction names the pages or media it covers).
 SITES = "sites"
 RESTRICTIONS = "restrictions"
 GLOBAL = (SITES, RESTRICTIONS)

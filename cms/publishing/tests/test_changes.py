@@ -146,8 +146,9 @@ def test_every_kind_of_change_writes_its_names(home, make_image):
     site = Site.objects.get()
     cases = [
         (lambda: PageViewRestriction.objects.create(page=page, restriction_type="login"),
-         {"restrictions"}),
-        (lambda: PageViewRestriction.objects.filter(page=page).delete(), {"restrictions"}),
+         {f"page:{page.pk}", f"children:{home.pk}", f"pages:{site.pk}"}),
+        (lambda: PageViewRestriction.objects.filter(page=page).delete(),
+         {f"page:{page.pk}", f"children:{home.pk}", f"pages:{site.pk}"}),
         (lambda: CollectionViewRestriction.objects.create(
             collection=Collection.get_first_root_node(), restriction_type="login"),
          {f"image:{image.pk}", f"document:{document.pk}"}),
@@ -202,6 +203,32 @@ def test_a_collection_restriction_reaches_only_the_pages_showing_its_media(
     shown.save()
     CollectionViewRestriction.objects.filter(collection=outer).delete()
     assert last_tags() == {"restrictions"}  # too many to name: every answer goes
+
+
+def test_a_page_restriction_reaches_the_pages_showing_it_or_below_it(home, client, renderer,
+                                                                    settings):
+    from wagtail.models import PageViewRestriction
+
+    section = add_page(home, "members", show_in_menus=True)
+    below = add_page(section, "minutes")
+    linking = SampleContentPage(title="Linking", slug="linking", live=False, body=[
+        ("rich_text", f'<p><a linktype="page" id="{below.pk}">minutes</a></p>')])
+    home.add_child(instance=linking)
+    linking.save_revision().publish()
+    add_page(home, "unrelated")
+    for path in ("/members/", "/members/minutes/", "/linking/", "/unrelated/"):
+        assert as_renderer(client, path) == 200
+    client.get("/api/v2/navigation/")
+    client.get("/api/v2/sitemap/")
+    RevalidationRequest.objects.all().delete()
+
+    PageViewRestriction.objects.create(page=section, restriction_type="login")
+
+    # The page, the one below it, the page linking there, the menu and the sitemap;
+    # not the unrelated page.
+    assert deliver_all(renderer, settings) == {"path:/members/", "path:/members/minutes/",
+                                               "path:/linking/", "navigation", "sitemap"}
+    assert as_renderer(client, "/members/minutes/") == 404
 
 
 def test_big_changes_are_split_to_the_renderers_limits(home, renderer, settings):
