@@ -34,6 +34,15 @@ def deliver_all(renderer: StandInRenderer, settings) -> set[str]:
     return renderer.tags()
 
 
+def publish_linking(parent: Page, target: Page) -> SampleContentPage:
+    """A page at `/linking/` below `parent` whose rich text links `target`, published."""
+    linking = SampleContentPage(title="Linking", slug="linking", live=False, body=[
+        ("rich_text", f'<p><a linktype="page" id="{target.pk}">see</a></p>')])
+    parent.add_child(instance=linking)
+    linking.save_revision().publish()
+    return linking
+
+
 @pytest.fixture
 def renderer(settings):
     stand_in = StandInRenderer(0, settings.REVALIDATE_SECRET)
@@ -104,10 +113,7 @@ def test_slug_change_names_the_page_and_its_descendants(home, django_capture_on_
 def test_renderer_is_sent_exactly_the_entries_that_show_the_change(home, client, renderer,
                                                                     settings):
     target = add_page(home, "target")
-    linking = SampleContentPage(title="Linking", slug="linking", live=False, body=[
-        ("rich_text", f'<p><a linktype="page" id="{target.pk}">see</a></p>')])
-    home.add_child(instance=linking)
-    linking.save_revision().publish()
+    publish_linking(home, target)
     add_page(home, "unrelated")
     for path in ("/target/", "/linking/", "/unrelated/", "/missing/"):
         as_renderer(client, path)
@@ -211,10 +217,7 @@ def test_a_page_restriction_reaches_the_pages_showing_it_or_below_it(home, clien
 
     section = add_page(home, "members", show_in_menus=True)
     below = add_page(section, "minutes")
-    linking = SampleContentPage(title="Linking", slug="linking", live=False, body=[
-        ("rich_text", f'<p><a linktype="page" id="{below.pk}">minutes</a></p>')])
-    home.add_child(instance=linking)
-    linking.save_revision().publish()
+    publish_linking(home, below)
     add_page(home, "unrelated")
     for path in ("/members/", "/members/minutes/", "/linking/", "/unrelated/"):
         assert as_renderer(client, path) == 200
