@@ -153,9 +153,18 @@ def collection_names(collection_id: int) -> set[str]:
     return names
 
 
-def _restriction_groups_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> None:
-    if action in ("post_add", "post_remove", "post_clear"):
+def _restriction_groups_changed(sender: type, instance: Any, action: str, reverse: bool,
+                                model: type, pk_set: set[int] | None,
+                                **kwargs: Any) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
         _restriction_changed(sender, instance)
+    elif pk_set is None:  # a group's restrictions cleared: which ones is not said
+        record({dependencies.RESTRICTIONS}, f"view restrictions of group {instance.pk}")
+    else:  # from the group's side: `model` is the restriction model, `pk_set` its rows
+        for restriction in model.objects.filter(pk__in=pk_set):
+            _restriction_changed(model, restriction)
 
 
 def _image_changed(sender: type, instance: Model, **kwargs: Any) -> None:

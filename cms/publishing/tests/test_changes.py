@@ -234,6 +234,23 @@ def test_a_page_restriction_reaches_the_pages_showing_it_or_below_it(home, clien
     assert as_renderer(client, "/members/minutes/") == 404
 
 
+def test_groups_given_a_restriction_from_either_side_name_what_it_covers(home):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    page = add_page(home, "staff")
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type="groups")
+    staff, board = Group.objects.create(name="Staff"), Group.objects.create(name="Board")
+    RevalidationRequest.objects.all().delete()
+
+    restriction.groups.add(staff)
+    assert f"page:{page.pk}" in last_tags()
+    board.pageviewrestriction_set.add(restriction)
+    assert f"page:{page.pk}" in last_tags()
+    board.pageviewrestriction_set.clear()
+    assert last_tags() == {"restrictions"}
+
+
 def test_big_changes_are_split_to_the_renderers_limits(home, renderer, settings):
     from wagtail.models import Site
 
