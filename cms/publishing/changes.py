@@ -123,15 +123,28 @@ def _page_deleted(sender: type, instance: Page, **kwargs: Any) -> None:
 
 def _restriction_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     if isinstance(instance, CollectionViewRestriction):
-        record(collection_names(instance.collection_id),
-               f"view restriction of collection {instance.collection_id}")
+        if names := collection_names(instance.collection_id):
+            record(names, f"view restriction of collection {instance.collection_id}")
         return
     # Inherited by every page below: each answer that shows, lists or links one of them
     # names it (`page:<id>`), as after a move; past MAX_DESCENDANTS, every answer goes.
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is None:
         return  # deleted with its page, whose deletion named it
-    record(page_names(page) | subtree_names(page), f"view restriction of page {page.pk}")
+    if Site.objects.filter(root_page__path__startswith=page.path).exists():
+        # A Site's root at or below it: that Site's menu, sitemap and 404s change whole.
+        names = {dependencies.RESTRICTIONS}
+    else:
+        names = page_names(page) | subtree_names(page) | redirecting_sites(page)
+    record(names, f"view restriction of page {page.pk}")
+
+
+def redirecting_sites(page: Page) -> set[str]:
+    """The routes of every Site, if a redirect (of any Site, or of all) leads to the page
+    or below it: such a redirect answers 404 while its target is private. One query."""
+    if not Redirect.objects.filter(redirect_page__path__startswith=page.path).exists():
+        return set()
+    return {dependencies.routes(pk) for pk in Site.objects.values_list("pk", flat=True)}
 
 
 def collection_names(collection_id: int) -> set[str]:
@@ -151,6 +164,13 @@ def collection_names(collection_id: int) -> set[str]:
         if len(names) > MAX_MEDIA:
             return {dependencies.RESTRICTIONS}
     return names
+
+
+def _collection_changed(sender: type, instance: Collection, **kwargs: Any) -> None:
+    # Saved also when the admin moves it (in the same transaction): under or out of a
+    # restricted collection, its media change who may see them.
+    if names := collection_names(instance.pk):  # a new or empty one shows nowhere
+        record(names, f"collection {instance.pk}")
 
 
 def _restriction_groups_changed(sender: type, instance: Any, action: str, reverse: bool,
@@ -253,6 +273,8 @@ def connect() -> None:
         _on_save_and_delete(model, _restriction_changed, model._meta.label_lower)
         m2m_changed.connect(_restriction_groups_changed, sender=model.groups.through,
                             dispatch_uid=f"mortar_changes_{model._meta.label_lower}_groups")
+    post_save.connect(_collection_changed, sender=Collection,
+                      dispatch_uid="mortar_changes_collection_saved")
     _on_save_and_delete(get_image_model(), _image_changed, "image")
     _on_save_and_delete(get_document_model(), _document_changed, "document")
     post_save.connect(_snippet_or_setting_changed, dispatch_uid="mortar_changes_model_saved")
