@@ -80,6 +80,9 @@ def test_navigation_and_listing(page: Page, web_server: str):
     page.goto(f"{web_server}/")
     menu = page.get_by_role("navigation", name="Main", exact=True)
     expect(menu.get_by_role("link")).to_have_text(["About us", "Articles", "Contact"])
+    # The menu's second level (Our team, below About us) is not drawn, so not sent either.
+    status, _, html = fetch(f"{web_server}/")
+    assert status == 200 and "About us" in html and "Our team" not in html
     menu.get_by_role("link", name="Articles").click()
     expect(page).to_have_url(f"{web_server}/articles/")
     expect(page.locator("h1")).to_have_text("Articles")

@@ -20,7 +20,11 @@ function decoded(path: string): string {
  * one for the section it is in (`aria-current="true"`): with the brand's colour and a bar
  * under it, so the mark does not rest on colour alone.
  */
-export function MenuLinks({ items, layout }: { items: MenuItem[]; layout: "bar" | "list" }) {
+export function MenuLinks({ items, layout }: {
+  /** The first level only: the header draws no second. */
+  items: Omit<MenuItem, "children">[];
+  layout: "bar" | "list";
+}) {
   const current = decoded(visitorPath(usePathname()));
   return (
     <ul className={layout === "bar" ? "flex gap-6" : "flex flex-col"}>

@@ -29,7 +29,10 @@ function BrandLink({ brand }: { brand: Brand }) {
  * header fits from 320 px up.
  */
 export function SiteHeader({ navigation }: { navigation: Navigation }) {
-  const { brand, menu } = navigation;
+  const { brand } = navigation;
+  // MenuLinks is a client component: what it is given goes to the browser with every page.
+  // The menu's second level is not drawn, so it is not sent.
+  const menu = navigation.menu.map(({ id, title, html_path }) => ({ id, title, html_path }));
   return (
     <header className="border-t-4 border-b border-t-brand border-b-stone-200 bg-white">
       <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
