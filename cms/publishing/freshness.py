@@ -13,6 +13,7 @@ the models and the tasks do stays theirs to change.
 from cms.publishing import cache, dependencies
 from cms.publishing.changes import watch, watched
 from cms.publishing.renderer_tags import (
+    DIGEST_PREFIX,
     MAX_ITEMS,
     MAX_TAG_LENGTH,
     NAVIGATION,
@@ -25,6 +26,6 @@ from cms.publishing.renderer_tags import (
     records,
 )
 
-__all__ = ["MAX_ITEMS", "MAX_TAG_LENGTH", "NAVIGATION", "PATH_PREFIX", "SITEMAP",
+__all__ = ["DIGEST_PREFIX", "MAX_ITEMS", "MAX_TAG_LENGTH", "NAVIGATION", "PATH_PREFIX", "SITEMAP",
            "SITE_SEPARATOR", "cache", "dependencies", "path_tag", "qualified", "record",
            "records", "watch", "watched"]

@@ -17,6 +17,7 @@ whichever cache answered. Recorded are
   the renderer is usually served a document recorded already, at no cost to a cache hit.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
@@ -35,6 +36,8 @@ PATH_PREFIX = "path:"
 SITE_SEPARATOR = "|"
 # Next.js ignores longer tags (and the renderer's revalidate route refuses them).
 MAX_TAG_LENGTH = 256
+# Before the digest that stands for a tag longer than that (`fitted`).
+DIGEST_PREFIX = "sha256:"
 # Tags, or paths, in one revalidation request at most (the renderer's limit; the
 # RevalidateRequest schema of /api/v2/schema/).
 MAX_ITEMS = 1000
@@ -49,8 +52,20 @@ def path_tag(html_path: str) -> str:
 
 def qualified(tag: str, site_param: str | None) -> str:
     """`tag` as the renderer that sent `site=<site_param>` tags its entry:
-    `<site_param>|<tag>`; the bare tag when the request had no `site` parameter."""
-    return f"{site_param}{SITE_SEPARATOR}{tag}" if site_param else tag
+    `<site_param>|<tag>`; the bare tag when the request had no `site` parameter; either
+    `fitted`."""
+    return fitted(f"{site_param}{SITE_SEPARATOR}{tag}" if site_param else tag)
+
+
+def fitted(tag: str) -> str:
+    """`tag`, or past MAX_TAG_LENGTH `sha256:` and the hex SHA-256 of its UTF-8 (71
+    characters), as the renderer tags the entry (web/lib/cache-tags.ts): a page's address
+    can be longer than a tag may be. The length is counted as JavaScript counts it, in
+    UTF-16 code units (a character outside the BMP is two). A CDN purged by URL cannot be
+    told such a page (`delivery.cdn_urls` reads the path from the tag)."""
+    if len(tag.encode("utf-16-le")) // 2 <= MAX_TAG_LENGTH:
+        return tag
+    return DIGEST_PREFIX + hashlib.sha256(tag.encode()).hexdigest()
 
 
 def bare(tag: str) -> str:
@@ -75,7 +90,7 @@ def record(tag: str, names: Iterable[str], site: Site | int) -> None:
     """The entry `tag` (qualified) of `site` (a Site or its id) shows `names`: one upsert,
     whatever the number of names."""
     if len(tag) > MAX_TAG_LENGTH:
-        return  # no renderer entry can carry it
+        return  # no renderer entry can carry it (`qualified` fits every tag it makes)
     now = timezone.now()
     site_id = site if isinstance(site, int) else site.pk
     RendererDependency.objects.bulk_create(

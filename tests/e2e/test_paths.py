@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, expect
 
 from cms.testing.processes import wait_until
 from tests.e2e.conftest import DESKTOP, database
-from tests.e2e.helpers import logged_in_admin
+from tests.e2e.helpers import cms_shell, logged_in_admin
 from tests.e2e.nginx import NGINX, hostport, nginx
 
 # The mark makes pytest-django set up the test database; content changes go through the
@@ -281,3 +281,48 @@ def test_a_publish_shows_on_the_site(browser: Browser, behind_nginx, web_server,
         wait_until(lambda front=front: h1(front.get(path)) == title,
                    max(0.0, deadline - time.monotonic()), interval=0.2,
                    message=f"{front.origin}{path} showing the new title")
+
+
+# Slugs whose tag (`localhost|path:/<slug>/`) is longer than the 256 characters a Next.js
+# tag may have: the first as anyone counts, the second only as JavaScript counts (each 𠀀
+# is two UTF-16 units). Both entries are tagged by a digest (web/lib/cache-tags.ts).
+LONG_SLUGS = {"long-" + "wordy-" * 41 + "end": "Long wordy page", "𠀀" * 120 + "-x": "𠀀 page"}
+
+
+@pytest.fixture(scope="module")
+def long_pages(seeded_db, django_db_blocker) -> Iterator[dict[str, int]]:
+    from wagtail.models import Site as WagtailSite
+
+    from sites.example.models import ContentPage
+
+    with database(django_db_blocker):
+        home = WagtailSite.objects.get(is_default_site=True).root_page
+        ids = {}
+        for slug, title in LONG_SLUGS.items():
+            page = home.add_child(instance=ContentPage(title=title, slug=slug))
+            page.save_revision().publish()
+            ids[f"/{slug}/"] = page.pk
+    try:
+        yield ids
+    finally:
+        with database(django_db_blocker):
+            ContentPage.objects.filter(pk__in=ids.values()).delete()
+
+
+def test_a_page_whose_address_is_longer_than_a_tag_shows_its_publish(
+        web_server, cms_env, celery_worker, long_pages):
+    front = Site(web_server, True)
+    for path in long_pages:  # rendered, then served from the renderer's cache
+        wait_until(lambda path=path: front.get(encoded(path)).headers.get("x-nextjs-cache")
+                   == "HIT", 30, interval=0.2, message=f"{path} cached")
+    titles = {path: f"Edited {uuid.uuid4().hex[:6]}" for path in long_pages}
+    for path, page_id in long_pages.items():
+        cms_shell(cms_env, "from wagtail.models import Page\n"
+                           f"page = Page.objects.get(pk={page_id}).specific\n"
+                           f"page.title = {titles[path]!r}\n"
+                           "page.save_revision().publish()\n")
+    deadline = time.monotonic() + 15
+    for path, title in titles.items():
+        wait_until(lambda path=path, title=title: h1(front.get(encoded(path))) == title,
+                   max(0.0, deadline - time.monotonic()), interval=0.2,
+                   message=f"{path[:40]}… showing the new title")

@@ -14,3 +14,5 @@ export const SITE_SEPARATOR = "|";
 export const MAX_TAG_LENGTH = 256;
 /** Tags, and paths, per revalidate request at most. */
 export const MAX_ITEMS = 1000;
+/** Before the hex SHA-256 that stands for a tag longer than MAX_TAG_LENGTH. */
+export const DIGEST_PREFIX = "sha256:";

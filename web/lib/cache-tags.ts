@@ -8,8 +8,11 @@
  * the renderer sends the CMS as `?site=` ("docs.example.com"). The CMS qualifies the tags
  * it sends the same way (siteTag).
  */
-import { MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, PATH_PREFIX, SITEMAP_TAG, SITE_SEPARATOR }
-  from "@/lib/cache-tags.generated";
+import { createHash } from "node:crypto";
+
+import {
+  DIGEST_PREFIX, MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, PATH_PREFIX, SITEMAP_TAG, SITE_SEPARATOR,
+} from "@/lib/cache-tags.generated";
 
 // Generated from the CMS's definitions (`make types`), never copied: the names the CMS
 // records and sends, and the limits of a revalidate request (its RevalidateRequest schema).
@@ -17,7 +20,17 @@ export { MAX_ITEMS, MAX_TAG_LENGTH, NAVIGATION_TAG, SITEMAP_TAG };
 
 /** `tag` of `site`'s entries: "docs.example.com|navigation". The one place tags are qualified. */
 export function siteTag(site: string, tag: string): string {
-  return `${site}${SITE_SEPARATOR}${tag}`;
+  return fitted(`${site}${SITE_SEPARATOR}${tag}`);
+}
+
+/**
+ * `tag`, or past MAX_TAG_LENGTH (which Next.js ignores) "sha256:" and the hex SHA-256 of
+ * its UTF-8, as the CMS records it (`fitted` in cms/publishing/renderer_tags.py): a page's
+ * address may be longer than a tag. Both count length as JavaScript does, in UTF-16 units.
+ */
+function fitted(tag: string): string {
+  if (tag.length <= MAX_TAG_LENGTH) return tag;
+  return `${DIGEST_PREFIX}${createHash("sha256").update(tag, "utf8").digest("hex")}`;
 }
 
 /** The entry of the by-path answer for `htmlPath` ("/articles/hello/", "/articles/page/2/"). */

@@ -32,6 +32,19 @@ describe("cache tags", () => {
     expect(responseTags("docs.example.com", "/about/")[0]).toBe("docs.example.com|path:/about/");
   });
 
+  it("stand for a page whose address is longer than a tag may be by a digest the CMS makes alike", () => {
+    const prefix = "localhost|path:/";
+    const longest = `/${"a".repeat(MAX_TAG_LENGTH - prefix.length)}`;
+    expect(pathTag("localhost", longest)).toBe(`localhost|path:${longest}`);
+    const longer = pathTag("localhost", `${longest}b/`);
+    expect(longer).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(longer).not.toBe(pathTag("localhost", `${longest}c/`));
+    // Counted in UTF-16 units, as Next.js counts: 120 × 𠀀 is 240 (cms/publishing/tests/
+    // test_recording.py makes the same tag a digest).
+    expect(pathTag("localhost", `/${"𠀀".repeat(120)}-x/`)).toMatch(/^sha256:/);
+    expect(responseTags("localhost", encodeURI(`${longest}b/`))[0]).toBe(longer);
+  });
+
   it("have the limits of the OpenAPI document's RevalidateRequest (one definition, generated)", () => {
     const limits = openapi.components.schemas.RevalidateRequest.properties;
     expect([MAX_ITEMS, MAX_TAG_LENGTH]).toEqual([limits.tags.maxItems, limits.tags.items.maxLength]);

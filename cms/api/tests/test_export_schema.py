@@ -24,7 +24,8 @@ def test_the_tag_module_holds_the_python_definitions_and_the_documents_limits(tm
     module = tmp_path / "cache-tags.generated.ts"
     assert exported(module) == {
         "NAVIGATION_TAG": "navigation", "SITEMAP_TAG": "sitemap", "PATH_PREFIX": "path:",
-        "SITE_SEPARATOR": "|", "MAX_TAG_LENGTH": 256, "MAX_ITEMS": 1000}
+        "SITE_SEPARATOR": "|", "MAX_TAG_LENGTH": 256, "MAX_ITEMS": 1000,
+        "DIGEST_PREFIX": "sha256:"}
     # The same numbers as the OpenAPI document's RevalidateRequest: one source for both.
     limits = json.loads((tmp_path / "openapi.json").read_text())[
         "components"]["schemas"]["RevalidateRequest"]["properties"]["tags"]

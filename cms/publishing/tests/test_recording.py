@@ -5,6 +5,8 @@ with or without a `site`, and the renderer is then served the document from the 
 document cache. Its entry must be recorded all the same, and a later change must reach it.
 """
 
+import hashlib
+
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
@@ -109,3 +111,34 @@ def test_other_clients_never_make_a_tag_per_site_name_they_invent(client, home):
     # Nor per listing page asked as ?page=: the renderer asks for its pages by path.
     client.get(URL, {"html_path": "/bounded/", "site": "localhost", "page": "1"})
     assert tags() == set()
+
+
+@pytest.mark.parametrize("slug", [
+    "long-" + "wordy-" * 41 + "end",  # a 254-character slug: a 271-character tag
+    # A tag of 139 characters as Python counts them, 259 UTF-16 units as JavaScript (and
+    # Next.js) does, each 𠀀 being two: a digest on both sides.
+    "𠀀" * 120 + "-x",
+])
+def test_a_page_whose_address_is_longer_than_a_tag_is_recorded_and_told_by_its_digest(
+        client, home, renderer, slug, django_capture_on_commit_callbacks):
+    """Next.js ignores a tag past 256 characters: such a page's entry is tagged with the
+    SHA-256 of its tag, by the renderer (web/lib/cache-tags.ts) and the CMS alike."""
+    page = add_page(home, slug)
+    path = f"/{slug}/"
+    plain = f"localhost|path:{path}"
+    assert get(client, path, "localhost", **RENDERER).status_code == 200
+    digest = freshness.qualified(freshness.path_tag(path), "localhost")
+    assert digest == freshness.DIGEST_PREFIX + hashlib.sha256(plain.encode()).hexdigest()
+    assert digest in tags()
+
+    RevalidationRequest.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.title = "Told by its digest"
+        page.save_revision().publish()
+    deliver_pending()
+    assert digest in renderer.tags()
+
+
+def test_a_tag_as_long_as_a_tag_may_be_is_kept_as_it_is():
+    tag = "localhost|path:/" + "a" * (freshness.MAX_TAG_LENGTH - len("localhost|path:/"))
+    assert freshness.qualified(tag.partition("|")[2], "localhost") == tag

@@ -43,6 +43,8 @@ def tag_constants() -> list[tuple[str, str | int, str]]:
          "Characters in a tag at most: Next.js ignores longer ones, the revalidate route "
          "refuses them."),
         ("MAX_ITEMS", freshness.MAX_ITEMS, "Tags, and paths, per revalidate request at most."),
+        ("DIGEST_PREFIX", freshness.DIGEST_PREFIX,
+         "Before the hex SHA-256 that stands for a tag longer than MAX_TAG_LENGTH."),
     ]
 
 
