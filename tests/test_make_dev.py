@@ -37,8 +37,9 @@ def clone_with_node_modules(target: Path) -> Path:
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(target)], check=True)
     modules = target / "web" / "node_modules"
     subprocess.run(["cp", "-al", str(REPO / "web" / "node_modules"), str(modules)], check=True)
-    (modules / ".installed").unlink(missing_ok=True)
-    (modules / ".installed").touch()  # a file of its own: newer than the clone's lock file
+    for stamp in modules.glob(".installed*"):  # `make install-web`'s, whatever its name
+        stamp.unlink()
+        stamp.touch()  # a file of its own: newer than the clone's lock file
     # The clone shares this checkout's venv: its pyproject.toml no newer than the checkout's,
     # or `make install` (a sub-make, which `-o` does not reach) would reinstall the venv
     # from the clone, and the editable install would then import `cms` from the clone.
@@ -83,6 +84,7 @@ class Dev:
 def make_dev(dev: Dev) -> Iterator[subprocess.Popen]:
     """`make dev` in its own session, as a terminal runs it; Ctrl-C to its group at the end,
     after which every part must have ended."""
+    started = len(dev.output()) if dev.log.exists() else 0
     with dev.log.open("a") as out:
         make = subprocess.Popen(
             ["make", "-o", f"{dev.venv}/.installed", "dev", f"VENV={dev.venv}",
@@ -95,6 +97,10 @@ def make_dev(dev: Dev) -> Iterator[subprocess.Popen]:
         wait_until(lambda: told in dev.output() or make.poll() is not None, 300, interval=0.5,
                    message="the renderer's start-up line")
         assert told in dev.output(), dev.output()[-3000:]
+        # Where a newcomer looks once the site answers: the addresses again, after the
+        # parts' start-up output (next dev's among the last).
+        output = dev.output()[started:]
+        assert output.rindex("Mortar is running:") > output.index("Ready in"), output[-3000:]
         yield make
     finally:
         os.killpg(make.pid, signal.SIGINT)  # Ctrl-C: the terminal's whole foreground group

@@ -156,11 +156,11 @@ class Command(BaseCommand):
                 # each part with everything it started (next dev's server, celery's pool).
                 processes[name] = subprocess.Popen(cmd, cwd=base, env=env,
                                                    start_new_session=True)
-            self.stdout.write(self.style.SUCCESS(self.banner(cms_port, web_port,
-                                                             "web" in processes)))
+            banner = self.banner(cms_port, web_port, "web" in processes)
+            self.stdout.write(self.style.SUCCESS(banner))
             threading.Thread(target=self.announce_renderers, daemon=True, args=(
                 addresses["FRONTEND_URL"] if "web" in processes else None,
-                lambda: all(p.poll() is None for p in processes.values()))).start()
+                lambda: all(p.poll() is None for p in processes.values()), banner)).start()
             while all(p.poll() is None for p in processes.values()):
                 time.sleep(0.5)
             failed = [name for name, p in processes.items() if p.poll() is not None]
@@ -175,8 +175,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"killed {', '.join(killed)}: still running {STOP_GRACE:.0f}s "
                                   f"after SIGTERM")
 
-    def announce_renderers(self, wait_for: str | None, alive: Callable[[], bool]) -> None:
-        """The renderers' lines (`renderer_lines`), once the stack's renderer answers."""
+    def announce_renderers(self, wait_for: str | None, alive: Callable[[], bool],
+                           banner: str) -> None:
+        """The banner again and the renderers' lines (`renderer_lines`), once the stack's
+        renderer answers: the addresses printed at the start have scrolled away under the
+        parts' start-up output by the time the site can be used."""
         try:
             lines = renderer_lines(wait_for, alive)
         except Exception as exc:  # never take the stack down for a line of output
@@ -185,6 +188,7 @@ class Command(BaseCommand):
             from django.db import connection
 
             connection.close()  # this thread's own
+        self.stdout.write(self.style.SUCCESS(banner))
         for line in lines:
             told = " is told of every change" in line
             self.stdout.write(self.style.SUCCESS(line) if told else self.style.ERROR(line))
