@@ -94,13 +94,17 @@ def make_dev(dev: Dev) -> Iterator[subprocess.Popen]:
     try:
         wait_for(f"http://127.0.0.1:{dev.cms_port}/api/v2/navigation/", make, timeout=300)
         told = f"renderer http://localhost:{dev.web_port} is told of every change"
-        wait_until(lambda: told in dev.output() or make.poll() is not None, 300, interval=0.5,
+
+        def output() -> str:  # this start's: a second start appends to the first's
+            return dev.output()[started:]
+
+        wait_until(lambda: told in output() or make.poll() is not None, 300, interval=0.5,
                    message="the renderer's start-up line")
-        assert told in dev.output(), dev.output()[-3000:]
+        assert told in output(), output()[-3000:]
         # Where a newcomer looks once the site answers: the addresses again, after the
         # parts' start-up output (next dev's among the last).
-        output = dev.output()[started:]
-        assert output.rindex("Mortar is running:") > output.index("Ready in"), output[-3000:]
+        assert output().rindex("Mortar is running:") > output().index("Ready in"), \
+            output()[-3000:]
         yield make
     finally:
         os.killpg(make.pid, signal.SIGINT)  # Ctrl-C: the terminal's whole foreground group
