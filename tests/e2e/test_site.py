@@ -284,12 +284,15 @@ def test_preview_then_publish(browser: Browser, web_server: str, cms_server: str
                      f"{headers.get('x-nextjs-cache')}")
         return None
 
+    def timeline() -> str:
+        return "\n".join(looks[:3] + looks[-3:] + deliveries_since(django_db_blocker, clicked_at))
+
     try:
         seen = wait_until(live, FRESH_WITHIN - since_commit(), interval=0.1, message=lambda: (
             f"the published title on the live site within {FRESH_WITHIN} s of the publish's "
-            "commit:\n" + "\n".join(looks[:3] + looks[-3:]
-                                     + deliveries_since(django_db_blocker, clicked_at))))
-        assert seen <= FRESH_WITHIN, f"the published title was live {seen:.2f} s after its commit"
+            f"commit:\n{timeline()}"))
+        assert seen <= FRESH_WITHIN, (
+            f"the published title was live {seen:.2f} s after its commit:\n{timeline()}")
         admin.wait_for_url(lambda url: "/edit/" not in url, timeout=15_000)
     finally:
         context.close()
