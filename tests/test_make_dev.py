@@ -100,11 +100,12 @@ def make_dev(dev: Dev) -> Iterator[subprocess.Popen]:
 
         wait_until(lambda: told in output() or make.poll() is not None, 300, interval=0.5,
                    message="the renderer's start-up line")
-        assert told in output(), output()[-3000:]
+        started_up = output()
+        assert told in started_up, started_up[-3000:]
         # Where a newcomer looks once the site answers: the addresses again, after the
         # parts' start-up output (next dev's among the last).
-        assert output().rindex("Mortar is running:") > output().index("Ready in"), \
-            output()[-3000:]
+        assert started_up.rindex("Mortar is running:") > started_up.index("Ready in"), \
+            started_up[-3000:]
         yield make
     finally:
         os.killpg(make.pid, signal.SIGINT)  # Ctrl-C: the terminal's whole foreground group
