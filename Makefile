@@ -111,8 +111,10 @@ test-alone: install
 	$(PYTEST) -n 0 -m alone cms sites
 	$(TEST_ENV) $(VENV)/bin/pytest -n 0 --junitxml=.local/test-reports/$@-e2e.xml -m alone tests
 
+# vitest's tests of the renderers' shared cache run against the tests' Redis.
 test-web: install-web
-	@if [ -f web/package.json ]; then cd web && npm run types:check && npm run typecheck && npm run lint && npm test; fi
+	@if [ -f web/package.json ]; then cd web && npm run types:check && npm run typecheck && npm run lint \
+		&& REDIS_URL=$(TEST_REDIS_URL) npm test; fi
 
 # The API contract: OpenAPI from the models, then the site's TypeScript types from it.
 types: install

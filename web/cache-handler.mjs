@@ -86,8 +86,9 @@ CacheHandler.onCreation(({ buildId }) => {
   // it prerenders is kept in memory for the build, and rendered again on first request.
   if (!inRedis()) return { handlers: [createLruHandler()] };
   const keyPrefix = `${process.env.CACHE_KEY_PREFIX ?? ""}next:${buildId ?? "unknown"}:`;
-  const redis = createRedisHandler({ client: redisClient(), keyPrefix, timeoutMs: REDIS_TIMEOUT_MS });
-  return { handlers: [withoutNotFound(redis)] };
+  const client = redisClient();
+  const redis = createRedisHandler({ client, keyPrefix, timeoutMs: REDIS_TIMEOUT_MS });
+  return { handlers: [storedOnlyIfFresh(withoutNotFound(redis), client, keyPrefix)] };
 });
 
 /** A page rendered as the 404 page, or the CMS's 404 answer fetched for one. */
@@ -106,6 +107,61 @@ function withoutNotFound(handler) {
     async set(key, value, ctx) {
       if (isNotFound(value)) return;
       await handler.set(key, value, ctx);
+    },
+  };
+}
+
+/** How many keys' lookups a process remembers (storedOnlyIfFresh): a store whose lookup was
+ * forgotten is dropped, so this bounds memory under a flood of unknown paths, not freshness. */
+const LOOKUPS_REMEMBERED = 10_000;
+
+/**
+ * `handler`, keeping nothing rendered from data older than a revalidation, as the CMS's
+ * document cache does (cms/publishing/cache.py). Next.js dates an entry by when it is
+ * stored, not by when its data was read: a render begun before a change and stored after
+ * its revalidation would otherwise be served, stale, until the page's `revalidate` (an
+ * hour), on every instance sharing the cache.
+ *
+ * Each `revalidateTag` increments an epoch in Redis (`<keyPrefix>revalidation-epoch`)
+ * before it drops any key. Next.js looks a key up before it renders the page or fetches the
+ * data (one lookup, render and store at a time per key and process), so each lookup reads
+ * the epoch beside the entry; a store reads it again once written and drops the entry if it
+ * moved. Either the revalidation's increment comes before that second read (the entry is
+ * dropped here) or its scan for keys comes after the write (it drops the entry itself).
+ * A revalidation of anything during a render costs that render its store, not its answer:
+ * the next request renders again. Where Redis does not answer, nothing is stored.
+ */
+export function storedOnlyIfFresh(handler, client, keyPrefix) {
+  const epochKey = `${keyPrefix}revalidation-epoch`;
+  const redis = () => client.withAbortSignal(AbortSignal.timeout(REDIS_TIMEOUT_MS));
+  /** Cache key → the epoch its latest lookup in this process read, oldest lookup first. */
+  const lookedUpAt = new Map();
+  return {
+    ...handler,
+    name: `${handler.name}, stored only if fresh`,
+    async get(key, ctx) {
+      lookedUpAt.delete(key);
+      const [entry, epoch] = await Promise.all([
+        handler.get(key, ctx),
+        redis().get(epochKey).catch(() => undefined),
+      ]);
+      if (epoch !== undefined) {
+        lookedUpAt.set(key, epoch);
+        if (lookedUpAt.size > LOOKUPS_REMEMBERED) lookedUpAt.delete(lookedUpAt.keys().next().value);
+      }
+      return entry;
+    },
+    async set(key, value, ctx) {
+      if (!lookedUpAt.has(key)) return;
+      const before = lookedUpAt.get(key);
+      lookedUpAt.delete(key);
+      await handler.set(key, value, ctx);
+      const now = await redis().get(epochKey).catch(() => undefined);
+      if (now !== before) await redis().unlink(`${keyPrefix}${key}`);
+    },
+    async revalidateTag(tag) {
+      await redis().incr(epochKey);
+      await handler.revalidateTag(tag);
     },
   };
 }

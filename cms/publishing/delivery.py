@@ -375,9 +375,11 @@ def send_again(row_id: int) -> int:
     them again; returns how many tags. Best effort: errors are left to the next change.
 
     A page whose render began before the first delivery (its menu fetched before the
-    change) is stored after it and would keep the old menu for an hour: the renderer
-    marks an entry fresh by when it was stored, not by when its data was read. A second
-    delivery, once such a render has finished, drops it too."""
+    change) is answered after it: an HTTP cache in front stores that answer, and a renderer
+    keeping Next.js's own cache (`make dev`) stores the render, dated by when it was stored,
+    not by when its data was read; either would keep the old menu for an hour. A second
+    delivery, once such a render has finished, drops it too. (The renderers' shared cache
+    in Redis keeps no such render: web/cache-handler.mjs, `storedOnlyIfFresh`.)"""
     row = RevalidationRequest.objects.filter(pk=row_id).first()
     if row is None:
         return 0

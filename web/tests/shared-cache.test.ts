@@ -1,6 +1,10 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+// @vitest-environment node
+import createRedisHandler from "@fortedigital/nextjs-cache-handler/redis-strings";
+import { createClient } from "@redis/client";
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { sharedCacheReady } from "@/cache-handler.mjs";
+import { sharedCacheReady, storedOnlyIfFresh } from "@/cache-handler.mjs";
 
 const state = globalThis as { mortarCacheRedis?: { destroy(): void } };
 
@@ -23,5 +27,51 @@ describe("the shared cache's readiness (POST /api/revalidate asks it first)", ()
     const started = performance.now();
     expect(await sharedCacheReady(200)).toBe(false);
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+  });
+});
+
+// The Redis `make test` runs against (TEST_REDIS_URL), under keys of this run's own.
+const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379/0";
+
+describe("an entry rendered across a revalidation (two renderers sharing Redis)", () => {
+  const client = createClient({ url: redisUrl });
+  const keyPrefix = `vitest-${randomUUID()}:`;
+  const renderer = () => storedOnlyIfFresh(
+    createRedisHandler({ client, keyPrefix, timeoutMs: 1000 }), client, keyPrefix);
+  const [first, second] = [renderer(), renderer()];
+  const lookup = { implicitTags: [] };
+  const rendered = (body: string) => ({
+    lastModified: Date.now(),
+    lifespan: null,
+    tags: ["path:localhost:/about/"],
+    value: { kind: "FETCH", revalidate: 3600, data: { headers: {}, body, status: 200, url: "" } },
+  });
+
+  beforeAll(async () => {
+    await client.connect();
+  });
+  afterAll(async () => {
+    const keys = await client.keys(`${keyPrefix}*`);
+    if (keys.length) await client.unlink(keys);
+    client.destroy();
+  });
+
+  it("is not kept when the revalidation came while it was rendered", async () => {
+    expect(await first.get("about", lookup)).toBeNull(); // a miss: the render begins
+    await second.revalidateTag("path:localhost:/about/"); // the change, told to the other
+    await first.set("about", rendered("before the change"), {});
+    expect(await first.get("about", lookup)).toBeNull();
+    expect(await second.get("about", lookup)).toBeNull();
+  });
+
+  it("is kept when nothing was revalidated while it was rendered", async () => {
+    expect(await first.get("team", lookup)).toBeNull();
+    await first.set("team", rendered("the team"), {});
+    expect((await second.get("team", lookup))?.value.data.body).toBe("the team");
+  });
+
+  it("is not kept without a lookup to date it", async () => {
+    await first.set("contact", rendered("undated"), {});
+    expect(await second.get("contact", lookup)).toBeNull();
   });
 });
