@@ -23,6 +23,7 @@ import { CacheHandler } from "@fortedigital/nextjs-cache-handler";
 import createLruHandler from "@fortedigital/nextjs-cache-handler/local-lru";
 import createRedisHandler from "@fortedigital/nextjs-cache-handler/redis-strings";
 import { createClient } from "@redis/client";
+import { randomUUID } from "node:crypto";
 import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
 
 const REDIS_TIMEOUT_MS = 500;
@@ -122,45 +123,46 @@ const LOOKUPS_REMEMBERED = 10_000;
  * its revalidation would otherwise be served, stale, until the page's `revalidate` (an
  * hour), on every instance sharing the cache.
  *
- * Each `revalidateTag` increments an epoch in Redis (`<keyPrefix>revalidation-epoch`)
- * before it drops any key. Next.js looks a key up before it renders the page or fetches the
- * data (one lookup, render and store at a time per key and process), so each lookup reads
- * the epoch beside the entry; a store reads it again once written and drops the entry if it
- * moved. Either the revalidation's increment comes before that second read (the entry is
- * dropped here) or its scan for keys comes after the write (it drops the entry itself).
- * A revalidation of anything during a render costs that render its store, not its answer:
- * the next request renders again. Where Redis does not answer, nothing is stored.
+ * Each `revalidateTag` writes a new random mark to `<keyPrefix>last-revalidation` before it
+ * drops any key (a random mark, not a counter: a counter evicted and counted up again could
+ * come back to a value read before). Next.js looks a key up before it renders the page or
+ * fetches the data (one lookup, render and store at a time per key and process), so each
+ * lookup reads the mark beside the entry; a store reads it again once written and drops the
+ * entry if it changed. Either the revalidation's mark comes before that second read (the
+ * entry is dropped here) or its scan for keys comes after the write (it drops the entry
+ * itself). A revalidation of anything during a render costs that render its store, not its
+ * answer: the next request renders again. Where Redis does not answer, nothing is stored.
  */
 export function storedOnlyIfFresh(handler, client, keyPrefix) {
-  const epochKey = `${keyPrefix}revalidation-epoch`;
+  const markKey = `${keyPrefix}last-revalidation`;
   const redis = () => client.withAbortSignal(AbortSignal.timeout(REDIS_TIMEOUT_MS));
-  /** Cache key → the epoch its latest lookup in this process read, oldest lookup first. */
-  const lookedUpAt = new Map();
+  /** Cache key → the mark its latest lookup in this process read, oldest lookup first. */
+  const markAtLookup = new Map();
   return {
     ...handler,
     name: `${handler.name}, stored only if fresh`,
     async get(key, ctx) {
-      lookedUpAt.delete(key);
-      const [entry, epoch] = await Promise.all([
+      markAtLookup.delete(key);
+      const [entry, mark] = await Promise.all([
         handler.get(key, ctx),
-        redis().get(epochKey).catch(() => undefined),
+        redis().get(markKey).catch(() => undefined),
       ]);
-      if (epoch !== undefined) {
-        lookedUpAt.set(key, epoch);
-        if (lookedUpAt.size > LOOKUPS_REMEMBERED) lookedUpAt.delete(lookedUpAt.keys().next().value);
+      if (mark !== undefined) {
+        markAtLookup.set(key, mark);
+        if (markAtLookup.size > LOOKUPS_REMEMBERED) markAtLookup.delete(markAtLookup.keys().next().value);
       }
       return entry;
     },
     async set(key, value, ctx) {
-      if (!lookedUpAt.has(key)) return;
-      const before = lookedUpAt.get(key);
-      lookedUpAt.delete(key);
+      if (!markAtLookup.has(key)) return;
+      const before = markAtLookup.get(key);
+      markAtLookup.delete(key);
       await handler.set(key, value, ctx);
-      const now = await redis().get(epochKey).catch(() => undefined);
+      const now = await redis().get(markKey).catch(() => undefined);
       if (now !== before) await redis().unlink(`${keyPrefix}${key}`);
     },
     async revalidateTag(tag) {
-      await redis().incr(epochKey);
+      await redis().set(markKey, randomUUID());
       await handler.revalidateTag(tag);
     },
   };
