@@ -115,6 +115,12 @@ function withoutNotFound(handler) {
 /** How many keys' lookups a process remembers (storedOnlyIfFresh): a store whose lookup was
  * forgotten is dropped, so this bounds memory under a flood of unknown paths, not freshness. */
 const LOOKUPS_REMEMBERED = 10_000;
+/** How long a lookup's mark dates the next store of its key: longer than a render or fetch
+ * takes (lib/cms.ts gives each request to the CMS 10 s), so that a later lookup of the same
+ * key does not redate a store still in flight. */
+const LOOKUP_DATES_MS = 30_000;
+/** How long a revalidation counts as running if its process dies before it ends. */
+const REVALIDATION_HELD_MS = 60_000;
 
 /**
  * `handler`, keeping nothing rendered from data older than a revalidation, as the CMS's
@@ -123,47 +129,76 @@ const LOOKUPS_REMEMBERED = 10_000;
  * its revalidation would otherwise be served, stale, until the page's `revalidate` (an
  * hour), on every instance sharing the cache.
  *
- * Each `revalidateTag` writes a new random mark to `<keyPrefix>last-revalidation` before it
- * drops any key (a random mark, not a counter: a counter evicted and counted up again could
- * come back to a value read before). Next.js looks a key up before it renders the page or
- * fetches the data (one lookup, render and store at a time per key and process), so each
- * lookup reads the mark beside the entry; a store reads it again once written and drops the
- * entry if it changed. Either the revalidation's mark comes before that second read (the
- * entry is dropped here) or its scan for keys comes after the write (it drops the entry
- * itself). A revalidation of anything during a render costs that render its store, not its
- * answer: the next request renders again. Where Redis does not answer, nothing is stored.
+ * A revalidation, on any instance, lists itself in `<keyPrefix>revalidations-running` and
+ * writes a new random mark to `<keyPrefix>last-revalidation` before it drops keys, and
+ * writes another once they are dropped (random marks, not a counter: one evicted and
+ * counted up again could come back to a value read before). Each lookup reads the mark
+ * beside the entry, and dates nothing while a revalidation runs (what it renders could read
+ * an entry not yet dropped). A store reads the mark again once written and drops the entry
+ * if it changed since its key's lookup: either a revalidation's mark comes before that read
+ * (dropped here) or its scan for keys comes after the write (it drops the entry itself).
+ *
+ * Next.js looks a key up before it renders the page or fetches the data; a page's lookup,
+ * render and store run one at a time per key and process, but a fetch whose cached answer
+ * went stale is fetched again in the background while other requests look it up, so a
+ * lookup keeps the mark of an earlier one of the same key for LOOKUP_DATES_MS. A store that
+ * spans a revalidation of anything is answered but not kept: the next request renders
+ * again. Where Redis does not answer, nothing is stored.
  */
 export function storedOnlyIfFresh(handler, client, keyPrefix) {
   const markKey = `${keyPrefix}last-revalidation`;
+  const runningKey = `${keyPrefix}revalidations-running`;
   const redis = () => client.withAbortSignal(AbortSignal.timeout(REDIS_TIMEOUT_MS));
-  /** Cache key → the mark its latest lookup in this process read, oldest lookup first. */
+  const mark = () => redis().set(markKey, randomUUID());
+  /** Cache key → {mark, at}: what its oldest lookup not yet followed by a store read, and
+   * when (performance.now()); oldest lookup first. */
   const markAtLookup = new Map();
+
+  async function dateLookup(key) {
+    const dated = markAtLookup.get(key);
+    if (dated && performance.now() - dated.at < LOOKUP_DATES_MS) return;
+    markAtLookup.delete(key);
+    const [seen, running] = await Promise.all([
+      redis().get(markKey),
+      redis().zCount(runningKey, Date.now(), "+inf"),
+    ]).catch(() => [undefined, 1]);
+    if (running > 0) return;
+    markAtLookup.set(key, { mark: seen, at: performance.now() });
+    if (markAtLookup.size > LOOKUPS_REMEMBERED) {
+      markAtLookup.delete(markAtLookup.keys().next().value);
+    }
+  }
+
   return {
     ...handler,
     name: `${handler.name}, stored only if fresh`,
     async get(key, ctx) {
-      markAtLookup.delete(key);
-      const [entry, mark] = await Promise.all([
-        handler.get(key, ctx),
-        redis().get(markKey).catch(() => undefined),
-      ]);
-      if (mark !== undefined) {
-        markAtLookup.set(key, mark);
-        if (markAtLookup.size > LOOKUPS_REMEMBERED) markAtLookup.delete(markAtLookup.keys().next().value);
-      }
+      const [entry] = await Promise.all([handler.get(key, ctx), dateLookup(key)]);
       return entry;
     },
     async set(key, value, ctx) {
-      if (!markAtLookup.has(key)) return;
-      const before = markAtLookup.get(key);
+      const dated = markAtLookup.get(key);
       markAtLookup.delete(key);
-      await handler.set(key, value, ctx);
-      const now = await redis().get(markKey).catch(() => undefined);
-      if (now !== before) await redis().unlink(`${keyPrefix}${key}`);
+      if (!dated) return;
+      try {
+        await handler.set(key, value, ctx);
+      } finally {
+        // Also when the write timed out: Redis may still carry it out.
+        const now = await redis().get(markKey).catch(() => undefined);
+        if (now !== dated.mark) await redis().unlink(`${keyPrefix}${key}`);
+      }
     },
     async revalidateTag(tag) {
-      await redis().set(markKey, randomUUID());
-      await handler.revalidateTag(tag);
+      const self = randomUUID();
+      await redis().zRemRangeByScore(runningKey, "-inf", Date.now());
+      await redis().zAdd(runningKey, { score: Date.now() + REVALIDATION_HELD_MS, value: self });
+      try {
+        await mark();
+        await handler.revalidateTag(tag);
+      } finally {
+        await mark();
+        await redis().zRem(runningKey, self);
+      }
     },
   };
 }

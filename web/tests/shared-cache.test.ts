@@ -70,6 +70,40 @@ describe("an entry rendered across a revalidation (two renderers sharing Redis)"
     expect((await second.get("team", lookup))?.value.data.body).toBe("the team");
   });
 
+  it("is not kept when its lookup came while a revalidation ran", async () => {
+    // The other renderer's revalidation held between its start and its drop of keys: what
+    // a render looked up then could read an entry that revalidation is about to drop.
+    let entered!: () => void;
+    let release!: () => void;
+    const started = new Promise<void>((resolve) => (entered = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inner = createRedisHandler({ client, keyPrefix, timeoutMs: 1000 });
+    const holding = storedOnlyIfFresh({
+      ...inner,
+      async revalidateTag(tag: string) {
+        entered();
+        await held;
+        await inner.revalidateTag(tag);
+      },
+    }, client, keyPrefix);
+    const revalidation = holding.revalidateTag("path:localhost:/news/");
+    await started;
+    expect(await first.get("news", lookup)).toBeNull();
+    release();
+    await revalidation;
+    await first.set("news", rendered("read while the revalidation ran"), {});
+    expect(await second.get("news", lookup)).toBeNull();
+  });
+
+  it("is not kept when a later lookup of its key came after the revalidation", async () => {
+    // A fetch gone stale is fetched again in the background while requests look it up.
+    await first.get("feed", lookup);
+    await second.revalidateTag("path:localhost:/feed/");
+    await first.get("feed", lookup);
+    await first.set("feed", rendered("fetched before the change"), {});
+    expect(await second.get("feed", lookup)).toBeNull();
+  });
+
   it("is not kept without a lookup to date it", async () => {
     await first.set("contact", rendered("undated"), {});
     expect(await second.get("contact", lookup)).toBeNull();
