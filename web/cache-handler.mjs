@@ -150,8 +150,8 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
   const runningKey = `${keyPrefix}revalidations-running`;
   const redis = () => client.withAbortSignal(AbortSignal.timeout(REDIS_TIMEOUT_MS));
   const mark = () => redis().set(markKey, randomUUID());
-  /** Cache key → {mark, at}: what its oldest lookup not yet followed by a store read, and
-   * when (performance.now()); oldest lookup first. */
+  /** Cache key → {mark, at}: the mark read by its oldest lookup not yet followed by a
+   * store, and when (performance.now()); oldest lookup first. */
   const markAtLookup = new Map();
 
   async function dateLookup(key) {
