@@ -149,7 +149,6 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
   const markKey = `${keyPrefix}last-revalidation`;
   const runningKey = `${keyPrefix}revalidations-running`;
   const redis = () => client.withAbortSignal(AbortSignal.timeout(REDIS_TIMEOUT_MS));
-  const mark = () => redis().set(markKey, randomUUID());
   /** Cache key → {mark, at}: the mark read by its oldest lookup not yet followed by a
    * store, and when (performance.now()); oldest lookup first. */
   const markAtLookup = new Map();
@@ -158,10 +157,8 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
     const dated = markAtLookup.get(key);
     if (dated && performance.now() - dated.at < LOOKUP_DATES_MS) return;
     markAtLookup.delete(key);
-    const [seen, running] = await Promise.all([
-      redis().get(markKey),
-      redis().zCount(runningKey, Date.now(), "+inf"),
-    ]).catch(() => [undefined, 1]);
+    const [seen, running] = await redis().multi().get(markKey)
+      .zCount(runningKey, Date.now(), "+inf").exec().catch(() => [undefined, 1]);
     if (running > 0) return;
     markAtLookup.set(key, { mark: seen, at: performance.now() });
     if (markAtLookup.size > LOOKUPS_REMEMBERED) {
@@ -189,15 +186,17 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
       }
     },
     async revalidateTag(tag) {
+      // One round trip before the drop: POST /api/revalidate has answered already (Next.js
+      // revalidates after the response), and the HTTP cache is purged meanwhile.
       const self = randomUUID();
-      await redis().zRemRangeByScore(runningKey, "-inf", Date.now());
-      await redis().zAdd(runningKey, { score: Date.now() + REVALIDATION_HELD_MS, value: self });
+      const now = Date.now();
+      await redis().multi().zRemRangeByScore(runningKey, "-inf", now)
+        .zAdd(runningKey, { score: now + REVALIDATION_HELD_MS, value: self })
+        .set(markKey, randomUUID()).exec();
       try {
-        await mark();
         await handler.revalidateTag(tag);
       } finally {
-        await mark();
-        await redis().zRem(runningKey, self);
+        await redis().multi().set(markKey, randomUUID()).zRem(runningKey, self).exec();
       }
     },
   };
