@@ -8,6 +8,3 @@ export function storedOnlyIfFresh(
   client: import("@redis/client").RedisClientType,
   keyPrefix: string,
 ): import("@fortedigital/nextjs-cache-handler").Handler;
-
-/** Drops what shows `tags` from the renderers' shared cache; resolves once dropped. */
-export function revalidateShared(tags: string[]): Promise<void>;

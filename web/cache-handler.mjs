@@ -24,8 +24,6 @@ import createLruHandler from "@fortedigital/nextjs-cache-handler/local-lru";
 import createRedisHandler from "@fortedigital/nextjs-cache-handler/redis-strings";
 import { createClient } from "@redis/client";
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
 
 const REDIS_TIMEOUT_MS = 500;
@@ -84,40 +82,15 @@ export async function sharedCacheReady(timeoutMs = REDIS_TIMEOUT_MS) {
   return client.isReady;
 }
 
-/** The process's handler of the shared cache for build `buildId`: one per process (Next.js
- * and the revalidate route load this file apart), so that both see the same lookups. */
-function sharedHandler(buildId) {
-  if (!globalThis.mortarSharedCache) {
-    const keyPrefix = `${process.env.CACHE_KEY_PREFIX ?? ""}next:${buildId ?? "unknown"}:`;
-    const client = redisClient();
-    const redis = createRedisHandler({ client, keyPrefix, timeoutMs: REDIS_TIMEOUT_MS });
-    globalThis.mortarSharedCache = storedOnlyIfFresh(withoutNotFound(redis), client, keyPrefix);
-  }
-  return globalThis.mortarSharedCache;
-}
-
 CacheHandler.onCreation(({ buildId }) => {
   // `next build` never reaches Redis (nothing at build time may depend on a server): what
   // it prerenders is kept in memory for the build, and rendered again on first request.
   if (!inRedis()) return { handlers: [createLruHandler()] };
-  return { handlers: [sharedHandler(buildId)] };
+  const keyPrefix = `${process.env.CACHE_KEY_PREFIX ?? ""}next:${buildId ?? "unknown"}:`;
+  const client = redisClient();
+  const redis = createRedisHandler({ client, keyPrefix, timeoutMs: REDIS_TIMEOUT_MS });
+  return { handlers: [storedOnlyIfFresh(withoutNotFound(redis), client, keyPrefix)] };
 });
-
-/**
- * Drops what shows `tags` from the shared cache, for every renderer sharing it; resolves once
- * dropped, rejects where Redis fails (nothing to do without Redis). POST /api/revalidate
- * answers after it: Next.js's own `revalidateTag` drops only after the route has answered,
- * and the CMS purges the HTTP cache as soon as it hears the answer (a purge before the drop
- * would let the HTTP cache fetch the old page again).
- */
-export async function revalidateShared(tags) {
-  if (!inRedis()) return;
-  if (!globalThis.mortarSharedCache) {
-    const buildIdFile = path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
-    sharedHandler((await readFile(buildIdFile, "utf8")).trim());
-  }
-  for (const tag of tags) await globalThis.mortarSharedCache.revalidateTag(tag);
-}
 
 /** A page rendered as the 404 page, or the CMS's 404 answer fetched for one. */
 export function isNotFound(value) {

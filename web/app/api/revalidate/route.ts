@@ -9,7 +9,7 @@
  */
 import { revalidatePath, revalidateTag } from "next/cache";
 
-import { revalidateShared, sharedCacheReady } from "@/cache-handler.mjs";
+import { sharedCacheReady } from "@/cache-handler.mjs";
 
 import {
   MAX_BODY_BYTES,
@@ -52,14 +52,7 @@ export async function POST(request: Request): Promise<Response> {
   if (!(await sharedCacheReady())) {
     return json({ message: "The renderer's shared cache (Redis) is unavailable" }, 503);
   }
-  // Dropped before the answer: the CMS purges the HTTP cache once it hears it.
-  try {
-    await revalidateShared(tags);
-  } catch {
-    return json({ message: "The renderer's shared cache (Redis) failed the revalidation" }, 503);
-  }
-  // Next.js's own bookkeeping (and its cache where there is no Redis). expire: 0, not
-  // "max": an editor who just published must not be shown the old page.
+  // expire: 0, not "max": an editor who just published must not be shown the old page.
   for (const tag of tags) revalidateTag(tag, { expire: 0 });
   for (const path of paths) revalidatePath(path);
   return json({ revalidated: { tags, paths } }, 200);
