@@ -6,6 +6,10 @@ reads one JSON request a line on stdin ({"op": name, "args": {...}}), performs i
 its own committed transaction through the same model methods the admin calls (so
 Wagtail's signals and on-commit hooks fire as they do for an editor) and answers one
 JSON line: {"ok": true, "result": ...} once committed, or {"ok": false, "error": ...}.
+
+One such process serves a test session's stack (tests.e2e.helpers.editor_process): the
+tests' ORM snippets too (`cms_shell`, the op `shell`), which as `manage.py shell` each
+would pay a Django start (1.5 s of CPU).
 """
 
 import datetime
@@ -13,6 +17,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 import django
@@ -21,7 +26,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.contrib.redirects.models import Redirect  # noqa: E402
 from wagtail.documents import get_document_model  # noqa: E402
@@ -40,11 +45,19 @@ from sites.example.demo import demo_images  # noqa: E402
 
 Op = Callable[..., Any]
 OPS: dict[str, Op] = {}
+# Ops run as they are, not in one transaction: as `manage.py shell -c` runs its code.
+AUTOCOMMIT = {"shell"}
 
 
 def op(function: Op) -> Op:
     OPS[function.__name__] = function
     return function
+
+
+@op
+def shell(code: str) -> None:
+    """Python code run as `manage.py shell -c` runs it (autocommit; its output to stderr)."""
+    exec(code, {"__name__": "__shell__"})
 
 
 def _page(page_id: int) -> Page:
@@ -281,12 +294,17 @@ def main() -> None:
     answers, sys.stdout = sys.stdout, sys.stderr  # nothing else may write to the answers
     for line in sys.stdin:
         request = json.loads(line)
+        name = request["op"]
         try:
-            with transaction.atomic():
-                result = OPS[request["op"]](**request.get("args", {}))
+            with nullcontext() if name in AUTOCOMMIT else transaction.atomic():
+                result = OPS[name](**request.get("args", {}))
             answer = {"ok": True, "result": result}
         except Exception:  # the test reports it; this process keeps serving
             answer = {"ok": False, "error": traceback.format_exc()}
+        finally:
+            # As after a request (CONN_MAX_AGE 0): a connection an outage test broke is
+            # never reused.
+            connection.close()
         answers.write(json.dumps(answer) + "\n")
         answers.flush()
 

@@ -1,18 +1,22 @@
 """What the e2e tests do as a visitor (plain HTTP) and as an editor (the admin or a CMS
 shell), and waiting for the stack to catch up (caches fresh, the outbox delivered)."""
 
+import atexit
 import datetime
 import http.client
+import json
 import re
+import select
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from cms.testing.processes import REPO, wait_until
+from cms.testing.processes import REPO, stop, wait_until
 from tests.e2e.conftest import database
 
 FRESH_WITHIN = 3.0  # seconds, from the change's commit
@@ -62,11 +66,62 @@ def regions(html: str) -> str:
     return re.sub(r"\s+", " ", COMMENT.sub("", "\n".join(found))).strip()
 
 
+class Actor:
+    """An editor process of the stack (tests/e2e/actor.py): `actor(op, **args)` sends one
+    JSON request a line and returns the op's result once committed. AssertionError with the
+    process's traceback when the op fails, or when no answer comes within `timeout` seconds
+    (the process is killed then)."""
+
+    def __init__(self, env: dict[str, str], timeout: float = 60) -> None:
+        self.timeout = timeout
+        self.process = subprocess.Popen([sys.executable, "-m", "tests.e2e.actor"], cwd=REPO,
+                                        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True)
+
+    def __call__(self, op: str, **args: Any) -> Any:
+        process = self.process
+        assert process.stdin and process.stdout
+        assert process.poll() is None, f"the editor process exited ({process.returncode})"
+        process.stdin.write(json.dumps({"op": op, "args": args}) + "\n")
+        process.stdin.flush()
+        if not select.select([process.stdout], [], [], self.timeout)[0]:
+            process.kill()
+            raise AssertionError(f"{op} got no answer from the editor process in "
+                                 f"{self.timeout}s")
+        line = process.stdout.readline()
+        assert line, f"the editor process died during {op}"
+        answer = json.loads(line)
+        assert answer["ok"], f"{op}({args}) failed in the editor process:\n{answer['error']}"
+        return answer["result"]
+
+    def stop(self) -> None:
+        assert self.process.stdin
+        self.process.stdin.close()  # its loop ends
+        stop(self.process)
+
+
+_actors: dict[str, Actor] = {}
+
+
+def editor_process(cms_env: dict[str, str]) -> Actor:
+    """The editor process of the stack whose environment is `cms_env`: started on first use,
+    kept for the rest of the session (each start is a Django start: 1.5 s of CPU)."""
+    key = json.dumps(cms_env, sort_keys=True)
+    if key not in _actors or _actors[key].process.poll() is not None:
+        _actors[key] = Actor(cms_env)
+    return _actors[key]
+
+
+@atexit.register
+def _stop_editor_processes() -> None:
+    for actor in _actors.values():
+        actor.stop()
+
+
 def cms_shell(cms_env: dict[str, str], code: str) -> None:
-    """Run ORM code in a CMS process of the stack: committed, with every signal, as an
-    editor's request would."""
-    subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=REPO, env=cms_env,
-                   check=True, capture_output=True, timeout=60)
+    """Run ORM code in a CMS process of the stack, as `manage.py shell -c` would: committed,
+    with every signal, as an editor's request would."""
+    editor_process(cms_env)("shell", code=code)
 
 
 def await_through(url: str, condition: Callable[[int, dict[str, str], str], bool],

@@ -41,7 +41,7 @@ from cms.testing.ports import free_port
 from cms.testing.processes import REPO, stop, wait_for
 from cms.testing.stats import percentile
 from tests.conftest import REVALIDATE_SECRET
-from tests.e2e.helpers import cms_shell, fetch, regions
+from tests.e2e.helpers import Actor, cms_shell, editor_process, fetch, regions
 from tests.webserver import WebBuild, next_start
 
 pytestmark = pytest.mark.django_db
@@ -56,34 +56,9 @@ EXTRA_PATHS = {"/articles/page/2/", "/no-such-page/"}
 DRAFT_MARKERS = ['data-testid="preview-bar"', "you are looking at a draft"]
 
 
-class Actor:
-    """The editor process: one JSON request and answer a line (see tests/e2e/actor.py)."""
-
-    def __init__(self, process: subprocess.Popen) -> None:
-        self.process = process
-
-    def __call__(self, op: str, **args: Any) -> Any:
-        assert self.process.stdin and self.process.stdout
-        self.process.stdin.write(json.dumps({"op": op, "args": args}) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        assert line, f"the editor process died during {op}"
-        answer = json.loads(line)
-        assert answer["ok"], f"{op}({args}) failed in the editor process:\n{answer['error']}"
-        return answer["result"]
-
-
 @pytest.fixture(scope="module")
-def actor(cms_env, seeded_db) -> Iterator[Actor]:
-    process = subprocess.Popen([sys.executable, "-m", "tests.e2e.actor"], cwd=REPO,
-                               env=cms_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               text=True)
-    try:
-        yield Actor(process)
-    finally:
-        assert process.stdin
-        process.stdin.close()
-        stop(process)
+def actor(cms_env, seeded_db) -> Actor:
+    return editor_process(cms_env)
 
 
 class LiveRenderer:
