@@ -115,12 +115,27 @@ function withoutNotFound(handler) {
 /** How many keys' lookups a process remembers (storedOnlyIfFresh): a store whose lookup was
  * forgotten is dropped, so this bounds memory under a flood of unknown paths, not freshness. */
 const LOOKUPS_REMEMBERED = 10_000;
-/** How long a lookup's mark dates the next store of its key: longer than a render or fetch
+/** How long a lookup's date dates the next store of its key: longer than a render or fetch
  * takes (lib/cms.ts gives each request to the CMS 10 s), so that a later lookup of the same
  * key does not redate a store still in flight. */
 const LOOKUP_DATES_MS = 30_000;
+/** How long after its lookup a store may still be kept; revalidated tags are remembered
+ * twice as long, so every revalidation since a kept store's lookup is still known. */
+const STORE_WITHIN_MS = 120_000;
 /** How long a revalidation counts as running if its process dies before it ends. */
 const REVALIDATION_HELD_MS = 60_000;
+/** Next.js's prefix of the tags it gives a page's path (revalidatePath). */
+const IMPLICIT_TAG = "_N_T_";
+
+/** Lua: KEYS[1] (a sorted set) scores ARGV[1] with Redis's clock in microseconds, and forgets
+ * tags scored more than ARGV[2] microseconds before. One clock for every renderer; the score
+ * is passed as a string, as a Lua number would lose its last digits. */
+const MARK_REVALIDATED = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - tonumber(ARGV[2])))
+return 1`;
 
 /**
  * `handler`, keeping nothing rendered from data older than a revalidation, as the CMS's
@@ -129,42 +144,49 @@ const REVALIDATION_HELD_MS = 60_000;
  * its revalidation would otherwise be served, stale, until the page's `revalidate` (an
  * hour), on every instance sharing the cache.
  *
- * A revalidation, on any instance, lists itself in `<keyPrefix>revalidations-running` and
- * writes a new random mark to `<keyPrefix>last-revalidation` before it drops keys, and
- * writes another once they are dropped (random marks, not a counter: one evicted and
- * counted up again could come back to a value read before). Each lookup reads the mark
- * beside the entry, and dates nothing while a revalidation runs (what it renders could read
- * an entry not yet dropped). A store reads the mark again once written and drops the entry
- * if it changed since its key's lookup: either a revalidation's mark comes before that read
- * (dropped here) or its scan for keys comes after the write (it drops the entry itself).
+ * A revalidation of a tag, on any instance, lists itself in `<keyPrefix>revalidations-running`
+ * and scores the tag with Redis's clock in `<keyPrefix>revalidated-tags` before it drops keys,
+ * and scores it again once they are dropped. Each lookup reads Redis's clock beside the entry,
+ * and dates nothing while a revalidation runs (what it renders could read an entry not yet
+ * dropped). A store asks, once written, which tags were scored since its key's lookup, and
+ * drops the entry if one of them is its own (or a path's: a data entry does not carry its
+ * page's path tags). Either the revalidation's score comes before that question (dropped
+ * here) or its scan for keys comes after the write (it drops the entry itself).
  *
  * Next.js looks a key up before it renders the page or fetches the data; a page's lookup,
  * render and store run one at a time per key and process, but a fetch whose cached answer
  * went stale is fetched again in the background while other requests look it up, so a
- * lookup keeps the mark of an earlier one of the same key for LOOKUP_DATES_MS. A store that
- * spans a revalidation of anything is answered but not kept: the next request renders
+ * lookup keeps the date of an earlier one of the same key for LOOKUP_DATES_MS. A store that
+ * spans a revalidation of one of its tags is answered but not kept: the next request renders
  * again. Where Redis does not answer, nothing is stored.
  */
 export function storedOnlyIfFresh(handler, client, keyPrefix) {
-  const markKey = `${keyPrefix}last-revalidation`;
+  const revalidatedKey = `${keyPrefix}revalidated-tags`;
   const runningKey = `${keyPrefix}revalidations-running`;
   const redis = () => client.withAbortSignal(AbortSignal.timeout(REDIS_TIMEOUT_MS));
-  /** Cache key → {mark, at}: the mark read by its oldest lookup not yet followed by a
-   * store, and when (performance.now()); oldest lookup first. */
-  const markAtLookup = new Map();
+  const mark = (multi, tag) => multi.eval(MARK_REVALIDATED, {
+    keys: [revalidatedKey], arguments: [tag, String(2 * STORE_WITHIN_MS * 1000)] });
+  /** Cache key → {since, at}: Redis's clock (microseconds) at its oldest lookup not yet
+   * followed by a store, and when (performance.now()); oldest lookup first. */
+  const dateAtLookup = new Map();
 
   async function dateLookup(key) {
-    const dated = markAtLookup.get(key);
+    const dated = dateAtLookup.get(key);
     if (dated && performance.now() - dated.at < LOOKUP_DATES_MS) return;
-    markAtLookup.delete(key);
-    const [seen, running] = await redis().multi().get(markKey)
+    dateAtLookup.delete(key);
+    const [time, running] = await redis().multi().time()
       .zCount(runningKey, Date.now(), "+inf").exec().catch(() => [undefined, 1]);
-    if (running > 0) return;
-    markAtLookup.set(key, { mark: seen, at: performance.now() });
-    if (markAtLookup.size > LOOKUPS_REMEMBERED) {
-      markAtLookup.delete(markAtLookup.keys().next().value);
+    if (running > 0 || !time) return;
+    const since = Number(time[0]) * 1_000_000 + Number(time[1]);
+    dateAtLookup.set(key, { since, at: performance.now() });
+    if (dateAtLookup.size > LOOKUPS_REMEMBERED) {
+      dateAtLookup.delete(dateAtLookup.keys().next().value);
     }
   }
+
+  /** Whether a revalidation of `revalidated` (tags) makes an entry tagged `own` stale. */
+  const touches = (revalidated, own) => revalidated.some(
+    (tag) => tag.startsWith(IMPLICIT_TAG) || own.includes(tag));
 
   return {
     ...handler,
@@ -174,30 +196,32 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
       return entry;
     },
     async set(key, value, ctx) {
-      const dated = markAtLookup.get(key);
-      markAtLookup.delete(key);
-      if (!dated) return;
+      const dated = dateAtLookup.get(key);
+      dateAtLookup.delete(key);
+      if (!dated || performance.now() - dated.at > STORE_WITHIN_MS) return;
       try {
         await handler.set(key, value, ctx);
       } finally {
         // Also when the write timed out: Redis may still carry it out.
-        const now = await redis().get(markKey).catch(() => undefined);
-        if (now !== dated.mark) await redis().unlink(`${keyPrefix}${key}`);
+        const revalidated = await redis().zRangeByScore(revalidatedKey, dated.since, "+inf")
+          .catch(() => undefined);
+        if (!revalidated || touches(revalidated, value?.tags ?? [])) {
+          await redis().unlink(`${keyPrefix}${key}`);
+        }
       }
     },
     async revalidateTag(tag) {
       // Sent, not awaited, before the drop: Redis runs one connection's commands in the order
-      // sent, so the mark precedes the drop's scan at no round trip's cost (POST
+      // sent, so the score precedes the drop's scan at no round trip's cost (POST
       // /api/revalidate has answered already, and the HTTP cache is being purged).
       const self = randomUUID();
       const now = Date.now();
-      const marked = redis().multi().zRemRangeByScore(runningKey, "-inf", now)
-        .zAdd(runningKey, { score: now + REVALIDATION_HELD_MS, value: self })
-        .set(markKey, randomUUID()).exec();
+      const marked = mark(redis().multi().zRemRangeByScore(runningKey, "-inf", now)
+        .zAdd(runningKey, { score: now + REVALIDATION_HELD_MS, value: self }), tag).exec();
       try {
         await Promise.all([marked, handler.revalidateTag(tag)]);
       } finally {
-        await redis().multi().set(markKey, randomUUID()).zRem(runningKey, self).exec();
+        await mark(redis().multi(), tag).zRem(runningKey, self).exec();
       }
     },
   };

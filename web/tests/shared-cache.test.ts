@@ -40,10 +40,11 @@ describe("an entry rendered across a revalidation (two renderers sharing Redis)"
     createRedisHandler({ client, keyPrefix, timeoutMs: 1000 }), client, keyPrefix);
   const [first, second] = [renderer(), renderer()];
   const lookup = { implicitTags: [] };
-  const rendered = (body: string) => ({
+  /** An entry as Next.js stores it, tagged with the path it shows. */
+  const rendered = (body: string, path: string) => ({
     lastModified: Date.now(),
     lifespan: null,
-    tags: ["path:localhost:/about/"],
+    tags: [`path:localhost:${path}`],
     value: { kind: "FETCH", revalidate: 3600, data: { headers: {}, body, status: 200, url: "" } },
   });
 
@@ -59,15 +60,30 @@ describe("an entry rendered across a revalidation (two renderers sharing Redis)"
   it("is not kept when the revalidation came while it was rendered", async () => {
     expect(await first.get("about", lookup)).toBeNull(); // a miss: the render begins
     await second.revalidateTag("path:localhost:/about/"); // the change, told to the other
-    await first.set("about", rendered("before the change"), {});
+    await first.set("about", rendered("before the change", "/about/"), {});
     expect(await first.get("about", lookup)).toBeNull();
     expect(await second.get("about", lookup)).toBeNull();
   });
 
   it("is kept when nothing was revalidated while it was rendered", async () => {
     expect(await first.get("team", lookup)).toBeNull();
-    await first.set("team", rendered("the team"), {});
+    await first.set("team", rendered("the team", "/team/"), {});
     expect((await second.get("team", lookup))?.value.data.body).toBe("the team");
+  });
+
+  it("is kept when only what it does not show was revalidated while it was rendered", async () => {
+    expect(await first.get("jobs", lookup)).toBeNull();
+    await second.revalidateTag("path:localhost:/not-jobs/");
+    await first.set("jobs", rendered("the jobs", "/jobs/"), {});
+    expect((await second.get("jobs", lookup))?.value.data.body).toBe("the jobs");
+  });
+
+  it("is not kept when a path was revalidated while it was rendered", async () => {
+    // Data entries do not carry the path tags (revalidatePath) of the pages that fetch them.
+    expect(await first.get("events", lookup)).toBeNull();
+    await second.revalidateTag("_N_T_/events");
+    await first.set("events", rendered("before the change", "/events/"), {});
+    expect(await second.get("events", lookup)).toBeNull();
   });
 
   it("is not kept when its lookup came while a revalidation ran", async () => {
@@ -91,7 +107,7 @@ describe("an entry rendered across a revalidation (two renderers sharing Redis)"
     expect(await first.get("news", lookup)).toBeNull();
     release();
     await revalidation;
-    await first.set("news", rendered("read while the revalidation ran"), {});
+    await first.set("news", rendered("read while the revalidation ran", "/news/"), {});
     expect(await second.get("news", lookup)).toBeNull();
   });
 
@@ -100,12 +116,12 @@ describe("an entry rendered across a revalidation (two renderers sharing Redis)"
     await first.get("feed", lookup);
     await second.revalidateTag("path:localhost:/feed/");
     await first.get("feed", lookup);
-    await first.set("feed", rendered("fetched before the change"), {});
+    await first.set("feed", rendered("fetched before the change", "/feed/"), {});
     expect(await second.get("feed", lookup)).toBeNull();
   });
 
   it("is not kept without a lookup to date it", async () => {
-    await first.set("contact", rendered("undated"), {});
+    await first.set("contact", rendered("undated", "/contact/"), {});
     expect(await second.get("contact", lookup)).toBeNull();
   });
 });
