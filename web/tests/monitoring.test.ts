@@ -1,3 +1,4 @@
+// @vitest-environment node
 import type { ErrorEvent } from "@sentry/nextjs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
