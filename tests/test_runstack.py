@@ -103,28 +103,8 @@ def assert_everything_ends(stack: dict) -> None:
     assert not listening(stack["ports"]["cms"]) and not listening(stack["ports"]["web"])
 
 
-def test_sigterm_to_runstack_ends_every_part(stack):
-    processes = marked(stack["mark"])
-    runstack = [pid for pid in processes if "runstack" in cmdline(pid)
-                and "manage.py" in cmdline(pid)]
-    assert len(runstack) == 1 and len(processes) >= 6, [cmdline(pid) for pid in processes]
-
-    os.kill(runstack[0], signal.SIGTERM)
-
-    assert_everything_ends(stack)
-    log = stack["log"].read_text()
-    assert "SIGTERM: stopping every part" in log
-    # Each part stopped by itself: the worker's pool too (it used to hang until SIGKILL).
-    assert "killed" not in log, log[-2000:]
-
-
-def test_sighup_from_a_closed_terminal_ends_every_part(stack):
-    os.killpg(stack["make"].pid, signal.SIGHUP)  # the terminal's whole foreground group
-
-    assert_everything_ends(stack)
-
-
-def test_the_ports_and_the_secret_are_every_parts_and_the_banner_says_how_to_log_in(stack):
+def assert_ports_secret_and_banner(stack: dict) -> None:
+    """The ports and the secret are every part's, and the banner says how to log in."""
     cms, web = stack["ports"]["cms"], stack["ports"]["web"]
     envs = list(marked(stack["mark"]).values())
     children = [env for env in envs if env.get("WAGTAILADMIN_BASE_URL")]
@@ -143,3 +123,27 @@ def test_the_ports_and_the_secret_are_every_parts_and_the_banner_says_how_to_log
     assert f"admin  http://localhost:{cms}/admin/" in banner
     assert "log in as 'stack-admin'" in banner
     assert "manage.py changepassword stack-admin" in banner
+
+
+# One start for both (a start of every part costs 10 s of the `alone` stage): this test
+# took in test_the_ports_and_the_secret_are_every_parts_and_the_banner_says_how_to_log_in.
+def test_every_part_has_the_ports_and_the_secret_and_sigterm_ends_them_all(stack):
+    assert_ports_secret_and_banner(stack)
+    processes = marked(stack["mark"])
+    runstack = [pid for pid in processes if "runstack" in cmdline(pid)
+                and "manage.py" in cmdline(pid)]
+    assert len(runstack) == 1 and len(processes) >= 6, [cmdline(pid) for pid in processes]
+
+    os.kill(runstack[0], signal.SIGTERM)
+
+    assert_everything_ends(stack)
+    log = stack["log"].read_text()
+    assert "SIGTERM: stopping every part" in log
+    # Each part stopped by itself: the worker's pool too (it used to hang until SIGKILL).
+    assert "killed" not in log, log[-2000:]
+
+
+def test_sighup_from_a_closed_terminal_ends_every_part(stack):
+    os.killpg(stack["make"].pid, signal.SIGHUP)  # the terminal's whole foreground group
+
+    assert_everything_ends(stack)
