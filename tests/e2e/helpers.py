@@ -72,7 +72,7 @@ class Actor:
     process's traceback when the op fails, or when no answer comes within `timeout` seconds
     (the process is killed then)."""
 
-    def __init__(self, env: dict[str, str], timeout: float = 60) -> None:
+    def __init__(self, env: dict[str, str], timeout: float = 120) -> None:
         self.timeout = timeout
         self.process = subprocess.Popen([sys.executable, "-m", "tests.e2e.actor"], cwd=REPO,
                                         env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
