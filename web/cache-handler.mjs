@@ -115,9 +115,9 @@ function withoutNotFound(handler) {
 /** How many keys' lookups a process remembers (storedOnlyIfFresh): a store whose lookup was
  * forgotten is dropped, so this bounds memory under a flood of unknown paths, not freshness. */
 const LOOKUPS_REMEMBERED = 10_000;
-/** How long a lookup's date dates the next store of its key: longer than a render or fetch
- * takes (lib/cms.ts gives each request to the CMS 10 s), so that a later lookup of the same
- * key does not redate a store still in flight. */
+/** How long a lookup dates every store of its key: longer than a render or fetch takes
+ * (lib/cms.ts gives each request to the CMS 10 s), so that no store begun before a later
+ * lookup is dated by it. */
 const LOOKUP_DATES_MS = 30_000;
 /** How long after its lookup a store may still be kept; revalidated tags are remembered
  * twice as long, so every revalidation since a kept store's lookup is still known. */
@@ -126,6 +126,10 @@ const STORE_WITHIN_MS = 120_000;
 const REVALIDATION_HELD_MS = 60_000;
 /** Next.js's prefix of the tags it gives a page's path (revalidatePath). */
 const IMPLICIT_TAG = "_N_T_";
+/** Members of the revalidated-tags set that name it (scored +inf, never pruned): gone once
+ * Redis is flushed or restarted, or the set evicted, and with them every score a store's
+ * check needs, so a store whose lookup saw other ones is not kept. No tag begins so. */
+const GENERATION = "\u0000generation:";
 
 /** Lua: KEYS[1] (a sorted set) scores ARGV[1] with Redis's clock in microseconds, and forgets
  * tags scored more than ARGV[2] microseconds before. One clock for every renderer; the score
@@ -146,19 +150,24 @@ return 1`;
  *
  * A revalidation of a tag, on any instance, lists itself in `<keyPrefix>revalidations-running`
  * and scores the tag with Redis's clock in `<keyPrefix>revalidated-tags` before it drops keys,
- * and scores it again once they are dropped. Each lookup reads Redis's clock beside the entry,
- * and dates nothing while a revalidation runs (what it renders could read an entry not yet
- * dropped). A store asks, once written, which tags were scored since its key's lookup, and
- * drops the entry if one of them is its own (or a path's: a data entry does not carry its
- * page's path tags). Either the revalidation's score comes before that question (dropped
- * here) or its scan for keys comes after the write (it drops the entry itself).
+ * and scores it again once they are dropped. A lookup reads Redis's clock and that set's
+ * GENERATION beside the entry, and dates nothing while a revalidation runs (what it renders
+ * could read an entry not yet dropped). A store asks, once written, which tags were scored
+ * since its key's lookup, and drops the entry if one of them is its own (or a path's: a data
+ * entry does not carry its page's path tags), or if the set's generation changed. Either the
+ * revalidation's score comes before that question (dropped here) or its scan for keys comes
+ * after the write (it drops the entry itself).
  *
- * Next.js looks a key up before it renders the page or fetches the data; a page's lookup,
- * render and store run one at a time per key and process, but a fetch whose cached answer
- * went stale is fetched again in the background while other requests look it up, so a
- * lookup keeps the date of an earlier one of the same key for LOOKUP_DATES_MS. A store that
- * spans a revalidation of one of its tags is answered but not kept: the next request renders
- * again. Where Redis does not answer, nothing is stored.
+ * Next.js looks a key up before it renders the page or fetches the data. Renders of several
+ * pages may fetch one key at once, and a fetch gone stale is fetched again in the background
+ * while other requests look it up: so a lookup dates every store of its key for
+ * LOOKUP_DATES_MS, stores included, and no later lookup redates one begun before it. A store
+ * that spans a revalidation of one of its tags is answered but not kept (also, for up to
+ * LOOKUP_DATES_MS, later stores of a key looked up before that revalidation): the next
+ * request renders again. Where Redis does not answer, nothing is stored.
+ *
+ * Left open: the entry is readable between its write and the check that drops it (one round
+ * trip), and Redis's clock is trusted not to step back.
  */
 export function storedOnlyIfFresh(handler, client, keyPrefix) {
   const revalidatedKey = `${keyPrefix}revalidated-tags`;
@@ -166,27 +175,42 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
   const redis = () => client.withAbortSignal(AbortSignal.timeout(REDIS_TIMEOUT_MS));
   const mark = (multi, tag) => multi.eval(MARK_REVALIDATED, {
     keys: [revalidatedKey], arguments: [tag, String(2 * STORE_WITHIN_MS * 1000)] });
-  /** Cache key → {since, at}: Redis's clock (microseconds) at its oldest lookup not yet
-   * followed by a store, and when (performance.now()); oldest lookup first. */
+  const isGeneration = (member) => member.startsWith(GENERATION);
+  /** Cache key → {since, generation, at}: Redis's clock (microseconds) and the generation at
+   * the lookup that dates its stores, and when (performance.now()); oldest lookup first. */
   const dateAtLookup = new Map();
 
   async function dateLookup(key) {
     const dated = dateAtLookup.get(key);
     if (dated && performance.now() - dated.at < LOOKUP_DATES_MS) return;
     dateAtLookup.delete(key);
-    const [time, running] = await redis().multi().time()
-      .zCount(runningKey, Date.now(), "+inf").exec().catch(() => [undefined, 1]);
+    const [time, running, generations] = await redis().multi().time()
+      .zCount(runningKey, Date.now(), "+inf").zRangeByScore(revalidatedKey, "+inf", "+inf")
+      .exec().catch(() => [undefined, 1, []]);
     if (running > 0 || !time) return;
+    let generation = generations.join();
+    if (!generation) {
+      // A new set (first start, or Redis emptied) is named by the first lookup; two naming it
+      // at once each see the other's name at their store, and keep nothing.
+      generation = GENERATION + randomUUID();
+      const named = await redis().zAdd(revalidatedKey, { score: Infinity, value: generation })
+        .catch(() => undefined);
+      if (named === undefined) return;
+    }
     const since = Number(time[0]) * 1_000_000 + Number(time[1]);
-    dateAtLookup.set(key, { since, at: performance.now() });
+    dateAtLookup.set(key, { since, generation, at: performance.now() });
     if (dateAtLookup.size > LOOKUPS_REMEMBERED) {
       dateAtLookup.delete(dateAtLookup.keys().next().value);
     }
   }
 
-  /** Whether a revalidation of `revalidated` (tags) makes an entry tagged `own` stale. */
-  const touches = (revalidated, own) => revalidated.some(
-    (tag) => tag.startsWith(IMPLICIT_TAG) || own.includes(tag));
+  /** Whether an entry tagged `own`, looked up when `dated` says, is stale by `scored` (the
+   * members scored since that lookup). */
+  function stale(scored, dated, own) {
+    const tags = scored.filter((member) => !isGeneration(member));
+    return scored.filter(isGeneration).join() !== dated.generation
+      || tags.some((tag) => tag.startsWith(IMPLICIT_TAG) || own.includes(tag));
+  }
 
   return {
     ...handler,
@@ -197,15 +221,14 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
     },
     async set(key, value, ctx) {
       const dated = dateAtLookup.get(key);
-      dateAtLookup.delete(key);
       if (!dated || performance.now() - dated.at > STORE_WITHIN_MS) return;
       try {
         await handler.set(key, value, ctx);
       } finally {
         // Also when the write timed out: Redis may still carry it out.
-        const revalidated = await redis().zRangeByScore(revalidatedKey, dated.since, "+inf")
+        const scored = await redis().zRangeByScore(revalidatedKey, dated.since, "+inf")
           .catch(() => undefined);
-        if (!revalidated || touches(revalidated, value?.tags ?? [])) {
+        if (!scored || stale(scored, dated, value?.tags ?? [])) {
           await redis().unlink(`${keyPrefix}${key}`);
         }
       }
@@ -218,11 +241,11 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
       const now = Date.now();
       const marked = mark(redis().multi().zRemRangeByScore(runningKey, "-inf", now)
         .zAdd(runningKey, { score: now + REVALIDATION_HELD_MS, value: self }), tag).exec();
-      try {
-        await Promise.all([marked, handler.revalidateTag(tag)]);
-      } finally {
-        await mark(redis().multi(), tag).zRem(runningKey, self).exec();
-      }
+      // Both settled, not the first to fail: the drop may still be running.
+      const done = await Promise.allSettled([marked, handler.revalidateTag(tag)]);
+      await mark(redis().multi(), tag).zRem(runningKey, self).exec();
+      const failed = done.find((outcome) => outcome.status === "rejected");
+      if (failed) throw failed.reason;
     },
   };
 }

@@ -87,28 +87,57 @@ describe("an entry rendered across a revalidation (two renderers sharing Redis)"
   });
 
   it("is not kept when its lookup came while a revalidation ran", async () => {
-    // The other renderer's revalidation held between its start and its drop of keys: what
-    // a render looked up then could read an entry that revalidation is about to drop.
-    let entered!: () => void;
-    let release!: () => void;
-    const started = new Promise<void>((resolve) => (entered = resolve));
-    const held = new Promise<void>((resolve) => (release = resolve));
+    // The other renderer's revalidation held after its first score, then again after its drop
+    // of keys: a render looked up in between could read an entry about to be dropped, and
+    // store it after the drop but before the revalidation's closing score.
+    const gate = () => {
+      let open!: () => void;
+      let reached!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const arrived = new Promise<void>((resolve) => (reached = resolve));
+      return { open, opened, reached, arrived };
+    };
+    const [beforeDrop, afterDrop] = [gate(), gate()];
     const inner = createRedisHandler({ client, keyPrefix, timeoutMs: 1000 });
     const holding = storedOnlyIfFresh({
       ...inner,
       async revalidateTag(tag: string) {
-        entered();
-        await held;
+        beforeDrop.reached();
+        await beforeDrop.opened;
         await inner.revalidateTag(tag);
+        afterDrop.reached();
+        await afterDrop.opened;
       },
     }, client, keyPrefix);
     const revalidation = holding.revalidateTag("path:localhost:/news/");
-    await started;
+    await beforeDrop.arrived;
     expect(await first.get("news", lookup)).toBeNull();
-    release();
-    await revalidation;
+    beforeDrop.open();
+    await afterDrop.arrived;
     await first.set("news", rendered("read while the revalidation ran", "/news/"), {});
+    afterDrop.open();
+    await revalidation;
     expect(await second.get("news", lookup)).toBeNull();
+  });
+
+  it("is not kept when a later lookup came after the revalidation it spans", async () => {
+    // Renders of two pages fetch one key: the first stores, then a revalidation, then a
+    // third render looks the key up; the second, which read the old data, stores last.
+    expect(await first.get("menu", lookup)).toBeNull();
+    await first.set("menu", rendered("the menu", "/menu/"), {});
+    await second.revalidateTag("path:localhost:/menu/");
+    await first.get("menu", lookup);
+    await first.set("menu", rendered("read before the change", "/menu/"), {});
+    expect(await second.get("menu", lookup)).toBeNull();
+  });
+
+  it("is not kept when Redis lost the scores it must be checked against", async () => {
+    // Emptied, restarted or evicted between the revalidation and the store.
+    expect(await first.get("faq", lookup)).toBeNull();
+    await second.revalidateTag("path:localhost:/faq/");
+    await client.unlink(`${keyPrefix}revalidated-tags`);
+    await first.set("faq", rendered("before the change", "/faq/"), {});
+    expect(await second.get("faq", lookup)).toBeNull();
   });
 
   it("is not kept when a later lookup of its key came after the revalidation", async () => {
