@@ -402,7 +402,7 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
     # delivered before the document's names were recorded, so build it again after it.
     for _attempt in range(2):
         # Read before any data: a change landing after this drops what is built from it.
-        epoch_before = cache.epoch() if key else None
+        epoch_before = cache.epoch()
         restricted = restricted_paths()
         routed = route(request, site, path, restricted)
         if routed is not None and routed.private:
@@ -433,12 +433,16 @@ def page_by_path(request: HttpRequest) -> HttpResponse:
             freshness.record(tag, built.deps, site)
         body = orjson.dumps(built.data)
         etag = cache.etag_for(body)
-        if not key or cache.put(key, cache.CachedDocument.of(body, etag, site.pk, built.deps,
-                                                             recorded),
-                                epoch_before, max_age=_max_age(built)):
-            break
-        if epoch_before is None:
-            break  # Redis cannot say: serve what was built
+        if key:
+            kept = cache.put(key, cache.CachedDocument.of(body, etag, site.pk, built.deps,
+                                                          recorded),
+                             epoch_before, max_age=_max_age(built))
+        else:
+            # No document cache: a renderer would keep this answer instead, so the count of
+            # changes alone says whether one came while it was built.
+            kept = epoch_before is not None and cache.epoch() == epoch_before
+        if kept or epoch_before is None:
+            break  # stored, or Redis cannot say: serve what was built
     return _document_response(request, body, etag, hit=False)
 
 

@@ -301,7 +301,11 @@ def exists(key: str) -> bool:
 
 
 def epoch() -> int | None:
-    """The count of changes so far; None when Redis cannot say (then nothing is stored)."""
+    """The count of changes so far, counted also while the document cache is off (by-path
+    builds a document again when a change came while it was built); None without Redis,
+    or when Redis cannot say (then nothing is stored)."""
+    if not settings.REDIS_URL:
+        return None
     try:
         return int(_redis().get(_epoch_key()) or 0)
     except redis.RedisError as error:
@@ -351,9 +355,17 @@ def bump(names: Iterable[str]) -> None:
 
     Raises redis.RedisError when Redis cannot take it: the caller retries.
     """
-    if not enabled():
+    if not settings.REDIS_URL:
         return
     client = _redis()
+    if not enabled():
+        # No documents to drop, but the count of changes still tells a document being built
+        # that a change came meanwhile (cms.api.by_path): best effort, as nothing is held.
+        try:
+            client.incr(_epoch_key())
+        except redis.RedisError as error:
+            logger.warning("change count not written: %s", error)
+        return
     client.incr(_epoch_key())
     dropped: set[str] = set()
     for name in set(names):

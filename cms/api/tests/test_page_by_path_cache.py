@@ -215,6 +215,32 @@ def test_a_change_during_a_build_is_not_hidden_by_the_cache(client, about, publi
     assert fetch(client)[0]["X-Mortar-Cache"] == "miss"
 
 
+def test_a_change_during_a_build_is_built_again_with_the_cache_off(client, settings, about,
+                                                                  monkeypatch):
+    """Without the document cache, a document built while a change committed is built
+    again: the renderer would keep it, and that change's revalidation may have been planned
+    before this document's names were recorded."""
+    from cms.api import representation
+
+    settings.API_CACHE_SECONDS = 0
+    real_build = representation.represent_page
+    builds = []
+
+    def build_then_rename(*args, **kwargs):
+        built = real_build(*args, **kwargs)
+        if not builds:  # the change commits once, during the first build
+            type(about).objects.filter(pk=about.pk).update(title="Renamed meanwhile")
+            cache.bump([dependencies.page(about.pk)])  # its delivery, before it is planned
+        builds.append(built)
+        return built
+
+    monkeypatch.setattr(representation, "represent_page", build_then_rename)
+    headers, doc = fetch(client)
+
+    assert len(builds) == 2 and doc["title"] == "Renamed meanwhile"
+    assert headers["X-Mortar-Cache"] == "miss"
+
+
 def test_the_cache_can_be_turned_off(client, settings, about):
     settings.API_CACHE_SECONDS = 0
     fetch(client)
