@@ -93,9 +93,11 @@ def record(tag: str, names: Iterable[str], site: Site | int) -> None:
         return  # no renderer entry can carry it (`qualified` fits every tag it makes)
     now = timezone.now()
     site_id = site if isinstance(site, int) else site.pk
+    # In one order in every process (a set's follows the process's hash seed): two
+    # processes upserting the same rows in two orders deadlock.
     RendererDependency.objects.bulk_create(
         [RendererDependency(site_id=site_id, name=name, tag=tag, seen_at=now)
-         for name in set(names)],
+         for name in sorted(set(names))],
         update_conflicts=True, unique_fields=["site", "name", "tag"], update_fields=["seen_at"],
     )
 

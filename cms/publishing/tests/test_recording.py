@@ -6,16 +6,20 @@ document cache. Its entry must be recorded all the same, and a later change must
 """
 
 import hashlib
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
 
 from cms.publishing import cache, freshness
 from cms.publishing.delivery import deliver
 from cms.publishing.models import RendererDependency, RevalidationRequest
 from cms.publishing.tests.renderer import add_page
+from cms.testing.processes import REPO, worker_env
 from cms.testing.standins import StandInRenderer
 
 URL = "/api/v2/pages/by-path/"
@@ -142,3 +146,36 @@ def test_a_page_whose_address_is_longer_than_a_tag_is_recorded_and_told_by_its_d
 def test_a_tag_as_long_as_a_tag_may_be_is_kept_as_it_is():
     tag = "localhost|path:/" + "a" * (freshness.MAX_TAG_LENGTH - len("localhost|path:/"))
     assert freshness.qualified(tag.partition("|")[2], "localhost") == tag
+
+
+@pytest.mark.skipif(django_settings.DATABASES["default"]["ENGINE"]
+                    != "django.db.backends.postgresql", reason="the deadlock is PostgreSQL's")
+def test_two_processes_recording_one_entry_at_once_never_deadlock(transactional_db, home,
+                                                                  tmp_path):
+    """Two CMS processes answering one document at once (two renderers asking for the
+    navigation as they start) each record its names, 30 times, together. Each process
+    orders a set of names by its own hash seed: rows upserted in two orders deadlock, and
+    the loser's request answered 503 (seen in the freshness differential)."""
+    site_id = Site.objects.get(root_page=home).pk
+    names = [f"menu:{n}" for n in range(60)]
+    go = tmp_path / "go"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "cms.publishing.tests.record_names", str(go), "30",
+             str(site_id), "localhost|navigation", *names],
+            cwd=REPO, env=worker_env(DJANGO_SETTINGS_MODULE="cms.testing.settings",
+                                     PYTHONHASHSEED=str(seed)),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for seed in (1, 2)]
+    try:
+        for process in processes:  # both set up, then both start at once
+            assert process.stdout.readline().strip() == "ready", process.stderr.read()
+        go.touch()
+        outputs = [process.communicate(timeout=120) for process in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+    for process, (out, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0 and out.strip() == "recorded 30", err[-3000:]
+    assert RendererDependency.objects.filter(tag="localhost|navigation").count() == len(names)
