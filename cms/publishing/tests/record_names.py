@@ -2,14 +2,13 @@
 recording test.
 
 `python -m cms.publishing.tests.record_names GO_FILE ROUNDS SITE_ID TAG NAME...`: prints
-"ready", waits for GO_FILE to exist (so that two such processes record together), then
+"ready", waits for GO_FILE to exist (cms.testing.together: two such processes record together), then
 ROUNDS times records NAME... under TAG for the Site, each in its own transaction, as two
 CMS processes answering the same document at once do. Exits 0 and prints "recorded COUNT"
 when every record succeeded; a failure is a traceback and exit status 1.
 """
 
 import sys
-import time
 from pathlib import Path
 
 
@@ -18,14 +17,10 @@ def main(go_file: Path, rounds: int, site_id: int, tag: str, names: list[str]) -
 
     django.setup()
     from cms.publishing import freshness
+    from cms.testing.together import await_go
 
-    print("ready", flush=True)
-    deadline = time.monotonic() + 60
-    while not go_file.exists():
-        if time.monotonic() > deadline:
-            print("no go file within 60 s", file=sys.stderr)
-            return 1
-        time.sleep(0.005)
+    if not await_go(go_file):
+        return 1
     for _ in range(rounds):
         freshness.record(tag, names, site_id)
     print(f"recorded {rounds}", flush=True)

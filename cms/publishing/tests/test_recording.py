@@ -6,7 +6,6 @@ document cache. Its entry must be recorded all the same, and a later change must
 """
 
 import hashlib
-import subprocess
 import sys
 
 import pytest
@@ -19,8 +18,9 @@ from cms.publishing import cache, freshness
 from cms.publishing.delivery import deliver
 from cms.publishing.models import RendererDependency, RevalidationRequest
 from cms.publishing.tests.renderer import add_page
-from cms.testing.processes import REPO, worker_env
+from cms.testing.processes import worker_env
 from cms.testing.standins import StandInRenderer
+from cms.testing.together import run_together
 
 URL = "/api/v2/pages/by-path/"
 RENDERER = {"HTTP_AUTHORIZATION": f"Bearer {django_settings.REVALIDATE_SECRET}"}
@@ -153,29 +153,16 @@ def test_a_tag_as_long_as_a_tag_may_be_is_kept_as_it_is():
 def test_two_processes_recording_one_entry_at_once_never_deadlock(transactional_db, home,
                                                                   tmp_path):
     """Two CMS processes answering one document at once (two renderers asking for the
-    navigation as they start) each record its names, 30 times, together. Each process
+    navigation as they start) each record its names, 100 times, together. Each process
     orders a set of names by its own hash seed: rows upserted in two orders deadlock, and
     the loser's request answered 503 (seen in the freshness differential)."""
     site_id = Site.objects.get(root_page=home).pk
     names = [f"menu:{n}" for n in range(60)]
-    go = tmp_path / "go"
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "cms.publishing.tests.record_names", str(go), "30",
-             str(site_id), "localhost|navigation", *names],
-            cwd=REPO, env=worker_env(DJANGO_SETTINGS_MODULE="cms.testing.settings",
-                                     PYTHONHASHSEED=str(seed)),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for seed in (1, 2)]
-    try:
-        for process in processes:  # both set up, then both start at once
-            assert process.stdout.readline().strip() == "ready", process.stderr.read()
-        go.touch()
-        outputs = [process.communicate(timeout=120) for process in processes]
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-    for process, (out, err) in zip(processes, outputs, strict=True):
-        assert process.returncode == 0 and out.strip() == "recorded 30", err[-3000:]
+    results = run_together(
+        [[sys.executable, "-m", "cms.publishing.tests.record_names", str(tmp_path / "go"), "100",
+          str(site_id), "localhost|navigation", *names] for _ in range(2)],
+        [worker_env(DJANGO_SETTINGS_MODULE="cms.testing.settings", PYTHONHASHSEED=str(seed))
+         for seed in (1, 2)], tmp_path / "go", timeout=120)
+    for status, out, err in results:
+        assert status == 0 and out.strip() == "recorded 100", err[-3000:]
     assert RendererDependency.objects.filter(tag="localhost|navigation").count() == len(names)

@@ -1,7 +1,7 @@
 """One process publishing pages over and over, for the concurrent indexing test.
 
 `python -m cms.search.tests.save_pages GO_FILE ROUNDS PREFIX PAGE_ID...`: prints "ready",
-waits for GO_FILE to exist (so that two such processes start saving together), then
+waits for GO_FILE to exist (cms.testing.together: two such processes start saving together), then
 ROUNDS times edits and publishes each page (title and body text "PREFIXN"), the search
 index written in this process, as the test settings do. Exits 0 and prints
 "saved COUNT" when every save succeeded; a failure is a traceback and exit status 1.
@@ -9,7 +9,6 @@ index written in this process, as the test settings do. Exits 0 and prints
 
 import json
 import sys
-import time
 from pathlib import Path
 
 
@@ -18,14 +17,10 @@ def main(go_file: Path, rounds: int, prefix: str, page_ids: list[int]) -> int:
 
     django.setup()
     from cms.testing.pages.models import SampleContentPage
+    from cms.testing.together import await_go
 
-    print("ready", flush=True)
-    deadline = time.monotonic() + 60
-    while not go_file.exists():
-        if time.monotonic() > deadline:
-            print("no go file within 60 s", file=sys.stderr)
-            return 1
-        time.sleep(0.005)
+    if not await_go(go_file):
+        return 1
     saved = 0
     for n in range(rounds):
         for pk in page_ids:

@@ -2,7 +2,6 @@
 writers at once (`_refresh_title_norms`), and searchable with what was published."""
 
 import json
-import subprocess
 import sys
 
 import pytest
@@ -11,7 +10,8 @@ from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 
 from cms.testing.factories import SampleContentPageFactory
-from cms.testing.processes import REPO, wait_until, worker_env
+from cms.testing.processes import wait_until, worker_env
+from cms.testing.together import run_together
 
 ROUNDS = 50
 CELERY_TASKS = {"default": {"BACKEND": "cms.search.tasks.CeleryTaskBackend"}}
@@ -40,26 +40,14 @@ def test_two_processes_publishing_at_once_never_deadlock(transactional_db, home,
     pages = {prefix: [SampleContentPageFactory(parent=home, title=f"{prefix}page{n}",
                                                body=paragraph("start")).pk for n in range(2)]
              for prefix in ("alpha", "bravo")}
-    go = tmp_path / "go"
     env = worker_env(DJANGO_SETTINGS_MODULE="cms.testing.settings")
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "cms.search.tests.save_pages", str(go), str(ROUNDS), prefix,
-             *map(str, ids)],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for prefix, ids in pages.items()]
-    try:
-        for process in processes:  # both set up, then both start at once
-            assert process.stdout.readline().strip() == "ready", process.stderr.read()
-        go.touch()
-        outputs = [process.communicate(timeout=300) for process in processes]
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-    for process, (out, err) in zip(processes, outputs, strict=True):
+    results = run_together(
+        [[sys.executable, "-m", "cms.search.tests.save_pages", str(tmp_path / "go"), str(ROUNDS),
+          prefix, *map(str, ids)] for prefix, ids in pages.items()],
+        [env] * len(pages), tmp_path / "go", timeout=300)
+    for status, out, err in results:
         errors = [line for line in err.splitlines() if "Error" in line or "DETAIL" in line]
-        assert process.returncode == 0, "\n".join(errors) or err[-3000:]
+        assert status == 0, "\n".join(errors) or err[-3000:]
         assert out.strip() == f"saved {ROUNDS * 2}"
         assert "deadlock" not in err.lower()
     last = ROUNDS - 1
