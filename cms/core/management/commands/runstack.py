@@ -43,6 +43,11 @@ class Stopped(Exception):
 
 
 def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
+    # One stop is enough: a process manager's SIGTERM to `make dev`'s group reaches us again
+    # through make (which passes SIGTERM on), and a second Stopped raised while the first is
+    # handled ended the run in a traceback.
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, signal.SIG_IGN)
     raise Stopped(signal.Signals(signum).name)
 
 
