@@ -21,6 +21,7 @@ Reproduce a run with FRESHNESS_SEED=<seed> (printed on failure). The time from e
 change to a fresh site is printed per kind of change, as one JSON line `FRESHNESS {...}`.
 """
 
+import datetime
 import json
 import os
 import random
@@ -41,6 +42,7 @@ from cms.testing.ports import free_port
 from cms.testing.processes import REPO, stop, wait_for
 from cms.testing.stats import percentile
 from tests.conftest import REVALIDATE_SECRET
+from tests.e2e.conftest import database
 from tests.e2e.helpers import Actor, cms_shell, editor_process, fetch, regions, settled
 from tests.webserver import WebBuild, next_start
 
@@ -149,11 +151,13 @@ def answer_of(status: int, headers: dict[str, str], body: str) -> tuple[int, str
 
 @dataclass
 class Site:
-    """The live renderer and the reference, fetched in parallel."""
+    """The live renderer and the reference, fetched in parallel: each in its own threads, so
+    that looks at the live site are not queued behind the reference's slower renders."""
 
     live: str
     reference: Reference
     pool: ThreadPoolExecutor
+    references: ThreadPoolExecutor
     documents: dict[str, str] = field(default_factory=dict)  # last live HTML per path
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # and its headers
 
@@ -165,8 +169,8 @@ class Site:
 
     def reference_snapshot(self, paths: list[str]) -> Snapshot:
         headers = {"Cookie": self.reference.cookie}
-        answers = self.pool.map(lambda p: fetch(f"{self.reference.url}{p}", headers=headers),
-                                paths)
+        answers = self.references.map(
+            lambda p: fetch(f"{self.reference.url}{p}", headers=headers), paths)
         return {path: answer_of(*answer) for path, answer in zip(paths, answers, strict=True)}
 
     def public_paths(self) -> set[str]:
@@ -415,7 +419,7 @@ def settle(site: Site, world: World, paths: list[str],
     hidden anywhere in its document (the data a client component is given included, drawn
     or not) and stays so to the last look; None and what was still wrong if SETTLE_SECONDS
     pass first."""
-    reference = site.pool.submit(site.reference_snapshot, paths)
+    reference = site.references.submit(site.reference_snapshot, paths)
     polls: list[tuple[float, Snapshot, list[str]]] = []
     while True:
         snapshot = site.live_snapshot(paths)
@@ -442,6 +446,48 @@ def settle(site: Site, world: World, paths: list[str],
                 for path, what in world.leaks(site.documents, snapshot)]
             return (None, found) if found else (time.monotonic() - since, [])
         time.sleep(POLL_SECONDS)
+
+
+def diagnosis(site: Site, cms_url: str, found: list[str], seconds: float,
+              django_db_blocker) -> list[str]:
+    """For a failure's message, where a stale page comes from: whether the live CMS answers
+    the navigation and each path still differing (three at most) as the reference CMS does,
+    asked as the renderer asks (its `site` and secret); and the outbox rows of the last
+    `seconds`, each with what it told the renderer and which of those answers' tags."""
+    from django.utils import timezone
+
+    from cms.publishing.models import RevalidationRequest
+
+    paths = list(dict.fromkeys(line.split(":", 1)[0] for line in found
+                               if line.startswith("/") and ": live " in line))[:3]
+    headers = {"Authorization": f"Bearer {REVALIDATE_SECRET}"}
+    asked = {"localhost|navigation": "/api/v2/navigation/?site=localhost"} | {
+        f"localhost|path:{path}": "/api/v2/pages/by-path/?"
+        + urlencode({"html_path": path, "site": "localhost"}) for path in paths}
+    lines = []
+    for tag, endpoint in asked.items():
+        answers = [fetch(f"{url}{endpoint}", headers=headers)
+                   for url in (cms_url, site.reference.cms_url)]
+        (live_status, _, live_body), (ref_status, _, ref_body) = answers
+        same = live_status == ref_status and live_body == ref_body
+        title = [json.loads(body).get("title") if status == 200 else None
+                 for status, _, body in answers]
+        lines.append(f"{tag}: the live CMS answers {'as' if same else 'NOT as'} the reference "
+                     f"CMS does ({live_status} {title[0]!r}; reference {ref_status} {title[1]!r})")
+    since = timezone.now() - datetime.timedelta(seconds=seconds)
+    with database(django_db_blocker):
+        for row in RevalidationRequest.objects.filter(created_at__gte=since).order_by("pk"):
+            lines.append(f"outbox row {row.pk} ({row.reason}): "
+                         f"created {row.created_at:%H:%M:%S.%f}, "
+                         f"delivered {row.delivered_at and f'{row.delivered_at:%H:%M:%S.%f}'}, "
+                         f"{row.attempts} attempts {row.last_error[:100]!r}")
+            for delivery in row.deliveries.select_related("renderer"):
+                sent = {tag for tags in delivery.tags.values() for tag in tags}
+                named = [tag for tag in asked if tag in sent]
+                lines.append(f"  to {delivery.renderer.url}: told "
+                             f"{delivery.told_at and f'{delivery.told_at:%H:%M:%S.%f}'}, "
+                             f"{len(sent)} tags, naming {named}, {delivery.last_error[:100]!r}")
+    return lines
 
 
 # How other clients ask the CMS for a page: `site` and `Authorization` (the renderer sends
@@ -498,8 +544,10 @@ def test_the_site_equals_an_uncached_render_after_every_change(
     steps = plan(rng, kinds)
     flush_at, restart_at = rng.sample(range(1, len(steps) + 1), 2)
     chaos: list[str] = []  # what happened besides the actions, for a failure's message
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        site = Site(live.url, reference, pool)
+    # The reference's pool runs its snapshot and, in its other threads, the snapshot's fetches.
+    with ThreadPoolExecutor(max_workers=6) as pool, \
+            ThreadPoolExecutor(max_workers=5) as references:
+        site = Site(live.url, reference, pool, references)
         world.paths = site.public_paths() | EXTRA_PATHS
         try:
             paths = sorted(world.paths)
@@ -549,7 +597,10 @@ def test_the_site_equals_an_uncached_render_after_every_change(
                     f"seed {seed}: action {number} {kind} {args}: {SETTLE_SECONDS}s later the "
                     f"live site still differs from an uncached render or shows what is hidden:\n"
                     + "\n".join(found[:6])
-                    + "\nrequest order:\n" + "\n".join(chaos[-4:]))
+                    + "\nrequest order:\n" + "\n".join(chaos[-4:])
+                    + "\nwhere from:\n" + "\n".join(
+                        diagnosis(site, cms_server, found, time.monotonic() - acting + 1,
+                                  django_db_blocker)))
                 timings.setdefault(kind, []).append(elapsed)
                 print(f"action {number:2} {kind:22} committed in {since - acting:.2f}s, "
                       f"fresh in {elapsed:.2f}s, checked in {checked:.2f}s, {len(paths)} pages")
