@@ -124,6 +124,10 @@ const LOOKUP_DATES_MS = 30_000;
 const STORE_WITHIN_MS = 120_000;
 /** How long a revalidation counts as running if its process dies before it ends. */
 const REVALIDATION_HELD_MS = 60_000;
+/** Attempts at one tag's revalidation, and the wait before the next (times the attempts so
+ * far): 0.5 + 1 + 1.5 s, longer than a reconnection to Redis takes (reconnectStrategy). */
+const REVALIDATION_ATTEMPTS = 4;
+const REVALIDATION_RETRY_MS = 500;
 /** Next.js's prefix of the tags it gives a page's path (revalidatePath). */
 const IMPLICIT_TAG = "_N_T_";
 /** Members of the revalidated-tags set that name it (scored +inf, never pruned): gone once
@@ -163,7 +167,9 @@ return 1`;
  * went stale is fetched again in the background while other requests look it up, so a
  * lookup keeps the date of an earlier one of the same key, not yet followed by a store, for
  * LOOKUP_DATES_MS. A store that spans a revalidation of one of its tags is answered but not
- * kept: the next request renders again. Where Redis does not answer, nothing is stored.
+ * kept: the next request renders again. Where Redis does not answer, nothing is stored. A
+ * revalidation that fails is logged and tried again, up to REVALIDATION_ATTEMPTS times: the
+ * CMS has had its answer, and hears of no failure.
  *
  * Left open (tests/shared-cache.test.ts marks the first as failing): renders of two pages
  * fetching one key at once, the first storing before a revalidation and the second after it,
@@ -239,20 +245,42 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
       }
     },
     async revalidateTag(tag) {
-      // Sent, not awaited, before the drop: Redis runs one connection's commands in the order
-      // sent, so the score precedes the drop's scan at no round trip's cost (POST
-      // /api/revalidate has answered already, and the HTTP cache is being purged).
+      // Next.js runs this after POST /api/revalidate has answered the CMS, and only logs
+      // what it throws: a drop that failed (the connection lost, a command timed out under
+      // load) would leave the tag's entries served while the CMS counts the change delivered.
       const self = randomUUID();
-      const now = Date.now();
-      const marked = mark(redis().multi().zRemRangeByScore(runningKey, "-inf", now)
-        .zAdd(runningKey, { score: now + REVALIDATION_HELD_MS, value: self }), tag).exec();
-      // Both settled, not the first to fail: the drop may still be running.
-      const done = await Promise.allSettled([marked, handler.revalidateTag(tag)]);
-      await mark(redis().multi(), tag).zRem(runningKey, self).exec();
-      const failed = done.find((outcome) => outcome.status === "rejected");
-      if (failed) throw failed.reason;
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await revalidateOnce(tag, self);
+          return;
+        } catch (error) {
+          const last = attempt === REVALIDATION_ATTEMPTS;
+          console.warn(`renderer cache: the revalidation of ${JSON.stringify(tag)} failed `
+            + `(${error instanceof Error ? error.message : error}); ${last
+              ? `given up after ${attempt} attempts: its entries stay until the CMS sends it again`
+              : "trying again"}`);
+          if (last) throw error;
+          await new Promise((resolve) => setTimeout(resolve, REVALIDATION_RETRY_MS * attempt));
+        }
+      }
     },
   };
+
+  /** One attempt at revalidating `tag`, listed as running under `self`; throws if any part
+   * failed (each part is safe to run again). */
+  async function revalidateOnce(tag, self) {
+    // Sent, not awaited, before the drop: Redis runs one connection's commands in the order
+    // sent, so the score precedes the drop's scan at no round trip's cost (POST
+    // /api/revalidate has answered already, and the HTTP cache is being purged).
+    const now = Date.now();
+    const marked = mark(redis().multi().zRemRangeByScore(runningKey, "-inf", now)
+      .zAdd(runningKey, { score: now + REVALIDATION_HELD_MS, value: self }), tag).exec();
+    // Both settled, not the first to fail: the drop may still be running.
+    const done = await Promise.allSettled([marked, handler.revalidateTag(tag)]);
+    await mark(redis().multi(), tag).zRem(runningKey, self).exec();
+    const failed = done.find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
+  }
 }
 
 export default CacheHandler;

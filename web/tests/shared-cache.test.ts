@@ -2,6 +2,7 @@
 import createRedisHandler from "@fortedigital/nextjs-cache-handler/redis-strings";
 import { createClient } from "@redis/client";
 import { randomUUID } from "node:crypto";
+import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { sharedCacheReady, storedOnlyIfFresh } from "@/cache-handler.mjs";
@@ -155,5 +156,67 @@ describe("an entry rendered across a revalidation (two renderers sharing Redis)"
   it("is not kept without a lookup to date it", async () => {
     await first.set("contact", rendered("undated", "/contact/"), {});
     expect(await second.get("contact", lookup)).toBeNull();
+  });
+});
+
+/** A TCP proxy to Redis on a port of its own, whose connections `cut` resets at once (as a
+ * Redis restart or a dropped link would); new connections go through again. */
+async function proxyTo(url: string): Promise<{ url: string; cut(): void; close(): void }> {
+  const target = new URL(url);
+  const sockets = new Set<net.Socket>();
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => undefined); // the cut's resets
+  };
+  const server = net.createServer((inbound) => {
+    const outbound = net.connect(Number(target.port || 6379), target.hostname);
+    track(inbound);
+    track(outbound);
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `redis://127.0.0.1:${port}${target.pathname}`,
+    cut: () => sockets.forEach((socket) => socket.resetAndDestroy()),
+    close: () => server.close(),
+  };
+}
+
+describe("a revalidation while the shared cache's connection is lost", () => {
+  it("is tried again once it is back, not lost behind the CMS's 200", async () => {
+    const proxy = await proxyTo(redisUrl);
+    const client = createClient({ url: proxy.url, socket: { reconnectStrategy: () => 100 } });
+    const direct = createClient({ url: redisUrl });
+    const keyPrefix = `vitest-${randomUUID()}:`;
+    const renderer = storedOnlyIfFresh(
+      createRedisHandler({ client, keyPrefix, timeoutMs: 1000 }), client, keyPrefix);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      await Promise.all([client.connect(), direct.connect()]);
+      expect(await renderer.get("news", { implicitTags: [] })).toBeNull();
+      await renderer.set("news", {
+        lastModified: Date.now(), lifespan: null, tags: ["path:localhost:/news/"],
+        value: { kind: "FETCH", revalidate: 3600,
+                 data: { headers: {}, body: "before the change", status: 200, url: "" } },
+      }, {});
+      expect(await direct.exists(`${keyPrefix}news`)).toBe(1);
+      const lost = new Promise((resolve) => client.once("error", resolve));
+      proxy.cut();
+      await lost; // the client knows: its next commands are refused until it reconnects
+      expect(client.isReady).toBe(false);
+      await renderer.revalidateTag("path:localhost:/news/");
+      expect(await direct.exists(`${keyPrefix}news`)).toBe(0);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(
+        'the revalidation of "path:localhost:/news/" failed'));
+    } finally {
+      warn.mockRestore();
+      const keys = await direct.keys(`${keyPrefix}*`);
+      if (keys.length) await direct.unlink(keys);
+      client.destroy();
+      direct.destroy();
+      proxy.close();
+    }
   });
 });

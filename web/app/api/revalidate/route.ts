@@ -6,6 +6,8 @@
  * GET with the same header: 200 if this renderer would take it, else 401 (the CMS asks so
  * before any change: `make dev`'s start-up lines, /healthz, Settings → Renderer).
  * 503 while the shared cache (Redis) cannot take the revalidation: the CMS tries again.
+ * Next.js drops the tags' entries after this answers; a drop that fails then is logged and
+ * tried again by the cache handler (cache-handler.mjs, `storedOnlyIfFresh`).
  */
 import { revalidatePath, revalidateTag } from "next/cache";
 
