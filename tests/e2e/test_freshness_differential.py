@@ -448,6 +448,15 @@ def settle(site: Site, world: World, paths: list[str],
         time.sleep(POLL_SECONDS)
 
 
+def title_of(status: int, body: str) -> str | None:
+    """The `title` of a CMS answer, for a failure's message: None if it has none."""
+    try:
+        answer = json.loads(body) if status == 200 else None
+    except ValueError:
+        return None
+    return answer.get("title") if isinstance(answer, dict) else None
+
+
 def diagnosis(site: Site, cms_url: str, found: list[str], seconds: float,
               django_db_blocker) -> list[str]:
     """For a failure's message, where a stale page comes from: whether the live CMS answers
@@ -470,8 +479,7 @@ def diagnosis(site: Site, cms_url: str, found: list[str], seconds: float,
                    for url in (cms_url, site.reference.cms_url)]
         (live_status, _, live_body), (ref_status, _, ref_body) = answers
         same = live_status == ref_status and live_body == ref_body
-        title = [json.loads(body).get("title") if status == 200 else None
-                 for status, _, body in answers]
+        title = [title_of(status, body) for status, _, body in answers]
         lines.append(f"{tag}: the live CMS answers {'as' if same else 'NOT as'} the reference "
                      f"CMS does ({live_status} {title[0]!r}; reference {ref_status} {title[1]!r})")
     since = timezone.now() - datetime.timedelta(seconds=seconds)
