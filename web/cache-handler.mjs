@@ -10,9 +10,10 @@
  * While Redis is unreachable every read is a miss (pages are rendered, not served stale)
  * and the client reconnects by itself; no instance falls back to a private copy, which
  * would keep serving what another instance's revalidation had dropped. A Redis that hangs
- * costs a request REDIS_TIMEOUT_MS at most: connecting and each command give up after it,
- * commands are refused at once while disconnected, and a connection silent for
- * REDIS_SILENCE_MS (pinged every REDIS_PING_MS) is dropped and made anew.
+ * costs a request REDIS_TIMEOUT_MS at most: connecting and each command give up after it
+ * (a command already sent is answered, or fails with its connection, later), commands are
+ * refused at once while disconnected, and a connection silent for REDIS_SILENCE_MS (pinged
+ * every REDIS_PING_MS) is dropped and made anew.
  *
  * What anyone can ask for is not stored: the site's 404 page and the CMS's 404 answer
  * behind it, one of each per unknown path, would let any visitor fill Redis with random
@@ -245,9 +246,10 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
       }
     },
     async revalidateTag(tag) {
-      // Next.js runs this after POST /api/revalidate has answered the CMS, and only logs
-      // what it throws: a drop that failed (the connection lost, a command timed out under
-      // load) would leave the tag's entries served while the CMS counts the change delivered.
+      // Next.js runs this after POST /api/revalidate has answered the CMS, and what it throws
+      // reaches no one (the fortedigital handler settles each tag's revalidation and keeps
+      // its error to itself): a drop that failed (the connection lost, a command timed out)
+      // would leave the tag's entries served, unsaid, while the CMS counts the change delivered.
       const self = randomUUID();
       for (let attempt = 1; ; attempt += 1) {
         try {
@@ -257,7 +259,7 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
           const last = attempt === REVALIDATION_ATTEMPTS;
           console.warn(`renderer cache: the revalidation of ${JSON.stringify(tag)} failed `
             + `(${error instanceof Error ? error.message : error}); ${last
-              ? `given up after ${attempt} attempts: its entries stay until the CMS sends it again`
+              ? `given up after ${attempt} attempts: its entries stay until the tag is revalidated again or they expire`
               : "trying again"}`);
           if (last) throw error;
           await new Promise((resolve) => setTimeout(resolve, REVALIDATION_RETRY_MS * attempt));
@@ -277,9 +279,12 @@ export function storedOnlyIfFresh(handler, client, keyPrefix) {
       .zAdd(runningKey, { score: now + REVALIDATION_HELD_MS, value: self }), tag).exec();
     // Both settled, not the first to fail: the drop may still be running.
     const done = await Promise.allSettled([marked, handler.revalidateTag(tag)]);
-    await mark(redis().multi(), tag).zRem(runningKey, self).exec();
+    // Its own failure after the drop's: the drop's reason is the one worth reading.
+    const closed = await mark(redis().multi(), tag).zRem(runningKey, self).exec()
+      .then(() => undefined, (error) => error ?? new Error("the closing score failed"));
     const failed = done.find((outcome) => outcome.status === "rejected");
     if (failed) throw failed.reason;
+    if (closed) throw closed;
   }
 }
 
