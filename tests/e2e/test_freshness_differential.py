@@ -466,12 +466,14 @@ def diagnosis(site: Site, cms_url: str, found: list[str], seconds: float,
     from django.utils import timezone
 
     from cms.publishing.models import RevalidationRequest
+    from cms.publishing.renderer_tags import NAVIGATION, path_tag, qualified
 
     paths = list(dict.fromkeys(line.split(":", 1)[0] for line in found
                                if line.startswith("/") and ": live " in line))[:3]
     headers = {"Authorization": f"Bearer {REVALIDATE_SECRET}"}
-    asked = {"localhost|navigation": "/api/v2/navigation/?site=localhost"} | {
-        f"localhost|path:{path}": "/api/v2/pages/by-path/?"
+    # The renderer's tags of these answers, as the CMS records them for it.
+    asked = {qualified(NAVIGATION, "localhost"): "/api/v2/navigation/?site=localhost"} | {
+        qualified(path_tag(path), "localhost"): "/api/v2/pages/by-path/?"
         + urlencode({"html_path": path, "site": "localhost"}) for path in paths}
     lines = []
     for tag, endpoint in asked.items():
